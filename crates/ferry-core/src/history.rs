@@ -1,0 +1,122 @@
+//! The history ferry keeps in the database: one row per apply attempt, never deleted.
+
+use crate::Version;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The state of one history row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowState {
+    /// The migration is applied.
+    Applied,
+    /// The migration failed, or was interrupted, part-way; a human must look.
+    Failed,
+    /// The migration was applied and later rolled back.
+    RolledBack,
+    /// A failed entry that a human cleared with `repair --clear-failed`.
+    Cleared,
+}
+
+impl RowState {
+    /// The text stored in the `state` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowState::Applied => "applied",
+            RowState::Failed => "failed",
+            RowState::RolledBack => "rolled_back",
+            RowState::Cleared => "cleared",
+        }
+    }
+
+    /// Reads a stored `state` value.
+    pub fn parse(text: &str) -> Option<RowState> {
+        Some(match text {
+            "applied" => RowState::Applied,
+            "failed" => RowState::Failed,
+            "rolled_back" => RowState::RolledBack,
+            "cleared" => RowState::Cleared,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for RowState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One row of the history table.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct HistoryRow {
+    /// Surrogate key; later attempts have larger ids.
+    pub id: i64,
+    /// The plugin that owns the migration.
+    pub plugin: String,
+    /// The migration's version.
+    pub version: Version,
+    /// The migration's name.
+    pub name: String,
+    /// Checksum of the up script that was applied.
+    pub checksum: String,
+    /// The algorithm `checksum` was computed with.
+    pub checksum_algorithm: u32,
+    /// The down script as it was when the migration was applied.
+    pub down_sql: Option<String>,
+    /// The row's state.
+    pub state: RowState,
+    /// The run that applied it.
+    pub batch: i64,
+    /// When it was applied (ISO 8601, UTC).
+    pub applied_at: String,
+    /// When it was rolled back or cleared.
+    pub rolled_back_at: Option<String>,
+    /// How long applying took.
+    pub duration_ms: Option<i64>,
+    /// Who applied it.
+    pub applied_by: String,
+    /// The ferry version that applied it.
+    pub ferry_version: String,
+    /// For a failure: the error.
+    pub error: Option<String>,
+    /// For a failure: the 1-based index of the statement that failed.
+    pub failed_statement: Option<i64>,
+    /// Recorded by `baseline`, not run.
+    pub baseline: bool,
+    /// Ran without an outer transaction.
+    pub no_transaction: bool,
+}
+
+/// The rows of the history table, as read.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    rows: Vec<HistoryRow>,
+}
+
+impl History {
+    /// Wraps rows read from the database.
+    pub fn new(mut rows: Vec<HistoryRow>) -> History {
+        rows.sort_by_key(|r| r.id);
+        History { rows }
+    }
+
+    /// Every row, oldest first.
+    pub fn rows(&self) -> &[HistoryRow] {
+        &self.rows
+    }
+
+    /// The latest row of each version of `plugin`: the version's current state.
+    pub fn current(&self, plugin: &str) -> BTreeMap<&Version, &HistoryRow> {
+        let mut latest = BTreeMap::new();
+        for row in self.rows.iter().filter(|r| r.plugin == plugin) {
+            latest.insert(&row.version, row);
+        }
+        latest
+    }
+
+    /// The batch number the next run records.
+    pub fn next_batch(&self) -> i64 {
+        self.rows.iter().map(|r| r.batch).max().unwrap_or(0) + 1
+    }
+}

@@ -1,0 +1,26 @@
+//! ferry's pure core: migration files, versions, checksums, history rows, statement
+//! splitting and the planner. Nothing here touches a database, the network or a clock;
+//! the only IO is reading a migrations folder ([`Source::load`]).
+#![deny(missing_docs)]
+
+mod checksum;
+mod dialect;
+mod directive;
+mod history;
+pub mod naming;
+pub mod plan;
+mod redact;
+mod source;
+mod split;
+mod txmode;
+mod version;
+
+pub use checksum::{CURRENT_ALGORITHM, Checksum, UnknownAlgorithm};
+pub use dialect::Dialect;
+pub use directive::{DirectiveError, Directives, parse_directives};
+pub use history::{History, HistoryRow, RowState};
+pub use redact::{redact_url, scrub_password};
+pub use source::{LoadError, Migration, ROLLBACK_DIR, Script, Source};
+pub use split::{SplitError, Statement, split};
+pub use txmode::{NoTxReason, ServerFacts, TxMode, transaction_mode};
+pub use version::Version;

@@ -1,0 +1,392 @@
+//! The planner: what is applied, what is pending, and what migrate or rollback would do.
+//!
+//! Everything here is a pure function of the migration files and the history, so
+//! `status`, `migrate`, `--dry-run`, `validate` and `rollback` all decide from the same values.
+
+use crate::{Checksum, History, HistoryRow, LoadError, Migration, RowState, Script, Version};
+use std::fmt;
+use std::path::PathBuf;
+
+/// The state of one migration, as `status` shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// Applied, and the file is unchanged.
+    Applied,
+    /// Not applied yet.
+    Pending,
+    /// Failed or interrupted part-way; needs a human and `repair --clear-failed`.
+    Failed,
+    /// Applied, but the file has changed since.
+    Modified,
+    /// Applied, but the file is gone.
+    Missing,
+    /// Applied once and rolled back; `migrate` applies it again.
+    RolledBack,
+}
+
+impl State {
+    /// The name shown by `status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Applied => "applied",
+            State::Pending => "pending",
+            State::Failed => "failed",
+            State::Modified => "modified",
+            State::Missing => "missing",
+            State::RolledBack => "rolled_back",
+        }
+    }
+}
+
+impl fmt::Display for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One migration's line in the status: its file, its latest history row, and its state.
+#[derive(Clone, Debug)]
+pub struct Entry<'a> {
+    /// The version.
+    pub version: Version,
+    /// The version as written in the file name (or as stored, if the file is gone).
+    pub label: String,
+    /// The name.
+    pub name: String,
+    /// The derived state.
+    pub state: State,
+    /// The file, if present.
+    pub migration: Option<&'a Migration>,
+    /// The latest history row, if any.
+    pub row: Option<&'a HistoryRow>,
+    /// Pending although a newer version is already applied.
+    pub out_of_order: bool,
+}
+
+impl Entry<'_> {
+    /// Whether `migrate` would apply this migration.
+    pub fn is_pending(&self) -> bool {
+        self.migration.is_some() && matches!(self.state, State::Pending | State::RolledBack)
+    }
+
+    /// Whether the database holds this migration's changes (per the history).
+    pub fn is_applied(&self) -> bool {
+        self.row.is_some_and(|r| r.state == RowState::Applied)
+    }
+}
+
+/// Derives every migration's state for `plugin` from the files and the history.
+pub fn status<'a>(migrations: &'a [Migration], history: &'a History, plugin: &str) -> Vec<Entry<'a>> {
+    let current = history.current(plugin);
+    let mut entries: Vec<Entry<'a>> = Vec::new();
+    for m in migrations {
+        let row = current.get(&m.version).copied();
+        let state = match row.map(|r| r.state) {
+            None | Some(RowState::Cleared) => State::Pending,
+            Some(RowState::RolledBack) => State::RolledBack,
+            Some(RowState::Failed) => State::Failed,
+            Some(RowState::Applied) => {
+                let row = row.expect("state came from the row");
+                if checksum_matches(row, &m.up) { State::Applied } else { State::Modified }
+            }
+        };
+        entries.push(Entry {
+            version: m.version.clone(),
+            label: m.label.clone(),
+            name: m.name.clone(),
+            state,
+            migration: Some(m),
+            row,
+            out_of_order: false,
+        });
+    }
+    for (version, row) in current {
+        if migrations.iter().any(|m| &m.version == version) || row.state == RowState::Cleared {
+            continue;
+        }
+        let state = match row.state {
+            RowState::Applied => State::Missing,
+            RowState::Failed => State::Failed,
+            _ => State::RolledBack,
+        };
+        entries.push(Entry {
+            version: version.clone(),
+            label: version.to_string(),
+            name: row.name.clone(),
+            state,
+            migration: None,
+            row: Some(row),
+            out_of_order: false,
+        });
+    }
+    entries.sort_by(|a, b| a.version.cmp(&b.version));
+    let newest_applied = entries.iter().filter(|e| e.row.is_some_and(|r| r.state != RowState::RolledBack)).map(|e| e.version.clone()).max();
+    for e in &mut entries {
+        e.out_of_order = e.is_pending() && newest_applied.as_ref().is_some_and(|n| &e.version < n);
+    }
+    entries
+}
+
+fn checksum_matches(row: &HistoryRow, script: &Script) -> bool {
+    Checksum::with_algorithm(row.checksum_algorithm, &script.text).is_ok_and(|c| c.hex == row.checksum)
+}
+
+/// A short reference to a migration, for messages.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct MigrationRef {
+    /// The version as written.
+    pub label: String,
+    /// The name.
+    pub name: String,
+}
+
+impl fmt::Display for MigrationRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.name.is_empty() { write!(f, "{}", self.label) } else { write!(f, "{} {}", self.label, self.name) }
+    }
+}
+
+impl From<&Entry<'_>> for MigrationRef {
+    fn from(e: &Entry<'_>) -> Self {
+        MigrationRef { label: e.label.clone(), name: e.name.clone() }
+    }
+}
+
+fn refs<'a>(entries: impl Iterator<Item = &'a Entry<'a>>) -> Vec<MigrationRef> {
+    entries.map(MigrationRef::from).collect()
+}
+
+fn list(refs: &[MigrationRef]) -> String {
+    refs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// Why the planner refuses.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// A failed entry must be looked at first.
+    #[error(
+        "migration {} failed earlier and may be partly applied{}; check the database by hand, then run `ferry repair --clear-failed`",
+        list(.0), failed_detail(.1)
+    )]
+    Failed(Vec<MigrationRef>, Option<String>),
+    /// Applied files were edited.
+    #[error(
+        "applied migration {} was modified after it was applied; restore the file, or run `ferry repair --accept-checksums` if the change is intended",
+        list(.0)
+    )]
+    Modified(Vec<MigrationRef>),
+    /// Pending migrations are older than the newest applied one.
+    #[error(
+        "pending migration {} is older than the newest applied one ({newest}); apply it with --allow-out-of-order (or `allow_out_of_order = true` in ferry.toml) after checking it does not conflict",
+        list(pending)
+    )]
+    OutOfOrder {
+        /// The out-of-order pending migrations.
+        pending: Vec<MigrationRef>,
+        /// The newest applied version.
+        newest: String,
+    },
+    /// `--to` names no known migration.
+    #[error("no migration has version {0}; `ferry status` lists them")]
+    UnknownTarget(String),
+    /// A migration to roll back has no down script anywhere.
+    #[error(
+        "migration {0} has no down script, neither stored in the history nor on disk; write rollback/{label}_{name}.sql (or {label}_{name}.down.sql) first",
+        label = .0.label, name = .0.name
+    )]
+    NoDownScript(MigrationRef),
+    /// A stored down script could not be read.
+    #[error(transparent)]
+    Load(Box<LoadError>),
+}
+
+fn failed_detail(error: &Option<String>) -> String {
+    error.as_ref().map(|e| format!(" ({e})")).unwrap_or_default()
+}
+
+impl PlanError {
+    /// Whether this is a validation failure (modified or failed entries) rather than a policy.
+    pub fn is_validation(&self) -> bool {
+        matches!(self, PlanError::Failed(..) | PlanError::Modified(_))
+    }
+}
+
+/// Options of `migrate`.
+#[derive(Clone, Debug, Default)]
+pub struct MigrateOptions {
+    /// Apply only up to and including this version.
+    pub target: Option<Version>,
+    /// Apply pending migrations older than the newest applied one.
+    pub allow_out_of_order: bool,
+}
+
+/// Refuses when a failed or modified migration needs a human first.
+pub fn check_blockers(entries: &[Entry<'_>]) -> Result<(), PlanError> {
+    refuse_failed(entries)?;
+    let modified = refs(entries.iter().filter(|e| e.state == State::Modified));
+    if !modified.is_empty() {
+        return Err(PlanError::Modified(modified));
+    }
+    Ok(())
+}
+
+fn refuse_failed(entries: &[Entry<'_>]) -> Result<(), PlanError> {
+    let failed: Vec<&Entry> = entries.iter().filter(|e| e.state == State::Failed).collect();
+    match failed.first() {
+        None => Ok(()),
+        Some(first) => {
+            let error = first.row.and_then(|r| r.error.clone());
+            Err(PlanError::Failed(refs(failed.iter().copied()), error))
+        }
+    }
+}
+
+/// The migrations `migrate` applies, in order.
+pub fn plan_migrate<'a>(entries: &[Entry<'a>], options: &MigrateOptions) -> Result<Vec<&'a Migration>, PlanError> {
+    check_blockers(entries)?;
+    if let Some(target) = &options.target
+        && !entries.iter().any(|e| &e.version == target)
+    {
+        return Err(PlanError::UnknownTarget(target.to_string()));
+    }
+    let pending: Vec<&Entry<'a>> = entries
+        .iter()
+        .filter(|e| e.is_pending() && options.target.as_ref().is_none_or(|t| &e.version <= t))
+        .collect();
+    let out_of_order = refs(pending.iter().copied().filter(|e| e.out_of_order));
+    if !out_of_order.is_empty() && !options.allow_out_of_order {
+        let newest = entries.iter().filter(|e| e.is_applied()).map(|e| e.label.clone()).next_back().unwrap_or_default();
+        return Err(PlanError::OutOfOrder { pending: out_of_order, newest });
+    }
+    Ok(pending.into_iter().filter_map(|e| e.migration).collect())
+}
+
+/// What `rollback` undoes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RollbackTarget {
+    /// The last N applied migrations.
+    Steps(usize),
+    /// Everything applied after this version.
+    To(Version),
+    /// The last batch.
+    LastBatch,
+    /// Everything (`reset`).
+    All,
+}
+
+/// One migration to roll back.
+#[derive(Clone, Debug)]
+pub struct RollbackStep<'a> {
+    /// The history row being reverted.
+    pub row: &'a HistoryRow,
+    /// The version as written.
+    pub label: String,
+    /// The down script to run.
+    pub down: Script,
+    /// Whether `down` came from the history (true) or from the file on disk.
+    pub stored: bool,
+}
+
+/// The migrations `rollback` reverts, newest application first.
+pub fn plan_rollback<'a>(entries: &[Entry<'a>], target: &RollbackTarget) -> Result<Vec<RollbackStep<'a>>, PlanError> {
+    refuse_failed(entries)?;
+    let mut applied: Vec<&Entry<'a>> = entries.iter().filter(|e| e.is_applied()).collect();
+    applied.sort_by_key(|e| std::cmp::Reverse(e.row.map(|r| r.id)));
+    let chosen: Vec<&Entry<'a>> = match target {
+        RollbackTarget::Steps(n) => applied.into_iter().take(*n).collect(),
+        RollbackTarget::To(v) => {
+            if !entries.iter().any(|e| &e.version == v) {
+                return Err(PlanError::UnknownTarget(v.to_string()));
+            }
+            applied.into_iter().filter(|e| &e.version > v).collect()
+        }
+        RollbackTarget::LastBatch => {
+            let last = applied.iter().filter_map(|e| e.row.map(|r| r.batch)).max();
+            applied.into_iter().filter(|e| e.row.map(|r| r.batch) == last).collect()
+        }
+        RollbackTarget::All => applied,
+    };
+    chosen.into_iter().map(rollback_step).collect()
+}
+
+fn rollback_step<'a>(entry: &Entry<'a>) -> Result<RollbackStep<'a>, PlanError> {
+    let row = entry.row.expect("applied entries have a row");
+    let (down, stored) = match (&row.down_sql, entry.migration.and_then(|m| m.down.as_ref())) {
+        (Some(text), _) => {
+            let origin = PathBuf::from(format!("history:{}/{}", row.plugin, entry.label));
+            (Script::new(origin, text.clone()).map_err(|e| PlanError::Load(Box::new(e)))?, true)
+        }
+        (None, Some(file)) => (file.clone(), false),
+        (None, None) => return Err(PlanError::NoDownScript(MigrationRef::from(entry))),
+    };
+    Ok(RollbackStep { row, label: entry.label.clone(), down, stored })
+}
+
+/// A problem `validate` reports.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Problem {
+    /// A failed entry needs repair.
+    Failed {
+        /// The migration.
+        migration: MigrationRef,
+        /// The recorded error.
+        error: Option<String>,
+    },
+    /// An applied file was edited.
+    Modified {
+        /// The migration.
+        migration: MigrationRef,
+        /// The file.
+        path: String,
+    },
+    /// An applied migration's file is gone.
+    Missing {
+        /// The migration.
+        migration: MigrationRef,
+    },
+    /// A pending migration is older than the newest applied one.
+    OutOfOrder {
+        /// The migration.
+        migration: MigrationRef,
+    },
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Failed { migration, error } => {
+                write!(f, "{migration}: failed{}; check the database, then `ferry repair --clear-failed`", failed_detail(error))
+            }
+            Problem::Modified { migration, path } => write!(
+                f,
+                "{migration}: {path} changed after it was applied; restore it or `ferry repair --accept-checksums`"
+            ),
+            Problem::Missing { migration } => write!(f, "{migration}: applied, but its file is gone; restore it"),
+            Problem::OutOfOrder { migration } => {
+                write!(f, "{migration}: pending but older than the newest applied migration (out of order)")
+            }
+        }
+    }
+}
+
+/// Everything wrong between the files and the history.
+pub fn validate(entries: &[Entry<'_>]) -> Vec<Problem> {
+    entries
+        .iter()
+        .filter_map(|e| {
+            let migration = MigrationRef::from(e);
+            Some(match e.state {
+                State::Failed => Problem::Failed { migration, error: e.row.and_then(|r| r.error.clone()) },
+                State::Modified => Problem::Modified {
+                    migration,
+                    path: e.migration.map(|m| m.up.path.display().to_string()).unwrap_or_default(),
+                },
+                State::Missing => Problem::Missing { migration },
+                _ if e.out_of_order => Problem::OutOfOrder { migration },
+                _ => return None,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,183 @@
+//! Whether a script runs inside a transaction, and why not when it does not.
+//!
+//! Some statements cannot run inside a transaction block (PostgreSQL's `CREATE INDEX
+//! CONCURRENTLY`, `VACUUM`, ...), and a script that issues its own `BEGIN`/`COMMIT` manages
+//! its transactions itself. Both are detected from the statements, not only declared with
+//! `-- ferry:no-transaction`, so such a file never fails half-way for a reason ferry knew.
+
+use crate::{Dialect, Directives, Statement};
+use std::fmt;
+
+/// How a script is run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TxMode {
+    /// Inside one transaction, together with its history row.
+    Transaction,
+    /// Statement by statement, without an outer transaction.
+    NoTransaction(NoTxReason),
+}
+
+/// Why a script runs without an outer transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoTxReason {
+    /// The script says `-- ferry:no-transaction`.
+    Directive,
+    /// A statement cannot run inside a transaction block.
+    Statement {
+        /// 1-based line of the statement.
+        line: u32,
+        /// What the statement is, e.g. `CREATE INDEX CONCURRENTLY`.
+        what: String,
+    },
+    /// The script issues its own transaction control.
+    OwnTransaction {
+        /// 1-based line of the first `BEGIN`/`COMMIT`-like statement.
+        line: u32,
+    },
+}
+
+impl fmt::Display for NoTxReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NoTxReason::Directive => f.write_str("the file says -- ferry:no-transaction"),
+            NoTxReason::Statement { line, what } => {
+                write!(f, "{what} on line {line} cannot run inside a transaction")
+            }
+            NoTxReason::OwnTransaction { line } => {
+                write!(f, "the file manages its own transaction (line {line})")
+            }
+        }
+    }
+}
+
+/// What ferry knows of the server a script will run on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServerFacts {
+    /// The engine family.
+    pub dialect: Dialect,
+    /// The server's major version, when known (PostgreSQL 11 forbids `ALTER TYPE ... ADD
+    /// VALUE` in a transaction; 12 and later allow it).
+    pub major_version: Option<u32>,
+}
+
+/// Decides how a script with these directives and statements runs on `server`.
+pub fn transaction_mode(directives: &Directives, statements: &[Statement], server: ServerFacts) -> TxMode {
+    if directives.no_transaction {
+        return TxMode::NoTransaction(NoTxReason::Directive);
+    }
+    for statement in statements {
+        if manages_transaction(&statement.words) {
+            return TxMode::NoTransaction(NoTxReason::OwnTransaction { line: statement.line });
+        }
+        if let Some(what) = non_transactional(&statement.words, server) {
+            return TxMode::NoTransaction(NoTxReason::Statement { line: statement.line, what });
+        }
+    }
+    TxMode::Transaction
+}
+
+fn manages_transaction(words: &[String]) -> bool {
+    let w = |i: usize| words.get(i).map(String::as_str);
+    match (w(0), w(1)) {
+        (Some("BEGIN"), None | Some("TRANSACTION" | "WORK" | "DEFERRED" | "IMMEDIATE" | "EXCLUSIVE")) => true,
+        (Some("BEGIN"), Some("ISOLATION" | "READ")) => true,
+        (Some("START"), Some("TRANSACTION")) => true,
+        (Some("COMMIT" | "END"), _) => true,
+        // `ROLLBACK TO [SAVEPOINT] x` stays inside the transaction; a bare ROLLBACK ends it.
+        (Some("ROLLBACK"), next) => next != Some("TO") && w(2) != Some("TO"),
+        _ => false,
+    }
+}
+
+fn non_transactional(words: &[String], server: ServerFacts) -> Option<String> {
+    let has = |word: &str| words.iter().any(|w| w == word);
+    let first = words.first().map(String::as_str)?;
+    match server.dialect {
+        Dialect::Postgres => {
+            let kind = match first {
+                "CREATE" if words.get(1..3).is_some_and(|w| w.iter().any(|x| x == "INDEX")) && has("CONCURRENTLY") => {
+                    "CREATE INDEX CONCURRENTLY"
+                }
+                "DROP" if words.get(1).is_some_and(|w| w == "INDEX") && has("CONCURRENTLY") => "DROP INDEX CONCURRENTLY",
+                "REINDEX" if has("CONCURRENTLY") => "REINDEX CONCURRENTLY",
+                "REINDEX" if matches!(words.get(1).map(String::as_str), Some("SYSTEM" | "DATABASE")) => "REINDEX DATABASE",
+                "VACUUM" => "VACUUM",
+                "ALTER" if words.get(1).is_some_and(|w| w == "SYSTEM") => "ALTER SYSTEM",
+                "ALTER" if has("DETACH") && has("CONCURRENTLY") => "DETACH PARTITION CONCURRENTLY",
+                "ALTER" if words.get(1).is_some_and(|w| w == "TYPE") && has("ADD") && has("VALUE") => {
+                    if server.major_version.is_some_and(|v| v < 12) {
+                        "ALTER TYPE ... ADD VALUE (before PostgreSQL 12)"
+                    } else {
+                        return None;
+                    }
+                }
+                "CREATE" | "DROP" if matches!(words.get(1).map(String::as_str), Some("DATABASE" | "TABLESPACE")) => {
+                    return Some(format!("{first} {}", words[1]));
+                }
+                _ => return None,
+            };
+            Some(kind.to_owned())
+        }
+        Dialect::Sqlite => (first == "VACUUM").then(|| "VACUUM".to_owned()),
+        Dialect::Mysql => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::split;
+
+    fn mode(sql: &str, dialect: Dialect) -> TxMode {
+        let statements = split(sql, dialect).unwrap();
+        let directives = crate::parse_directives(sql).unwrap();
+        transaction_mode(&directives, &statements, ServerFacts { dialect, major_version: Some(15) })
+    }
+
+    #[test]
+    fn plain_ddl_is_transactional() {
+        assert_eq!(mode("CREATE TABLE t (id int); CREATE INDEX i ON t (id);", Dialect::Postgres), TxMode::Transaction);
+    }
+
+    #[test]
+    fn concurrent_index_is_detected() {
+        let m = mode("CREATE TABLE t (id int);\nCREATE UNIQUE INDEX CONCURRENTLY i ON t (id);", Dialect::Postgres);
+        assert_eq!(
+            m,
+            TxMode::NoTransaction(NoTxReason::Statement { line: 2, what: "CREATE INDEX CONCURRENTLY".into() })
+        );
+        let m = mode("DROP INDEX CONCURRENTLY IF EXISTS i;", Dialect::Postgres);
+        assert!(matches!(m, TxMode::NoTransaction(NoTxReason::Statement { .. })));
+    }
+
+    #[test]
+    fn own_transaction_is_detected() {
+        let m = mode("SELECT 1;\nBEGIN;\nSELECT 2;\nCOMMIT;", Dialect::Sqlite);
+        assert_eq!(m, TxMode::NoTransaction(NoTxReason::OwnTransaction { line: 2 }));
+        assert_eq!(mode("SAVEPOINT a; ROLLBACK TO SAVEPOINT a;", Dialect::Postgres), TxMode::Transaction);
+    }
+
+    #[test]
+    fn do_blocks_with_begin_are_not_transaction_control() {
+        assert_eq!(mode("DO $$ BEGIN PERFORM 1; COMMIT; END $$;", Dialect::Postgres), TxMode::Transaction);
+    }
+
+    #[test]
+    fn directive_wins() {
+        assert_eq!(mode("-- ferry:no-transaction\nSELECT 1;", Dialect::Postgres), TxMode::NoTransaction(NoTxReason::Directive));
+    }
+
+    #[test]
+    fn add_value_depends_on_server_version() {
+        let sql = "ALTER TYPE mood ADD VALUE 'meh';";
+        let statements = split(sql, Dialect::Postgres).unwrap();
+        let old = ServerFacts { dialect: Dialect::Postgres, major_version: Some(11) };
+        assert!(matches!(transaction_mode(&Directives::default(), &statements, old), TxMode::NoTransaction(_)));
+        assert_eq!(mode(sql, Dialect::Postgres), TxMode::Transaction);
+    }
+
+    #[test]
+    fn sqlite_vacuum() {
+        assert!(matches!(mode("VACUUM;", Dialect::Sqlite), TxMode::NoTransaction(_)));
+    }
+}
