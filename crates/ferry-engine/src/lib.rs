@@ -1,1 +1,23 @@
-//! ferry-engine
+//! ferry's database IO: the [`Driver`] trait with one implementation per engine, the
+//! migration [`Lock`], and the [`runner`] that executes plans and keeps the history.
+//! Nothing here prints: progress goes to an [`EventSink`].
+#![deny(missing_docs)]
+
+mod connect;
+mod driver;
+mod error;
+mod events;
+pub mod lock;
+mod mysql;
+mod postgres;
+pub mod runner;
+mod sql;
+mod sqlite;
+mod sqlx_driver;
+
+pub use connect::{ConnectOptions, connect, dialect_of};
+pub use driver::{Capabilities, Driver, NewEvent, NewRow, RowUpdate};
+pub use error::{DbError, EngineError, Location};
+pub use events::{Discard, Event, EventSink};
+pub use lock::Lock;
+pub use sql::TableNames;

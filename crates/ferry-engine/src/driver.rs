@@ -1,0 +1,131 @@
+//! The one trait every engine implements.
+
+use crate::{DbError, Lock};
+use async_trait::async_trait;
+use ferry_core::{Dialect, HistoryRow, RowState, ServerFacts};
+
+/// What an engine can and cannot do, declared once instead of tested all over the runner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Capabilities {
+    /// DDL is transactional: a script and its history row can commit together.
+    pub transactional_ddl: bool,
+}
+
+/// A history row to insert.
+#[derive(Clone, Debug)]
+pub struct NewRow<'a> {
+    /// Plugin.
+    pub plugin: &'a str,
+    /// Version (canonical form).
+    pub version: String,
+    /// Name.
+    pub name: &'a str,
+    /// Checksum of the up script.
+    pub checksum: &'a str,
+    /// Checksum algorithm.
+    pub checksum_algorithm: u32,
+    /// The down script, stored for later rollbacks.
+    pub down_sql: Option<&'a str>,
+    /// Initial state.
+    pub state: RowState,
+    /// Batch number.
+    pub batch: i64,
+    /// Duration, when known.
+    pub duration_ms: Option<i64>,
+    /// Actor.
+    pub applied_by: &'a str,
+    /// Error, for a row recorded as started (`failed` until it finishes).
+    pub error: Option<String>,
+    /// Recorded by `baseline`.
+    pub baseline: bool,
+    /// Runs without an outer transaction.
+    pub no_transaction: bool,
+}
+
+/// A change to an existing history row.
+#[derive(Clone, Debug)]
+pub enum RowUpdate<'a> {
+    /// The migration finished.
+    Finished {
+        /// How long it took.
+        duration_ms: i64,
+    },
+    /// The migration failed part-way.
+    Failed {
+        /// The error.
+        error: String,
+        /// 1-based index of the failing statement.
+        statement: i64,
+        /// How long it ran.
+        duration_ms: i64,
+    },
+    /// Rolled back (or cleared by repair).
+    Reverted(RowState),
+    /// New checksum (repair --accept-checksums).
+    Checksum {
+        /// The new checksum.
+        checksum: &'a str,
+        /// Its algorithm.
+        algorithm: u32,
+        /// The current down script.
+        down_sql: Option<&'a str>,
+        /// The current name.
+        name: &'a str,
+    },
+}
+
+/// An entry of the append-only events table.
+#[derive(Clone, Debug)]
+pub struct NewEvent<'a> {
+    /// The command (`migrate`, `rollback`, ...).
+    pub command: &'a str,
+    /// The plugin, if the command was about one.
+    pub plugin: Option<&'a str>,
+    /// Who ran it.
+    pub actor: &'a str,
+    /// `ok`, `failed` or `refused`.
+    pub outcome: &'a str,
+    /// What happened.
+    pub message: &'a str,
+}
+
+/// One connection to one database, able to do everything ferry needs of it.
+#[async_trait]
+pub trait Driver: Send {
+    /// The engine family.
+    fn dialect(&self) -> Dialect;
+    /// What the engine can do.
+    fn capabilities(&self) -> Capabilities;
+    /// The server's version and family.
+    fn server_facts(&self) -> ServerFacts;
+    /// The lock that serialises runners on this database.
+    fn lock(&self) -> Box<dyn Lock>;
+
+    /// Runs one statement (or a script the server accepts as a whole), discarding results.
+    async fn execute(&mut self, sql: &str) -> Result<(), DbError>;
+    /// Runs a query and returns its rows, every column read as optional text.
+    async fn query_text(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError>;
+    /// Starts a transaction.
+    async fn begin(&mut self) -> Result<(), DbError>;
+    /// Commits the open transaction.
+    async fn commit(&mut self) -> Result<(), DbError>;
+    /// Rolls the open transaction back.
+    async fn rollback(&mut self) -> Result<(), DbError>;
+
+    /// Whether the history table exists.
+    async fn history_exists(&mut self) -> Result<bool, DbError>;
+    /// Creates the history and events tables if missing.
+    async fn create_history(&mut self) -> Result<(), DbError>;
+    /// Every history row, oldest first.
+    async fn read_history(&mut self) -> Result<Vec<HistoryRow>, crate::EngineError>;
+    /// Inserts a history row and returns its id.
+    async fn insert_history(&mut self, row: &NewRow<'_>) -> Result<i64, DbError>;
+    /// Changes a history row.
+    async fn update_history(&mut self, id: i64, update: &RowUpdate<'_>) -> Result<(), DbError>;
+    /// Appends to the events table.
+    async fn insert_event(&mut self, event: &NewEvent<'_>) -> Result<(), DbError>;
+    /// Names of the user tables in the database (for tests and introspection).
+    async fn table_names(&mut self) -> Result<Vec<String>, DbError>;
+    /// Closes the connection cleanly.
+    async fn close(self: Box<Self>);
+}

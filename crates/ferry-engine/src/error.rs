@@ -1,0 +1,143 @@
+//! Errors of database work.
+
+use ferry_core::plan::{MigrationRef, PlanError};
+use ferry_core::{LoadError, Version};
+use std::path::PathBuf;
+
+/// An error the database (or the connection to it) reported.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}{message}", code.as_ref().map(|c| format!("[{c}] ")).unwrap_or_default())]
+pub struct DbError {
+    /// The engine's error code (SQLSTATE on PostgreSQL, error number on MySQL).
+    pub code: Option<String>,
+    /// The engine's message.
+    pub message: String,
+    /// For PostgreSQL: the 1-based character position in the statement.
+    pub position: Option<usize>,
+}
+
+impl DbError {
+    /// An error without code or position.
+    pub fn msg(message: impl Into<String>) -> DbError {
+        DbError { code: None, message: message.into(), position: None }
+    }
+}
+
+impl From<sqlx::Error> for DbError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Database(db) => {
+                let position = db
+                    .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                    .and_then(|pg| match pg.position() {
+                        Some(sqlx::postgres::PgErrorPosition::Original(p)) => Some(p),
+                        _ => None,
+                    });
+                DbError { code: db.code().map(|c| c.into_owned()), message: db.message().to_owned(), position }
+            }
+            other => DbError::msg(other.to_string()),
+        }
+    }
+}
+
+/// Where a failing statement is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The script file (or `history:` for a stored down script).
+    pub path: PathBuf,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// 1-based index of the statement in the script.
+    pub statement: usize,
+}
+
+/// What went wrong while working on a database.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The URL is not one ferry can use.
+    #[error("{0}")]
+    BadUrl(String),
+    /// The database could not be reached.
+    #[error("cannot connect to {url}: {error}")]
+    Connect {
+        /// The URL, password hidden.
+        url: String,
+        /// The driver's error, password scrubbed.
+        error: DbError,
+    },
+    /// The lock was not acquired in time.
+    #[error("another ferry holds the migration lock{}; waited {waited_s:.1}s (raise --lock-timeout, or wait for it to finish)", holder.as_ref().map(|h| format!(" ({h})")).unwrap_or_default())]
+    LockTimeout {
+        /// Who holds it, when the engine can tell.
+        holder: Option<String>,
+        /// How long ferry waited.
+        waited_s: f64,
+    },
+    /// A migration's script failed.
+    #[error("{}", migration_failure(.migration, .location, .error, .atomic, .applied_statements))]
+    MigrationFailed {
+        /// Which migration.
+        migration: MigrationRef,
+        /// `up` or `down`.
+        direction: &'static str,
+        /// Where in the script.
+        location: Location,
+        /// The engine's error.
+        error: DbError,
+        /// True if nothing of this script remains (it ran in a transaction that was rolled back).
+        atomic: bool,
+        /// How many statements ran and committed before the failing one (non-atomic runs).
+        applied_statements: usize,
+        /// Migrations of this run that were applied before this one failed.
+        applied_before: Vec<Version>,
+    },
+    /// Other database work (history, session setup) failed.
+    #[error("{context}: {error}")]
+    Db {
+        /// What ferry was doing.
+        context: String,
+        /// The engine's error.
+        error: DbError,
+    },
+    /// The history table holds a row ferry cannot read.
+    #[error("history row {id}: {problem}; fix or remove that row by hand")]
+    BadHistory {
+        /// The row's id.
+        id: i64,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The plan was refused.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// A script could not be read or split.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+}
+
+fn migration_failure(m: &MigrationRef, loc: &Location, e: &DbError, atomic: &bool, applied: &usize) -> String {
+    let place = format!("{}:{}:{}", loc.path.display(), loc.line, loc.column);
+    let mut msg = format!("migration {m} failed at {place} (statement {}): {e}", loc.statement);
+    if *atomic {
+        msg.push_str("\nnothing of this migration was applied: its transaction was rolled back");
+    } else {
+        msg.push_str(&format!(
+            "\nthis migration ran without a transaction: statements 1..{applied} were applied and committed, statement {} failed, the rest did not run.\nfix the database by hand (finish or undo those statements), then run `ferry repair --clear-failed`",
+            loc.statement
+        ));
+        if *applied == 0 {
+            msg = msg.replace("statements 1..0 were applied and committed, ", "no statement was applied, ");
+        }
+    }
+    msg
+}
+
+impl EngineError {
+    /// Wraps a database error with what ferry was doing.
+    pub fn db(context: impl Into<String>) -> impl FnOnce(DbError) -> EngineError {
+        let context = context.into();
+        move |error| EngineError::Db { context, error }
+    }
+}

@@ -1,0 +1,40 @@
+//! MySQL and MariaDB: DDL commits implicitly, `GET_LOCK` named lock.
+
+use crate::lock::MysqlNamedLock;
+use crate::sqlx_driver::{Engine, SqlxDriver};
+use crate::{Capabilities, ConnectOptions, DbError, Driver, Lock};
+use ferry_core::Dialect;
+use sqlx::mysql::{MySql, MySqlConnectOptions, MySqlConnection};
+use sqlx::{ConnectOptions as _, Connection as _};
+use std::str::FromStr;
+
+impl Engine for MySql {
+    const DIALECT: Dialect = Dialect::Mysql;
+    const CAPABILITIES: Capabilities = Capabilities { transactional_ddl: false };
+    const TABLE_NAMES: &'static str = "SELECT CAST(table_name AS CHAR) FROM information_schema.tables \
+         WHERE table_schema = DATABASE() ORDER BY 1";
+
+    fn lock(driver: &SqlxDriver<Self>) -> Box<dyn Lock> {
+        // GET_LOCK names are server-wide: the key includes the database.
+        let mut name = format!("ferry:{}", driver.lock_key);
+        name.truncate(64);
+        Box::new(MysqlNamedLock { name })
+    }
+}
+
+pub(crate) async fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Driver>, DbError> {
+    // sqlx would otherwise change sql_mode and time_zone, altering what migrations mean.
+    let opts = MySqlConnectOptions::from_str(url)?
+        .pipes_as_concat(false)
+        .no_engine_substitution(false)
+        .timezone(None)
+        .disable_statement_logging();
+    let database = opts.get_database().unwrap_or_default().to_owned();
+    let conn = MySqlConnection::connect_with(&opts).await?;
+    let lock_key = format!("{database}.{}", options.tables.history);
+    let mut driver = SqlxDriver::<MySql>::new(conn, &options.tables, None, lock_key, options.owner.clone());
+    let version = driver.query_text("SELECT VERSION()").await?;
+    let text = version.first().and_then(|r| r.first().cloned().flatten()).unwrap_or_default();
+    driver.facts.major_version = text.split('.').next().and_then(|m| m.parse().ok());
+    Ok(Box::new(driver))
+}

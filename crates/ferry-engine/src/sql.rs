@@ -1,0 +1,184 @@
+//! The SQL text of ferry's own tables, per dialect. Generated once per connection.
+
+use ferry_core::Dialect;
+
+/// Names of ferry's tables.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableNames {
+    /// The history table, optionally schema-qualified (`app.ferry_migrations`).
+    pub history: String,
+    /// The events table, optionally schema-qualified.
+    pub events: String,
+}
+
+impl Default for TableNames {
+    fn default() -> Self {
+        TableNames { history: "ferry_migrations".into(), events: "ferry_events".into() }
+    }
+}
+
+/// Every statement ferry runs against its own tables, for one dialect.
+#[derive(Clone, Debug)]
+pub(crate) struct HistorySql {
+    pub create: Vec<String>,
+    /// Returns one row (any text) if the history table exists; takes the table name.
+    pub exists: String,
+    pub exists_arg: String,
+    pub select: String,
+    /// Inserts a row; returns its id when `last_id` is `None`.
+    pub insert: String,
+    pub last_id: Option<String>,
+    pub set_finished: String,
+    pub set_failed: String,
+    pub set_reverted: String,
+    pub set_checksum: String,
+    pub insert_event: String,
+}
+
+struct Flavor {
+    quote: char,
+    id_column: &'static str,
+    time_type: &'static str,
+    text_type: &'static str,
+    bool_type: &'static str,
+    now: &'static str,
+    time_as_text: fn(&str) -> String,
+    bool_as_int: fn(&str) -> String,
+    returning: bool,
+}
+
+fn flavor(dialect: Dialect) -> Flavor {
+    match dialect {
+        Dialect::Postgres => Flavor {
+            quote: '"',
+            id_column: "id BIGSERIAL PRIMARY KEY",
+            time_type: "TIMESTAMPTZ",
+            text_type: "TEXT",
+            bool_type: "BOOLEAN",
+            now: "clock_timestamp()",
+            time_as_text: |c| format!("to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"),
+            bool_as_int: |c| format!("CAST(CAST({c} AS INT) AS BIGINT)"),
+            returning: true,
+        },
+        Dialect::Mysql => Flavor {
+            quote: '`',
+            id_column: "id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY",
+            time_type: "DATETIME(3)",
+            text_type: "LONGTEXT",
+            bool_type: "BOOLEAN",
+            now: "UTC_TIMESTAMP(3)",
+            time_as_text: |c| format!("DATE_FORMAT({c}, '%Y-%m-%dT%H:%i:%s.%fZ')"),
+            bool_as_int: |c| format!("CAST({c} AS SIGNED)"),
+            returning: false,
+        },
+        Dialect::Sqlite => Flavor {
+            quote: '"',
+            id_column: "id INTEGER PRIMARY KEY AUTOINCREMENT",
+            time_type: "TEXT",
+            text_type: "TEXT",
+            bool_type: "INTEGER",
+            now: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            time_as_text: |c| c.to_owned(),
+            bool_as_int: |c| c.to_owned(),
+            returning: true,
+        },
+    }
+}
+
+/// Quotes a possibly schema-qualified name part by part.
+pub(crate) fn quote_name(name: &str, quote: char) -> String {
+    name.split('.')
+        .map(|part| format!("{quote}{}{quote}", part.replace(quote, &format!("{quote}{quote}"))))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+impl HistorySql {
+    pub fn new(dialect: Dialect, names: &TableNames) -> HistorySql {
+        let f = flavor(dialect);
+        let t = quote_name(&names.history, f.quote);
+        let e = quote_name(&names.events, f.quote);
+        let p = |i: usize| if dialect == Dialect::Postgres { format!("${i}") } else { "?".to_owned() };
+        let ps = |from: usize, n: usize| (from..from + n).map(p).collect::<Vec<_>>().join(", ");
+        let index_name = quote_name(&format!("{}_version_idx", names.history.rsplit('.').next().unwrap_or("h")), f.quote);
+        let (idt, tt, tm, bt, now) = (f.id_column, f.text_type, f.time_type, f.bool_type, f.now);
+        let vc = if dialect == Dialect::Mysql { "VARCHAR(191)" } else { "VARCHAR(255)" };
+        let create = vec![
+            format!(
+                "CREATE TABLE IF NOT EXISTS {t} ({idt}, plugin {vc} NOT NULL, version {vc} NOT NULL, name {tt} NOT NULL, \
+                 checksum VARCHAR(64) NOT NULL, checksum_algorithm BIGINT NOT NULL, down_sql {tt}, state VARCHAR(16) NOT NULL, \
+                 batch BIGINT NOT NULL, applied_at {tm} NOT NULL, rolled_back_at {tm}, duration_ms BIGINT, applied_by {tt} NOT NULL, \
+                 ferry_version VARCHAR(32) NOT NULL, error {tt}, failed_statement BIGINT, baseline {bt} NOT NULL, no_transaction {bt} NOT NULL)"
+            ),
+            format!(
+                "CREATE TABLE IF NOT EXISTS {e} ({idt}, at {tm} NOT NULL, command VARCHAR(32) NOT NULL, plugin {vc}, actor {tt} NOT NULL, \
+                 outcome VARCHAR(16) NOT NULL, message {tt} NOT NULL, ferry_version VARCHAR(32) NOT NULL)"
+            ),
+            match dialect {
+                // MySQL has no CREATE INDEX IF NOT EXISTS (MariaDB has); an inline KEY would need a rewrite.
+                Dialect::Mysql => String::new(),
+                _ => format!("CREATE INDEX IF NOT EXISTS {index_name} ON {t} (plugin, version)"),
+            },
+        ]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
+        let (exists, exists_arg) = match dialect {
+            Dialect::Postgres => ("SELECT CAST(to_regclass($1) AS TEXT) WHERE to_regclass($1) IS NOT NULL".to_owned(), t.clone()),
+            Dialect::Mysql => {
+                let (schema, table) = match names.history.rsplit_once('.') {
+                    Some((s, tb)) => (format!("'{}'", s.replace('\'', "''")), tb.to_owned()),
+                    None => ("DATABASE()".to_owned(), names.history.clone()),
+                };
+                (format!("SELECT table_name FROM information_schema.tables WHERE table_schema = {schema} AND table_name = ?"), table)
+            }
+            Dialect::Sqlite => ("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?".to_owned(), names.history.clone()),
+        };
+        let tx = f.time_as_text;
+        let bi = f.bool_as_int;
+        let select = format!(
+            "SELECT id, plugin, version, name, checksum, checksum_algorithm, down_sql, state, batch, {} AS applied_at, {} AS rolled_back_at, \
+             duration_ms, applied_by, ferry_version, error, failed_statement, {} AS baseline, {} AS no_transaction FROM {t} ORDER BY id",
+            tx("applied_at"),
+            tx("rolled_back_at"),
+            bi("baseline"),
+            bi("no_transaction")
+        );
+        let insert = format!(
+            "INSERT INTO {t} (plugin, version, name, checksum, checksum_algorithm, down_sql, state, batch, applied_at, duration_ms, \
+             applied_by, ferry_version, error, failed_statement, baseline, no_transaction) VALUES ({}, {now}, {}){}",
+            ps(1, 8),
+            ps(9, 7),
+            if f.returning { " RETURNING id" } else { "" }
+        );
+        HistorySql {
+            create,
+            exists,
+            exists_arg,
+            select,
+            insert,
+            last_id: (!f.returning).then(|| "SELECT CAST(LAST_INSERT_ID() AS SIGNED)".to_owned()),
+            set_finished: format!("UPDATE {t} SET state = 'applied', duration_ms = {}, error = NULL WHERE id = {}", p(1), p(2)),
+            set_failed: format!(
+                "UPDATE {t} SET state = 'failed', error = {}, failed_statement = {}, duration_ms = {} WHERE id = {}",
+                p(1),
+                p(2),
+                p(3),
+                p(4)
+            ),
+            set_reverted: format!("UPDATE {t} SET state = {}, rolled_back_at = {now} WHERE id = {}", p(1), p(2)),
+            set_checksum: format!(
+                "UPDATE {t} SET checksum = {}, checksum_algorithm = {}, down_sql = {}, name = {} WHERE id = {}",
+                p(1),
+                p(2),
+                p(3),
+                p(4),
+                p(5)
+            ),
+            insert_event: format!(
+                "INSERT INTO {e} (at, command, plugin, actor, outcome, message, ferry_version) VALUES ({now}, {})",
+                ps(1, 6)
+            ),
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! The [`Driver`] implementation shared by every sqlx engine. What differs between engines
+//! lives in one [`Engine`] implementation each (postgres.rs, mysql.rs, sqlite.rs).
+
+use crate::sql::{HistorySql, TableNames};
+use crate::{Capabilities, DbError, Driver, EngineError, Lock, NewEvent, NewRow, RowUpdate};
+use async_trait::async_trait;
+use ferry_core::{Dialect, HistoryRow, RowState, ServerFacts, Version};
+use sqlx::{AssertSqlSafe, Connection, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
+
+/// What one engine adds to the shared sqlx driver.
+pub(crate) trait Engine: Database {
+    /// The engine family.
+    const DIALECT: Dialect;
+    /// What the engine can do.
+    const CAPABILITIES: Capabilities;
+    /// A query listing user tables, one text column.
+    const TABLE_NAMES: &'static str;
+    /// The lock for this connection.
+    fn lock(driver: &SqlxDriver<Self>) -> Box<dyn Lock>;
+}
+
+/// A connection of one engine plus the SQL of ferry's tables for it.
+pub(crate) struct SqlxDriver<DB: Engine> {
+    pub conn: DB::Connection,
+    pub sql: HistorySql,
+    pub facts: ServerFacts,
+    /// Engine-specific data the lock needs (lock name, lock file path).
+    pub lock_key: String,
+    /// A label for this runner, shown to others waiting for the lock.
+    pub owner: String,
+}
+
+impl<DB: Engine> SqlxDriver<DB> {
+    pub fn new(conn: DB::Connection, names: &TableNames, major_version: Option<u32>, lock_key: String, owner: String) -> Self {
+        SqlxDriver {
+            conn,
+            sql: HistorySql::new(DB::DIALECT, names),
+            facts: ServerFacts { dialect: DB::DIALECT, major_version },
+            lock_key,
+            owner,
+        }
+    }
+}
+
+fn sql(text: &str) -> AssertSqlSafe<String> {
+    AssertSqlSafe(text.to_owned())
+}
+
+fn text_row<R: Row>(row: &R) -> Vec<Option<String>>
+where
+    for<'r> Option<String>: Decode<'r, R::Database> + Type<R::Database>,
+    usize: sqlx::ColumnIndex<R>,
+{
+    (0..row.len()).map(|i| row.try_get::<Option<String>, _>(i).unwrap_or(None)).collect()
+}
+
+#[async_trait]
+impl<DB> Driver for SqlxDriver<DB>
+where
+    DB: Engine,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    for<'t> String: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> Option<String>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> i64: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> Option<i64>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> bool: Encode<'t, DB> + Type<DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    fn dialect(&self) -> Dialect {
+        DB::DIALECT
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        DB::CAPABILITIES
+    }
+
+    fn server_facts(&self) -> ServerFacts {
+        self.facts
+    }
+
+    fn lock(&self) -> Box<dyn Lock> {
+        DB::lock(self)
+    }
+
+    async fn execute(&mut self, text: &str) -> Result<(), DbError> {
+        sqlx::raw_sql(sql(text)).execute(&mut self.conn).await?;
+        Ok(())
+    }
+
+    async fn query_text(&mut self, text: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {
+        let rows = sqlx::query(sql(text)).fetch_all(&mut self.conn).await?;
+        Ok(rows.iter().map(text_row).collect())
+    }
+
+    async fn begin(&mut self) -> Result<(), DbError> {
+        self.execute("BEGIN").await
+    }
+
+    async fn commit(&mut self) -> Result<(), DbError> {
+        self.execute("COMMIT").await
+    }
+
+    async fn rollback(&mut self) -> Result<(), DbError> {
+        self.execute("ROLLBACK").await
+    }
+
+    async fn history_exists(&mut self) -> Result<bool, DbError> {
+        let found = sqlx::query(sql(&self.sql.exists))
+            .bind(self.sql.exists_arg.clone())
+            .fetch_optional(&mut self.conn)
+            .await?;
+        Ok(found.is_some())
+    }
+
+    async fn create_history(&mut self) -> Result<(), DbError> {
+        for statement in self.sql.create.clone() {
+            self.execute(&statement).await?;
+        }
+        Ok(())
+    }
+
+    async fn read_history(&mut self) -> Result<Vec<HistoryRow>, EngineError> {
+        let rows = sqlx::query(sql(&self.sql.select))
+            .fetch_all(&mut self.conn)
+            .await
+            .map_err(|e| EngineError::Db { context: "reading the history".into(), error: e.into() })?;
+        rows.iter().map(decode_row::<DB>).collect()
+    }
+
+    async fn insert_history(&mut self, row: &NewRow<'_>) -> Result<i64, DbError> {
+        let query = sqlx::query(sql(&self.sql.insert))
+            .bind(row.plugin.to_owned())
+            .bind(row.version.clone())
+            .bind(row.name.to_owned())
+            .bind(row.checksum.to_owned())
+            .bind(i64::from(row.checksum_algorithm))
+            .bind(row.down_sql.map(str::to_owned))
+            .bind(row.state.as_str().to_owned())
+            .bind(row.batch)
+            .bind(row.duration_ms)
+            .bind(row.applied_by.to_owned())
+            .bind(env!("CARGO_PKG_VERSION").to_owned())
+            .bind(row.error.clone())
+            .bind(None::<i64>)
+            .bind(row.baseline)
+            .bind(row.no_transaction);
+        match self.sql.last_id.clone() {
+            None => Ok(query.fetch_one(&mut self.conn).await?.try_get::<i64, _>(0)?),
+            Some(last_id) => {
+                query.execute(&mut self.conn).await?;
+                Ok(sqlx::query(sql(&last_id)).fetch_one(&mut self.conn).await?.try_get::<i64, _>(0)?)
+            }
+        }
+    }
+
+    async fn update_history(&mut self, id: i64, update: &RowUpdate<'_>) -> Result<(), DbError> {
+        let query = match update {
+            RowUpdate::Finished { duration_ms } => sqlx::query(sql(&self.sql.set_finished)).bind(*duration_ms),
+            RowUpdate::Failed { error, statement, duration_ms } => sqlx::query(sql(&self.sql.set_failed))
+                .bind(error.clone())
+                .bind(*statement)
+                .bind(*duration_ms),
+            RowUpdate::Reverted(state) => sqlx::query(sql(&self.sql.set_reverted)).bind(state.as_str().to_owned()),
+            RowUpdate::Checksum { checksum, algorithm, down_sql, name } => sqlx::query(sql(&self.sql.set_checksum))
+                .bind((*checksum).to_owned())
+                .bind(i64::from(*algorithm))
+                .bind(down_sql.map(str::to_owned))
+                .bind((*name).to_owned()),
+        };
+        query.bind(id).execute(&mut self.conn).await?;
+        Ok(())
+    }
+
+    async fn insert_event(&mut self, event: &NewEvent<'_>) -> Result<(), DbError> {
+        sqlx::query(sql(&self.sql.insert_event))
+            .bind(event.command.to_owned())
+            .bind(event.plugin.map(str::to_owned))
+            .bind(event.actor.to_owned())
+            .bind(event.outcome.to_owned())
+            .bind(event.message.to_owned())
+            .bind(env!("CARGO_PKG_VERSION").to_owned())
+            .execute(&mut self.conn)
+            .await?;
+        Ok(())
+    }
+
+    async fn table_names(&mut self) -> Result<Vec<String>, DbError> {
+        let rows = self.query_text(DB::TABLE_NAMES).await?;
+        Ok(rows.into_iter().filter_map(|r| r.into_iter().next().flatten()).collect())
+    }
+
+    async fn close(self: Box<Self>) {
+        let _ = self.conn.close().await;
+    }
+}
+
+fn decode_row<DB>(row: &DB::Row) -> Result<HistoryRow, EngineError>
+where
+    DB: Database,
+    for<'t> String: Decode<'t, DB> + Type<DB>,
+    for<'t> Option<String>: Decode<'t, DB> + Type<DB>,
+    for<'t> i64: Decode<'t, DB> + Type<DB>,
+    for<'t> Option<i64>: Decode<'t, DB> + Type<DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    let id: i64 = row.try_get(0).map_err(|e| EngineError::BadHistory { id: -1, problem: e.to_string() })?;
+    let bad = |problem: String| EngineError::BadHistory { id, problem };
+    let get_s = |i: usize| row.try_get::<String, _>(i).map_err(|e| bad(e.to_string()));
+    let get_os = |i: usize| row.try_get::<Option<String>, _>(i).map_err(|e| bad(e.to_string()));
+    let get_i = |i: usize| row.try_get::<i64, _>(i).map_err(|e| bad(e.to_string()));
+    let get_oi = |i: usize| row.try_get::<Option<i64>, _>(i).map_err(|e| bad(e.to_string()));
+    let version_text = get_s(2)?;
+    let state_text = get_s(7)?;
+    Ok(HistoryRow {
+        id,
+        plugin: get_s(1)?,
+        version: Version::parse(&version_text).ok_or_else(|| bad(format!("version `{version_text}` is not a version")))?,
+        name: get_s(3)?,
+        checksum: get_s(4)?,
+        checksum_algorithm: u32::try_from(get_i(5)?).map_err(|e| bad(e.to_string()))?,
+        down_sql: get_os(6)?,
+        state: RowState::parse(&state_text).ok_or_else(|| bad(format!("state `{state_text}` is unknown")))?,
+        batch: get_i(8)?,
+        applied_at: get_os(9)?.unwrap_or_default(),
+        rolled_back_at: get_os(10)?,
+        duration_ms: get_oi(11)?,
+        applied_by: get_s(12)?,
+        ferry_version: get_s(13)?,
+        error: get_os(14)?,
+        failed_statement: get_oi(15)?,
+        baseline: get_i(16)? != 0,
+        no_transaction: get_i(17)? != 0,
+    })
+}
