@@ -37,13 +37,19 @@ pub struct UnknownAlgorithm(pub u32);
 impl Checksum {
     /// The checksum of `text` under the current algorithm.
     pub fn of(text: &str) -> Checksum {
-        Checksum { algorithm: CURRENT_ALGORITHM, hex: algorithm_1(text) }
+        Checksum {
+            algorithm: CURRENT_ALGORITHM,
+            hex: algorithm_1(text),
+        }
     }
 
     /// The checksum of `text` under a given algorithm, to compare with a stored one.
     pub fn with_algorithm(algorithm: u32, text: &str) -> Result<Checksum, UnknownAlgorithm> {
         match algorithm {
-            1 => Ok(Checksum { algorithm, hex: algorithm_1(text) }),
+            1 => Ok(Checksum {
+                algorithm,
+                hex: algorithm_1(text),
+            }),
             other => Err(UnknownAlgorithm(other)),
         }
     }

@@ -39,20 +39,32 @@ pub fn parse_directives(script: &str) -> Result<Directives, DirectiveError> {
         if trimmed.is_empty() {
             continue;
         }
-        let Some(comment) = trimmed.strip_prefix("--") else { break };
+        let Some(comment) = trimmed.strip_prefix("--") else {
+            break;
+        };
         let body = comment.trim_start();
-        let Some(directive) = body.strip_prefix("ferry:") else { continue };
+        let Some(directive) = body.strip_prefix("ferry:") else {
+            continue;
+        };
         let column = (line.len() - body.len()) as u32 + 1;
-        let (name, arg) = directive.split_once(char::is_whitespace).unwrap_or((directive, ""));
+        let (name, arg) = directive
+            .split_once(char::is_whitespace)
+            .unwrap_or((directive, ""));
         let arg = arg.trim();
-        let err = |message: String| DirectiveError { line: n as u32 + 1, column, message };
+        let err = |message: String| DirectiveError {
+            line: n as u32 + 1,
+            column,
+            message,
+        };
         match name {
             "no-transaction" if arg.is_empty() => found.no_transaction = true,
             "no-transaction" => return Err(err("`ferry:no-transaction` takes no argument".into())),
             "description" if !arg.is_empty() => found.description = Some(arg.to_owned()),
             "description" => return Err(err("`ferry:description` needs a text after it".into())),
             other => {
-                return Err(err(format!("unknown directive `ferry:{other}`; known directives: {KNOWN}")));
+                return Err(err(format!(
+                    "unknown directive `ferry:{other}`; known directives: {KNOWN}"
+                )));
             }
         }
     }
@@ -65,7 +77,10 @@ mod tests {
 
     #[test]
     fn reads_leading_directives() {
-        let d = parse_directives("-- header\n-- ferry:no-transaction\n--ferry:description Adds  x\n\nSELECT 1;").unwrap();
+        let d = parse_directives(
+            "-- header\n-- ferry:no-transaction\n--ferry:description Adds  x\n\nSELECT 1;",
+        )
+        .unwrap();
         assert!(d.no_transaction);
         assert_eq!(d.description.as_deref(), Some("Adds  x"));
     }
@@ -80,6 +95,9 @@ mod tests {
     fn unknown_directive_is_located() {
         let err = parse_directives("-- ok\n  -- ferry:no-transation\n").unwrap_err();
         assert_eq!((err.line, err.column), (2, 6));
-        assert!(err.message.contains("unknown directive `ferry:no-transation`"));
+        assert!(
+            err.message
+                .contains("unknown directive `ferry:no-transation`")
+        );
     }
 }

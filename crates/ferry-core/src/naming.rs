@@ -50,12 +50,18 @@ pub enum NameError {
 
 /// Parses a file name (not a path). `in_rollback_dir` marks files under `rollback/`, which are
 /// down scripts whatever their name. Returns `Ok(None)` for files that are not SQL.
-pub fn parse_file_name(file_name: &str, in_rollback_dir: bool) -> Result<Option<ParsedName>, NameError> {
-    let Some(stem) = strip_suffix_ci(file_name, ".sql") else { return Ok(None) };
+pub fn parse_file_name(
+    file_name: &str,
+    in_rollback_dir: bool,
+) -> Result<Option<ParsedName>, NameError> {
+    let Some(stem) = strip_suffix_ci(file_name, ".sql") else {
+        return Ok(None);
+    };
     if stem.starts_with("R__") {
         return Err(NameError::Repeatable);
     }
-    let (version_text, label, rest, flyway_direction) = split_version(stem).ok_or(NameError::NoVersion)?;
+    let (version_text, label, rest, flyway_direction) =
+        split_version(stem).ok_or(NameError::NoVersion)?;
     let version = Version::parse(version_text).ok_or(NameError::NoVersion)?;
     let (mut name, mut direction, dialect) = strip_tags(rest);
     if let Some(d) = flyway_direction {
@@ -67,7 +73,13 @@ pub fn parse_file_name(file_name: &str, in_rollback_dir: bool) -> Result<Option<
             name = stripped.to_owned();
         }
     }
-    Ok(Some(ParsedName { version, label, name, direction: direction.unwrap_or(Direction::Up), dialect }))
+    Ok(Some(ParsedName {
+        version,
+        label,
+        name,
+        direction: direction.unwrap_or(Direction::Up),
+        dialect,
+    }))
 }
 
 /// Splits `stem` into (version text, label, rest, direction given by a Flyway prefix).
@@ -78,14 +90,25 @@ fn split_version(stem: &str) -> Option<(&str, String, &str, Option<Direction>)> 
         && after_prefix.starts_with(|c: char| c.is_ascii_digit());
     if prefixed && let Some((version, rest)) = after_prefix.split_once("__") {
         // Flyway: `V2_1__name`; `U` is an undo script.
-        let direction = if first.eq_ignore_ascii_case(&'U') { Direction::Down } else { Direction::Up };
+        let direction = if first.eq_ignore_ascii_case(&'U') {
+            Direction::Down
+        } else {
+            Direction::Up
+        };
         return Some((version, version.replace('_', "."), rest, Some(direction)));
     }
-    let body = if prefixed && first.eq_ignore_ascii_case(&'V') { after_prefix } else { stem };
+    let body = if prefixed && first.eq_ignore_ascii_case(&'V') {
+        after_prefix
+    } else {
+        stem
+    };
     let mut end = 0;
     let bytes = body.as_bytes();
     while end < bytes.len() {
-        let digits = bytes[end..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let digits = bytes[end..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
         if digits == 0 {
             break;
         }
@@ -130,8 +153,14 @@ fn strip_tags(rest: &str) -> (String, Option<Direction>, Option<Dialect>) {
     if let Some(d) = Dialect::from_file_tag(name).filter(|_| dialect.is_none()) {
         dialect = Some(d);
         name = "";
-    } else if direction.is_none() && (name.eq_ignore_ascii_case("up") || name.eq_ignore_ascii_case("down")) {
-        direction = Some(if name.eq_ignore_ascii_case("up") { Direction::Up } else { Direction::Down });
+    } else if direction.is_none()
+        && (name.eq_ignore_ascii_case("up") || name.eq_ignore_ascii_case("down"))
+    {
+        direction = Some(if name.eq_ignore_ascii_case("up") {
+            Direction::Up
+        } else {
+            Direction::Down
+        });
         name = "";
     }
     (name.to_owned(), direction, dialect)
@@ -143,8 +172,10 @@ fn strip_suffix_ci<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    (s.len() >= prefix.len() && s.is_char_boundary(prefix.len()) && s[..prefix.len()].eq_ignore_ascii_case(prefix))
-        .then(|| &s[prefix.len()..])
+    (s.len() >= prefix.len()
+        && s.is_char_boundary(prefix.len())
+        && s[..prefix.len()].eq_ignore_ascii_case(prefix))
+    .then(|| &s[prefix.len()..])
 }
 
 #[cfg(test)]
@@ -158,35 +189,79 @@ mod tests {
 
     #[test]
     fn seed_layout() {
-        assert_eq!(parse("001_add_customers.sql"), ("1".into(), "add_customers".into(), Direction::Up, None));
-        let down = parse_file_name("001_rollback_initial.sql", true).unwrap().unwrap();
-        assert_eq!((down.name.as_str(), down.direction), ("initial", Direction::Down));
+        assert_eq!(
+            parse("001_add_customers.sql"),
+            ("1".into(), "add_customers".into(), Direction::Up, None)
+        );
+        let down = parse_file_name("001_rollback_initial.sql", true)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (down.name.as_str(), down.direction),
+            ("initial", Direction::Down)
+        );
     }
 
     #[test]
     fn up_down_pairs_and_engine_tags() {
-        assert_eq!(parse("1_create_users.down.sql"), ("1".into(), "create_users".into(), Direction::Down, None));
+        assert_eq!(
+            parse("1_create_users.down.sql"),
+            ("1".into(), "create_users".into(), Direction::Down, None)
+        );
         assert_eq!(
             parse("003_x.postgres.sql"),
-            ("3".into(), "x".into(), Direction::Up, Some(Dialect::Postgres))
+            (
+                "3".into(),
+                "x".into(),
+                Direction::Up,
+                Some(Dialect::Postgres)
+            )
         );
         assert_eq!(
             parse("003_x.mysql.down.sql"),
-            ("3".into(), "x".into(), Direction::Down, Some(Dialect::Mysql))
+            (
+                "3".into(),
+                "x".into(),
+                Direction::Down,
+                Some(Dialect::Mysql)
+            )
         );
         assert_eq!(
             parse("003_x.down.sqlite.sql"),
-            ("3".into(), "x".into(), Direction::Down, Some(Dialect::Sqlite))
+            (
+                "3".into(),
+                "x".into(),
+                Direction::Down,
+                Some(Dialect::Sqlite)
+            )
         );
     }
 
     #[test]
     fn flyway_and_v_prefixed_names() {
-        assert_eq!(parse("V0001.Name.up.sql"), ("1".into(), "Name".into(), Direction::Up, None));
-        assert_eq!(parse("V2.1__add_x.sql"), ("2.1".into(), "add_x".into(), Direction::Up, None));
-        assert_eq!(parse("V2_1__add_x.sql"), ("2.1".into(), "add_x".into(), Direction::Up, None));
-        assert_eq!(parse("U2.1__add_x.sql"), ("2.1".into(), "add_x".into(), Direction::Down, None));
-        assert_eq!(parse_file_name("V2_1__x.sql", false).unwrap().unwrap().label, "2.1");
+        assert_eq!(
+            parse("V0001.Name.up.sql"),
+            ("1".into(), "Name".into(), Direction::Up, None)
+        );
+        assert_eq!(
+            parse("V2.1__add_x.sql"),
+            ("2.1".into(), "add_x".into(), Direction::Up, None)
+        );
+        assert_eq!(
+            parse("V2_1__add_x.sql"),
+            ("2.1".into(), "add_x".into(), Direction::Up, None)
+        );
+        assert_eq!(
+            parse("U2.1__add_x.sql"),
+            ("2.1".into(), "add_x".into(), Direction::Down, None)
+        );
+        assert_eq!(
+            parse_file_name("V2_1__x.sql", false)
+                .unwrap()
+                .unwrap()
+                .label,
+            "2.1"
+        );
     }
 
     #[test]
@@ -203,8 +278,17 @@ mod tests {
 
     #[test]
     fn bad_names_are_errors() {
-        assert_eq!(parse_file_name("schema.sql", false), Err(NameError::NoVersion));
-        assert_eq!(parse_file_name("1x_bad.sql", false), Err(NameError::NoVersion));
-        assert_eq!(parse_file_name("R__views.sql", false), Err(NameError::Repeatable));
+        assert_eq!(
+            parse_file_name("schema.sql", false),
+            Err(NameError::NoVersion)
+        );
+        assert_eq!(
+            parse_file_name("1x_bad.sql", false),
+            Err(NameError::NoVersion)
+        );
+        assert_eq!(
+            parse_file_name("R__views.sql", false),
+            Err(NameError::Repeatable)
+        );
     }
 }

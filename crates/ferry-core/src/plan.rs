@@ -77,7 +77,11 @@ impl Entry<'_> {
 }
 
 /// Derives every migration's state for `plugin` from the files and the history.
-pub fn status<'a>(migrations: &'a [Migration], history: &'a History, plugin: &str) -> Vec<Entry<'a>> {
+pub fn status<'a>(
+    migrations: &'a [Migration],
+    history: &'a History,
+    plugin: &str,
+) -> Vec<Entry<'a>> {
     let current = history.current(plugin);
     let mut entries: Vec<Entry<'a>> = Vec::new();
     for m in migrations {
@@ -88,7 +92,11 @@ pub fn status<'a>(migrations: &'a [Migration], history: &'a History, plugin: &st
             Some(RowState::Failed) => State::Failed,
             Some(RowState::Applied) => {
                 let row = row.expect("state came from the row");
-                if checksum_matches(row, &m.up) { State::Applied } else { State::Modified }
+                if checksum_matches(row, &m.up) {
+                    State::Applied
+                } else {
+                    State::Modified
+                }
             }
         };
         entries.push(Entry {
@@ -121,7 +129,11 @@ pub fn status<'a>(migrations: &'a [Migration], history: &'a History, plugin: &st
         });
     }
     entries.sort_by(|a, b| a.version.cmp(&b.version));
-    let newest_applied = entries.iter().filter(|e| e.row.is_some_and(|r| r.state != RowState::RolledBack)).map(|e| e.version.clone()).max();
+    let newest_applied = entries
+        .iter()
+        .filter(|e| e.row.is_some_and(|r| r.state != RowState::RolledBack))
+        .map(|e| e.version.clone())
+        .max();
     for e in &mut entries {
         e.out_of_order = e.is_pending() && newest_applied.as_ref().is_some_and(|n| &e.version < n);
     }
@@ -129,7 +141,8 @@ pub fn status<'a>(migrations: &'a [Migration], history: &'a History, plugin: &st
 }
 
 fn checksum_matches(row: &HistoryRow, script: &Script) -> bool {
-    Checksum::with_algorithm(row.checksum_algorithm, &script.text).is_ok_and(|c| c.hex == row.checksum)
+    Checksum::with_algorithm(row.checksum_algorithm, &script.text)
+        .is_ok_and(|c| c.hex == row.checksum)
 }
 
 /// A short reference to a migration, for messages.
@@ -143,13 +156,20 @@ pub struct MigrationRef {
 
 impl fmt::Display for MigrationRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.name.is_empty() { write!(f, "{}", self.label) } else { write!(f, "{} {}", self.label, self.name) }
+        if self.name.is_empty() {
+            write!(f, "{}", self.label)
+        } else {
+            write!(f, "{} {}", self.label, self.name)
+        }
     }
 }
 
 impl From<&Entry<'_>> for MigrationRef {
     fn from(e: &Entry<'_>) -> Self {
-        MigrationRef { label: e.label.clone(), name: e.name.clone() }
+        MigrationRef {
+            label: e.label.clone(),
+            name: e.name.clone(),
+        }
     }
 }
 
@@ -158,7 +178,10 @@ fn refs<'a>(entries: impl Iterator<Item = &'a Entry<'a>>) -> Vec<MigrationRef> {
 }
 
 fn list(refs: &[MigrationRef]) -> String {
-    refs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    refs.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Why the planner refuses.
@@ -202,7 +225,10 @@ pub enum PlanError {
 }
 
 fn failed_detail(error: &Option<String>) -> String {
-    error.as_ref().map(|e| format!(" ({e})")).unwrap_or_default()
+    error
+        .as_ref()
+        .map(|e| format!(" ({e})"))
+        .unwrap_or_default()
 }
 
 impl PlanError {
@@ -232,7 +258,10 @@ pub fn check_blockers(entries: &[Entry<'_>]) -> Result<(), PlanError> {
 }
 
 fn refuse_failed(entries: &[Entry<'_>]) -> Result<(), PlanError> {
-    let failed: Vec<&Entry> = entries.iter().filter(|e| e.state == State::Failed).collect();
+    let failed: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| e.state == State::Failed)
+        .collect();
     match failed.first() {
         None => Ok(()),
         Some(first) => {
@@ -243,7 +272,10 @@ fn refuse_failed(entries: &[Entry<'_>]) -> Result<(), PlanError> {
 }
 
 /// The migrations `migrate` applies, in order.
-pub fn plan_migrate<'a>(entries: &[Entry<'a>], options: &MigrateOptions) -> Result<Vec<&'a Migration>, PlanError> {
+pub fn plan_migrate<'a>(
+    entries: &[Entry<'a>],
+    options: &MigrateOptions,
+) -> Result<Vec<&'a Migration>, PlanError> {
     check_blockers(entries)?;
     if let Some(target) = &options.target
         && !entries.iter().any(|e| &e.version == target)
@@ -256,8 +288,16 @@ pub fn plan_migrate<'a>(entries: &[Entry<'a>], options: &MigrateOptions) -> Resu
         .collect();
     let out_of_order = refs(pending.iter().copied().filter(|e| e.out_of_order));
     if !out_of_order.is_empty() && !options.allow_out_of_order {
-        let newest = entries.iter().filter(|e| e.is_applied()).map(|e| e.label.clone()).next_back().unwrap_or_default();
-        return Err(PlanError::OutOfOrder { pending: out_of_order, newest });
+        let newest = entries
+            .iter()
+            .filter(|e| e.is_applied())
+            .map(|e| e.label.clone())
+            .next_back()
+            .unwrap_or_default();
+        return Err(PlanError::OutOfOrder {
+            pending: out_of_order,
+            newest,
+        });
     }
     Ok(pending.into_iter().filter_map(|e| e.migration).collect())
 }
@@ -289,7 +329,10 @@ pub struct RollbackStep<'a> {
 }
 
 /// The migrations `rollback` reverts, newest application first.
-pub fn plan_rollback<'a>(entries: &[Entry<'a>], target: &RollbackTarget) -> Result<Vec<RollbackStep<'a>>, PlanError> {
+pub fn plan_rollback<'a>(
+    entries: &[Entry<'a>],
+    target: &RollbackTarget,
+) -> Result<Vec<RollbackStep<'a>>, PlanError> {
     refuse_failed(entries)?;
     let mut applied: Vec<&Entry<'a>> = entries.iter().filter(|e| e.is_applied()).collect();
     applied.sort_by_key(|e| std::cmp::Reverse(e.row.map(|r| r.id)));
@@ -303,7 +346,10 @@ pub fn plan_rollback<'a>(entries: &[Entry<'a>], target: &RollbackTarget) -> Resu
         }
         RollbackTarget::LastBatch => {
             let last = applied.iter().filter_map(|e| e.row.map(|r| r.batch)).max();
-            applied.into_iter().filter(|e| e.row.map(|r| r.batch) == last).collect()
+            applied
+                .into_iter()
+                .filter(|e| e.row.map(|r| r.batch) == last)
+                .collect()
         }
         RollbackTarget::All => applied,
     };
@@ -315,12 +361,20 @@ fn rollback_step<'a>(entry: &Entry<'a>) -> Result<RollbackStep<'a>, PlanError> {
     let (down, stored) = match (&row.down_sql, entry.migration.and_then(|m| m.down.as_ref())) {
         (Some(text), _) => {
             let origin = PathBuf::from(format!("history:{}/{}", row.plugin, entry.label));
-            (Script::new(origin, text.clone()).map_err(|e| PlanError::Load(Box::new(e)))?, true)
+            (
+                Script::new(origin, text.clone()).map_err(|e| PlanError::Load(Box::new(e)))?,
+                true,
+            )
         }
         (None, Some(file)) => (file.clone(), false),
         (None, None) => return Err(PlanError::NoDownScript(MigrationRef::from(entry))),
     };
-    Ok(RollbackStep { row, label: entry.label.clone(), down, stored })
+    Ok(RollbackStep {
+        row,
+        label: entry.label.clone(),
+        down,
+        stored,
+    })
 }
 
 /// A problem `validate` reports.
@@ -357,15 +411,24 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Problem::Failed { migration, error } => {
-                write!(f, "{migration}: failed{}; check the database, then `ferry repair --clear-failed`", failed_detail(error))
+                write!(
+                    f,
+                    "{migration}: failed{}; check the database, then `ferry repair --clear-failed`",
+                    failed_detail(error)
+                )
             }
             Problem::Modified { migration, path } => write!(
                 f,
                 "{migration}: {path} changed after it was applied; restore it or `ferry repair --accept-checksums`"
             ),
-            Problem::Missing { migration } => write!(f, "{migration}: applied, but its file is gone; restore it"),
+            Problem::Missing { migration } => {
+                write!(f, "{migration}: applied, but its file is gone; restore it")
+            }
             Problem::OutOfOrder { migration } => {
-                write!(f, "{migration}: pending but older than the newest applied migration (out of order)")
+                write!(
+                    f,
+                    "{migration}: pending but older than the newest applied migration (out of order)"
+                )
             }
         }
     }
@@ -378,10 +441,16 @@ pub fn validate(entries: &[Entry<'_>]) -> Vec<Problem> {
         .filter_map(|e| {
             let migration = MigrationRef::from(e);
             Some(match e.state {
-                State::Failed => Problem::Failed { migration, error: e.row.and_then(|r| r.error.clone()) },
+                State::Failed => Problem::Failed {
+                    migration,
+                    error: e.row.and_then(|r| r.error.clone()),
+                },
                 State::Modified => Problem::Modified {
                     migration,
-                    path: e.migration.map(|m| m.up.path.display().to_string()).unwrap_or_default(),
+                    path: e
+                        .migration
+                        .map(|m| m.up.path.display().to_string())
+                        .unwrap_or_default(),
                 },
                 State::Missing => Problem::Missing { migration },
                 _ if e.out_of_order => Problem::OutOfOrder { migration },

@@ -1,7 +1,10 @@
 //! Migration files on disk, grouped by version and resolved for one engine.
 
 use crate::naming::{Direction, NameError, parse_file_name};
-use crate::{Checksum, Dialect, DirectiveError, Directives, SplitError, Statement, Version, parse_directives, split};
+use crate::{
+    Checksum, Dialect, DirectiveError, Directives, SplitError, Statement, Version,
+    parse_directives, split,
+};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -91,13 +94,24 @@ pub struct Script {
 impl Script {
     /// Builds a script from text, reading its directives.
     pub fn new(path: PathBuf, text: String) -> Result<Script, LoadError> {
-        let directives = parse_directives(&text).map_err(|error| LoadError::Directive { path: path.clone(), error })?;
-        Ok(Script { checksum: Checksum::of(&text), path, text, directives })
+        let directives = parse_directives(&text).map_err(|error| LoadError::Directive {
+            path: path.clone(),
+            error,
+        })?;
+        Ok(Script {
+            checksum: Checksum::of(&text),
+            path,
+            text,
+            directives,
+        })
     }
 
     /// The script's statements for `dialect`.
     pub fn statements(&self, dialect: Dialect) -> Result<Vec<Statement>, LoadError> {
-        split(&self.text, dialect).map_err(|error| LoadError::Split { path: self.path.clone(), error })
+        split(&self.text, dialect).map_err(|error| LoadError::Split {
+            path: self.path.clone(),
+            error,
+        })
     }
 }
 
@@ -121,7 +135,11 @@ pub struct Migration {
 impl Migration {
     /// The description: the `ferry:description` directive, else the name.
     pub fn description(&self) -> String {
-        self.up.directives.description.clone().unwrap_or_else(|| self.name.replace('_', " "))
+        self.up
+            .directives
+            .description
+            .clone()
+            .unwrap_or_else(|| self.name.replace('_', " "))
     }
 }
 
@@ -144,7 +162,9 @@ impl Source {
     /// Reads every migration in `dir` (and `dir/rollback`) for `plugin`.
     pub fn load(dir: &Path, plugin: &str) -> Result<Source, LoadError> {
         if !dir.is_dir() {
-            return Err(LoadError::MissingDir { path: dir.to_owned() });
+            return Err(LoadError::MissingDir {
+                path: dir.to_owned(),
+            });
         }
         let mut files = Vec::new();
         collect(dir, false, &mut files)?;
@@ -156,11 +176,17 @@ impl Source {
     }
 
     /// Builds a source from (path, text, is-in-rollback-folder) triples. Pure.
-    pub fn from_files(plugin: &str, mut files: Vec<(PathBuf, String, bool)>) -> Result<Source, LoadError> {
+    pub fn from_files(
+        plugin: &str,
+        mut files: Vec<(PathBuf, String, bool)>,
+    ) -> Result<Source, LoadError> {
         files.sort_by(|a, b| a.0.cmp(&b.0));
         let mut versions: BTreeMap<Version, VersionFiles> = BTreeMap::new();
         for (path, text, in_rollback) in files {
-            let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let file_name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
             let parsed = match parse_file_name(file_name, in_rollback) {
                 Ok(Some(parsed)) => parsed,
                 Ok(None) => continue,
@@ -169,10 +195,16 @@ impl Source {
             let entry = versions.entry(parsed.version.clone()).or_default();
             let key = (parsed.direction, parsed.dialect);
             if let Some(existing) = entry.scripts.get(&key) {
-                return Err(LoadError::Duplicate { version: parsed.label, first: existing.path.clone(), second: path });
+                return Err(LoadError::Duplicate {
+                    version: parsed.label,
+                    first: existing.path.clone(),
+                    second: path,
+                });
             }
             // An up script without an engine tag names the migration; a variant does if nothing else has.
-            if parsed.direction == Direction::Up && (parsed.dialect.is_none() || entry.label.is_empty()) {
+            if parsed.direction == Direction::Up
+                && (parsed.dialect.is_none() || entry.label.is_empty())
+            {
                 entry.label = parsed.label;
                 entry.name = parsed.name;
             }
@@ -180,11 +212,22 @@ impl Source {
         }
         for (version, files) in &versions {
             if files.label.is_empty() {
-                let path = files.scripts.values().next().map(|s| s.path.clone()).unwrap_or_default();
-                return Err(LoadError::OrphanDown { version: version.to_string(), path });
+                let path = files
+                    .scripts
+                    .values()
+                    .next()
+                    .map(|s| s.path.clone())
+                    .unwrap_or_default();
+                return Err(LoadError::OrphanDown {
+                    version: version.to_string(),
+                    path,
+                });
             }
         }
-        Ok(Source { plugin: plugin.to_owned(), versions })
+        Ok(Source {
+            plugin: plugin.to_owned(),
+            versions,
+        })
     }
 
     /// The migrations that apply to `dialect`, in version order: an engine's variant wins over
@@ -194,7 +237,11 @@ impl Source {
             .iter()
             .filter_map(|(version, files)| {
                 let pick = |direction| {
-                    files.scripts.get(&(direction, Some(dialect))).or_else(|| files.scripts.get(&(direction, None))).cloned()
+                    files
+                        .scripts
+                        .get(&(direction, Some(dialect)))
+                        .or_else(|| files.scripts.get(&(direction, None)))
+                        .cloned()
                 };
                 Some(Migration {
                     plugin: self.plugin.clone(),
@@ -219,16 +266,29 @@ impl Source {
     }
 }
 
-fn collect(dir: &Path, in_rollback: bool, out: &mut Vec<(PathBuf, String, bool)>) -> Result<(), LoadError> {
-    let io = |source| LoadError::Io { path: dir.to_owned(), source };
+fn collect(
+    dir: &Path,
+    in_rollback: bool,
+    out: &mut Vec<(PathBuf, String, bool)>,
+) -> Result<(), LoadError> {
+    let io = |source| LoadError::Io {
+        path: dir.to_owned(),
+        source,
+    };
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
-        let is_sql = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("sql"));
+        let is_sql = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("sql"));
         if !is_sql || !path.is_file() {
             continue;
         }
-        let bytes = std::fs::read(&path).map_err(|source| LoadError::Io { path: path.clone(), source })?;
-        let text = String::from_utf8(bytes).map_err(|_| LoadError::NotUtf8 { path: path.clone() })?;
+        let bytes = std::fs::read(&path).map_err(|source| LoadError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| LoadError::NotUtf8 { path: path.clone() })?;
         out.push((path, text, in_rollback));
     }
     Ok(())
@@ -261,29 +321,54 @@ mod tests {
         assert_eq!(pg[0].down.as_ref().unwrap().text, "down");
         let lite = source.resolve(Dialect::Sqlite);
         assert_eq!(lite.len(), 1);
-        assert_eq!((lite[0].up.text.as_str(), lite[0].name.as_str()), ("plain", "a"));
+        assert_eq!(
+            (lite[0].up.text.as_str(), lite[0].name.as_str()),
+            ("plain", "a")
+        );
     }
 
     #[test]
     fn numeric_order_not_string_order() {
-        let source =
-            Source::from_files("app", vec![file("10_c.sql", ""), file("2_b.sql", ""), file("1_a.sql", "")]).unwrap();
-        let names: Vec<String> = source.resolve(Dialect::Sqlite).into_iter().map(|m| m.name).collect();
+        let source = Source::from_files(
+            "app",
+            vec![
+                file("10_c.sql", ""),
+                file("2_b.sql", ""),
+                file("1_a.sql", ""),
+            ],
+        )
+        .unwrap();
+        let names: Vec<String> = source
+            .resolve(Dialect::Sqlite)
+            .into_iter()
+            .map(|m| m.name)
+            .collect();
         assert_eq!(names, ["a", "b", "c"]);
     }
 
     #[test]
     fn duplicate_versions_name_both_files() {
-        let err = Source::from_files("app", vec![file("001_a.sql", ""), file("1_b.sql", "")]).unwrap_err();
+        let err = Source::from_files("app", vec![file("001_a.sql", ""), file("1_b.sql", "")])
+            .unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("001_a.sql") && msg.contains("1_b.sql"), "{msg}");
+        assert!(
+            msg.contains("001_a.sql") && msg.contains("1_b.sql"),
+            "{msg}"
+        );
     }
 
     #[test]
     fn up_down_pair_is_one_migration() {
-        let source = Source::from_files("app", vec![file("1_a.up.sql", "u"), file("1_a.down.sql", "d")]).unwrap();
+        let source = Source::from_files(
+            "app",
+            vec![file("1_a.up.sql", "u"), file("1_a.down.sql", "d")],
+        )
+        .unwrap();
         let m = &source.resolve(Dialect::Mysql)[0];
-        assert_eq!((m.up.text.as_str(), m.down.as_ref().unwrap().text.as_str()), ("u", "d"));
+        assert_eq!(
+            (m.up.text.as_str(), m.down.as_ref().unwrap().text.as_str()),
+            ("u", "d")
+        );
     }
 
     #[test]
@@ -294,7 +379,11 @@ mod tests {
 
     #[test]
     fn bad_directive_is_located() {
-        let err = Source::from_files("app", vec![file("001_a.sql", "-- ferry:nope\n")]).unwrap_err();
-        assert_eq!(err.to_string(), "001_a.sql:1:4: unknown directive `ferry:nope`; known directives: ferry:no-transaction, ferry:description");
+        let err =
+            Source::from_files("app", vec![file("001_a.sql", "-- ferry:nope\n")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "001_a.sql:1:4: unknown directive `ferry:nope`; known directives: ferry:no-transaction, ferry:description"
+        );
     }
 }

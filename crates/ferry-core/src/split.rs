@@ -50,7 +50,11 @@ const DELIM_MARK: char = '\u{1}';
 pub fn split(script: &str, dialect: Dialect) -> Result<Vec<Statement>, SplitError> {
     let prepared = match dialect {
         Dialect::Mysql => prepare_mysql_delimiters(script)?,
-        _ => Prepared { text: script.to_owned(), custom_lines: Vec::new(), breaks: Vec::new() },
+        _ => Prepared {
+            text: script.to_owned(),
+            custom_lines: Vec::new(),
+            breaks: Vec::new(),
+        },
     };
     let parser_dialect = dialect.parser_dialect();
     let tokens = Tokenizer::new(parser_dialect.as_ref(), &prepared.text)
@@ -66,7 +70,10 @@ pub fn split(script: &str, dialect: Dialect) -> Result<Vec<Statement>, SplitErro
     while let Some(tok) = iter.next() {
         if splitter.is_custom_delimiter(tok) {
             splitter.finish(index.offset(tok));
-            while iter.peek().is_some_and(|t| t.token == Token::Char(DELIM_MARK)) {
+            while iter
+                .peek()
+                .is_some_and(|t| t.token == Token::Char(DELIM_MARK))
+            {
                 iter.next();
             }
             continue;
@@ -112,12 +119,18 @@ fn prepare_mysql_delimiters(script: &str) -> Result<Prepared, SplitError> {
         let custom = delimiter != ";";
         custom_lines.push(custom);
         if custom {
-            text.push_str(&line.replace(&delimiter, &DELIM_MARK.to_string().repeat(delimiter.len())));
+            text.push_str(
+                &line.replace(&delimiter, &DELIM_MARK.to_string().repeat(delimiter.len())),
+            );
         } else {
             text.push_str(line);
         }
     }
-    Ok(Prepared { text, custom_lines, breaks })
+    Ok(Prepared {
+        text,
+        custom_lines,
+        breaks,
+    })
 }
 
 /// The delimiter a `DELIMITER x` line sets, if the line is one.
@@ -146,7 +159,10 @@ impl<'a> LineIndex<'a> {
             return self.text.len();
         };
         let col = loc.column.saturating_sub(1) as usize;
-        self.text[start..].char_indices().nth(col).map_or(self.text.len(), |(i, _)| start + i)
+        self.text[start..]
+            .char_indices()
+            .nth(col)
+            .map_or(self.text.len(), |(i, _)| start + i)
     }
 }
 
@@ -165,7 +181,12 @@ struct Splitter<'a> {
 }
 
 impl<'a> Splitter<'a> {
-    fn new(script: &'a str, dialect: Dialect, prepared: &'a Prepared, index: &'a LineIndex) -> Self {
+    fn new(
+        script: &'a str,
+        dialect: Dialect,
+        prepared: &'a Prepared,
+        index: &'a LineIndex,
+    ) -> Self {
         Splitter {
             script,
             dialect,
@@ -180,7 +201,11 @@ impl<'a> Splitter<'a> {
     }
 
     fn custom_delimiter_line(&self, line: u64) -> bool {
-        self.prepared.custom_lines.get(line as usize).copied().unwrap_or(false)
+        self.prepared
+            .custom_lines
+            .get(line as usize)
+            .copied()
+            .unwrap_or(false)
     }
 
     fn is_custom_delimiter(&self, tok: &TokenWithSpan) -> bool {
@@ -197,7 +222,9 @@ impl<'a> Splitter<'a> {
         }
         match &tok.token {
             Token::Whitespace(_) | Token::EOF => {}
-            Token::SemiColon if self.depth == 0 && !self.custom_delimiter_line(tok.span.start.line) => {
+            Token::SemiColon
+                if self.depth == 0 && !self.custom_delimiter_line(tok.span.start.line) =>
+            {
                 self.finish(self.index.offset(tok));
             }
             token => {
@@ -225,7 +252,9 @@ impl<'a> Splitter<'a> {
 
     /// Follows unquoted bodies whose semicolons do not end the statement.
     fn track_body(&mut self, word: &str) {
-        let Some(statement) = &self.current else { return };
+        let Some(statement) = &self.current else {
+            return;
+        };
         let opens_body = match self.dialect {
             Dialect::Postgres => word == "ATOMIC" && self.previous_word == "BEGIN",
             Dialect::Sqlite => {
@@ -259,7 +288,11 @@ mod tests {
     use super::*;
 
     fn sqls(script: &str, dialect: Dialect) -> Vec<String> {
-        split(script, dialect).unwrap().into_iter().map(|s| s.sql).collect()
+        split(script, dialect)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.sql)
+            .collect()
     }
 
     #[test]
@@ -299,7 +332,10 @@ mod tests {
 
     #[test]
     fn postgres_transaction_begin_is_a_statement() {
-        assert_eq!(sqls("BEGIN; SELECT 1; COMMIT;", Dialect::Postgres), ["BEGIN", "SELECT 1", "COMMIT"]);
+        assert_eq!(
+            sqls("BEGIN; SELECT 1; COMMIT;", Dialect::Postgres),
+            ["BEGIN", "SELECT 1", "COMMIT"]
+        );
     }
 
     #[test]
@@ -329,14 +365,20 @@ mod tests {
     #[test]
     fn mysql_hash_comments_and_backslash_escapes() {
         let script = "# note; here\nINSERT INTO t VALUES ('it\\'s;');\nSELECT 1";
-        assert_eq!(sqls(script, Dialect::Mysql), ["INSERT INTO t VALUES ('it\\'s;')", "SELECT 1"]);
+        assert_eq!(
+            sqls(script, Dialect::Mysql),
+            ["INSERT INTO t VALUES ('it\\'s;')", "SELECT 1"]
+        );
     }
 
     #[test]
     fn unterminated_quote_is_located() {
         let err = split("SELECT 1;\nSELECT 'oops;\n", Dialect::Postgres).unwrap_err();
         assert_eq!(err.line, 2);
-        assert!(err.message.to_lowercase().contains("unterminated"), "{err:?}");
+        assert!(
+            err.message.to_lowercase().contains("unterminated"),
+            "{err:?}"
+        );
     }
 
     #[test]

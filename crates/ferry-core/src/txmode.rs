@@ -61,16 +61,25 @@ pub struct ServerFacts {
 }
 
 /// Decides how a script with these directives and statements runs on `server`.
-pub fn transaction_mode(directives: &Directives, statements: &[Statement], server: ServerFacts) -> TxMode {
+pub fn transaction_mode(
+    directives: &Directives,
+    statements: &[Statement],
+    server: ServerFacts,
+) -> TxMode {
     if directives.no_transaction {
         return TxMode::NoTransaction(NoTxReason::Directive);
     }
     for statement in statements {
         if manages_transaction(&statement.words) {
-            return TxMode::NoTransaction(NoTxReason::OwnTransaction { line: statement.line });
+            return TxMode::NoTransaction(NoTxReason::OwnTransaction {
+                line: statement.line,
+            });
         }
         if let Some(what) = non_transactional(&statement.words, server) {
-            return TxMode::NoTransaction(NoTxReason::Statement { line: statement.line, what });
+            return TxMode::NoTransaction(NoTxReason::Statement {
+                line: statement.line,
+                what,
+            });
         }
     }
     TxMode::Transaction
@@ -79,7 +88,10 @@ pub fn transaction_mode(directives: &Directives, statements: &[Statement], serve
 fn manages_transaction(words: &[String]) -> bool {
     let w = |i: usize| words.get(i).map(String::as_str);
     match (w(0), w(1)) {
-        (Some("BEGIN"), None | Some("TRANSACTION" | "WORK" | "DEFERRED" | "IMMEDIATE" | "EXCLUSIVE")) => true,
+        (
+            Some("BEGIN"),
+            None | Some("TRANSACTION" | "WORK" | "DEFERRED" | "IMMEDIATE" | "EXCLUSIVE"),
+        ) => true,
         (Some("BEGIN"), Some("ISOLATION" | "READ")) => true,
         (Some("START"), Some("TRANSACTION")) => true,
         (Some("COMMIT" | "END"), _) => true,
@@ -95,23 +107,44 @@ fn non_transactional(words: &[String], server: ServerFacts) -> Option<String> {
     match server.dialect {
         Dialect::Postgres => {
             let kind = match first {
-                "CREATE" if words.get(1..3).is_some_and(|w| w.iter().any(|x| x == "INDEX")) && has("CONCURRENTLY") => {
+                "CREATE"
+                    if words
+                        .get(1..3)
+                        .is_some_and(|w| w.iter().any(|x| x == "INDEX"))
+                        && has("CONCURRENTLY") =>
+                {
                     "CREATE INDEX CONCURRENTLY"
                 }
-                "DROP" if words.get(1).is_some_and(|w| w == "INDEX") && has("CONCURRENTLY") => "DROP INDEX CONCURRENTLY",
+                "DROP" if words.get(1).is_some_and(|w| w == "INDEX") && has("CONCURRENTLY") => {
+                    "DROP INDEX CONCURRENTLY"
+                }
                 "REINDEX" if has("CONCURRENTLY") => "REINDEX CONCURRENTLY",
-                "REINDEX" if matches!(words.get(1).map(String::as_str), Some("SYSTEM" | "DATABASE")) => "REINDEX DATABASE",
+                "REINDEX"
+                    if matches!(
+                        words.get(1).map(String::as_str),
+                        Some("SYSTEM" | "DATABASE")
+                    ) =>
+                {
+                    "REINDEX DATABASE"
+                }
                 "VACUUM" => "VACUUM",
                 "ALTER" if words.get(1).is_some_and(|w| w == "SYSTEM") => "ALTER SYSTEM",
                 "ALTER" if has("DETACH") && has("CONCURRENTLY") => "DETACH PARTITION CONCURRENTLY",
-                "ALTER" if words.get(1).is_some_and(|w| w == "TYPE") && has("ADD") && has("VALUE") => {
+                "ALTER"
+                    if words.get(1).is_some_and(|w| w == "TYPE") && has("ADD") && has("VALUE") =>
+                {
                     if server.major_version.is_some_and(|v| v < 12) {
                         "ALTER TYPE ... ADD VALUE (before PostgreSQL 12)"
                     } else {
                         return None;
                     }
                 }
-                "CREATE" | "DROP" if matches!(words.get(1).map(String::as_str), Some("DATABASE" | "TABLESPACE")) => {
+                "CREATE" | "DROP"
+                    if matches!(
+                        words.get(1).map(String::as_str),
+                        Some("DATABASE" | "TABLESPACE")
+                    ) =>
+                {
                     return Some(format!("{first} {}", words[1]));
                 }
                 _ => return None,
@@ -131,53 +164,96 @@ mod tests {
     fn mode(sql: &str, dialect: Dialect) -> TxMode {
         let statements = split(sql, dialect).unwrap();
         let directives = crate::parse_directives(sql).unwrap();
-        transaction_mode(&directives, &statements, ServerFacts { dialect, major_version: Some(15) })
+        transaction_mode(
+            &directives,
+            &statements,
+            ServerFacts {
+                dialect,
+                major_version: Some(15),
+            },
+        )
     }
 
     #[test]
     fn plain_ddl_is_transactional() {
-        assert_eq!(mode("CREATE TABLE t (id int); CREATE INDEX i ON t (id);", Dialect::Postgres), TxMode::Transaction);
+        assert_eq!(
+            mode(
+                "CREATE TABLE t (id int); CREATE INDEX i ON t (id);",
+                Dialect::Postgres
+            ),
+            TxMode::Transaction
+        );
     }
 
     #[test]
     fn concurrent_index_is_detected() {
-        let m = mode("CREATE TABLE t (id int);\nCREATE UNIQUE INDEX CONCURRENTLY i ON t (id);", Dialect::Postgres);
+        let m = mode(
+            "CREATE TABLE t (id int);\nCREATE UNIQUE INDEX CONCURRENTLY i ON t (id);",
+            Dialect::Postgres,
+        );
         assert_eq!(
             m,
-            TxMode::NoTransaction(NoTxReason::Statement { line: 2, what: "CREATE INDEX CONCURRENTLY".into() })
+            TxMode::NoTransaction(NoTxReason::Statement {
+                line: 2,
+                what: "CREATE INDEX CONCURRENTLY".into()
+            })
         );
         let m = mode("DROP INDEX CONCURRENTLY IF EXISTS i;", Dialect::Postgres);
-        assert!(matches!(m, TxMode::NoTransaction(NoTxReason::Statement { .. })));
+        assert!(matches!(
+            m,
+            TxMode::NoTransaction(NoTxReason::Statement { .. })
+        ));
     }
 
     #[test]
     fn own_transaction_is_detected() {
         let m = mode("SELECT 1;\nBEGIN;\nSELECT 2;\nCOMMIT;", Dialect::Sqlite);
-        assert_eq!(m, TxMode::NoTransaction(NoTxReason::OwnTransaction { line: 2 }));
-        assert_eq!(mode("SAVEPOINT a; ROLLBACK TO SAVEPOINT a;", Dialect::Postgres), TxMode::Transaction);
+        assert_eq!(
+            m,
+            TxMode::NoTransaction(NoTxReason::OwnTransaction { line: 2 })
+        );
+        assert_eq!(
+            mode("SAVEPOINT a; ROLLBACK TO SAVEPOINT a;", Dialect::Postgres),
+            TxMode::Transaction
+        );
     }
 
     #[test]
     fn do_blocks_with_begin_are_not_transaction_control() {
-        assert_eq!(mode("DO $$ BEGIN PERFORM 1; COMMIT; END $$;", Dialect::Postgres), TxMode::Transaction);
+        assert_eq!(
+            mode("DO $$ BEGIN PERFORM 1; COMMIT; END $$;", Dialect::Postgres),
+            TxMode::Transaction
+        );
     }
 
     #[test]
     fn directive_wins() {
-        assert_eq!(mode("-- ferry:no-transaction\nSELECT 1;", Dialect::Postgres), TxMode::NoTransaction(NoTxReason::Directive));
+        assert_eq!(
+            mode("-- ferry:no-transaction\nSELECT 1;", Dialect::Postgres),
+            TxMode::NoTransaction(NoTxReason::Directive)
+        );
     }
 
     #[test]
     fn add_value_depends_on_server_version() {
         let sql = "ALTER TYPE mood ADD VALUE 'meh';";
         let statements = split(sql, Dialect::Postgres).unwrap();
-        let old = ServerFacts { dialect: Dialect::Postgres, major_version: Some(11) };
-        assert!(matches!(transaction_mode(&Directives::default(), &statements, old), TxMode::NoTransaction(_)));
+        let old = ServerFacts {
+            dialect: Dialect::Postgres,
+            major_version: Some(11),
+        };
+        assert!(matches!(
+            transaction_mode(&Directives::default(), &statements, old),
+            TxMode::NoTransaction(_)
+        ));
         assert_eq!(mode(sql, Dialect::Postgres), TxMode::Transaction);
     }
 
     #[test]
     fn sqlite_vacuum() {
-        assert!(matches!(mode("VACUUM;", Dialect::Sqlite), TxMode::NoTransaction(_)));
+        assert!(matches!(
+            mode("VACUUM;", Dialect::Sqlite),
+            TxMode::NoTransaction(_)
+        ));
     }
 }

@@ -27,7 +27,11 @@ impl Version {
                     return None;
                 }
                 let trimmed = part.trim_start_matches('0');
-                Some(if trimmed.is_empty() { "0".into() } else { trimmed.into() })
+                Some(if trimmed.is_empty() {
+                    "0".into()
+                } else {
+                    trimmed.into()
+                })
             })
             .collect();
         let mut parts = parts?;

@@ -17,7 +17,11 @@ pub struct ConnectOptions {
 
 /// The engine family a URL names, or why it names none.
 pub fn dialect_of(url: &str) -> Result<Dialect, EngineError> {
-    let scheme = url.split(':').next().unwrap_or_default().to_ascii_lowercase();
+    let scheme = url
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     match scheme.as_str() {
         "postgres" | "postgresql" => Ok(Dialect::Postgres),
         "mysql" | "mariadb" => Ok(Dialect::Mysql),
@@ -34,7 +38,10 @@ pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Driv
     let dialect = dialect_of(url)?;
     let scrub = |error: DbError| EngineError::Connect {
         url: redact_url(url),
-        error: DbError { message: scrub_password(&error.message, url), ..error },
+        error: DbError {
+            message: scrub_password(&error.message, url),
+            ..error
+        },
     };
     let mut driver = match dialect {
         Dialect::Postgres => crate::postgres::connect(url, options).await,
@@ -49,7 +56,10 @@ pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Driv
     }
     .map_err(scrub)?;
     for statement in &options.session {
-        driver.execute(statement).await.map_err(EngineError::db(format!("session statement `{statement}`")))?;
+        driver
+            .execute(statement)
+            .await
+            .map_err(EngineError::db(format!("session statement `{statement}`")))?;
     }
     Ok(driver)
 }

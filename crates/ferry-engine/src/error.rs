@@ -19,7 +19,11 @@ pub struct DbError {
 impl DbError {
     /// An error without code or position.
     pub fn msg(message: impl Into<String>) -> DbError {
-        DbError { code: None, message: message.into(), position: None }
+        DbError {
+            code: None,
+            message: message.into(),
+            position: None,
+        }
     }
 }
 
@@ -33,7 +37,11 @@ impl From<sqlx::Error> for DbError {
                         Some(sqlx::postgres::PgErrorPosition::Original(p)) => Some(p),
                         _ => None,
                     });
-                DbError { code: db.code().map(|c| c.into_owned()), message: db.message().to_owned(), position }
+                DbError {
+                    code: db.code().map(|c| c.into_owned()),
+                    message: db.message().to_owned(),
+                    position,
+                }
             }
             other => DbError::msg(other.to_string()),
         }
@@ -117,9 +125,18 @@ pub enum EngineError {
     Load(#[from] LoadError),
 }
 
-fn migration_failure(m: &MigrationRef, loc: &Location, e: &DbError, atomic: &bool, applied: &usize) -> String {
+fn migration_failure(
+    m: &MigrationRef,
+    loc: &Location,
+    e: &DbError,
+    atomic: &bool,
+    applied: &usize,
+) -> String {
     let place = format!("{}:{}:{}", loc.path.display(), loc.line, loc.column);
-    let mut msg = format!("migration {m} failed at {place} (statement {}): {e}", loc.statement);
+    let mut msg = format!(
+        "migration {m} failed at {place} (statement {}): {e}",
+        loc.statement
+    );
     if *atomic {
         msg.push_str("\nnothing of this migration was applied: its transaction was rolled back");
     } else {
@@ -128,7 +145,10 @@ fn migration_failure(m: &MigrationRef, loc: &Location, e: &DbError, atomic: &boo
             loc.statement
         ));
         if *applied == 0 {
-            msg = msg.replace("statements 1..0 were applied and committed, ", "no statement was applied, ");
+            msg = msg.replace(
+                "statements 1..0 were applied and committed, ",
+                "no statement was applied, ",
+            );
         }
     }
     msg

@@ -34,7 +34,11 @@ pub async fn acquire(
     let mut pause = Duration::from_millis(10);
     let mut waited = false;
     loop {
-        if lock.try_acquire(db).await.map_err(EngineError::db("taking the migration lock"))? {
+        if lock
+            .try_acquire(db)
+            .await
+            .map_err(EngineError::db("taking the migration lock"))?
+        {
             return Ok(());
         }
         if !waited {
@@ -45,7 +49,10 @@ pub async fn acquire(
         let elapsed = started.elapsed();
         if elapsed >= timeout {
             let holder = lock.holder(db).await;
-            return Err(EngineError::LockTimeout { holder, waited_s: elapsed.as_secs_f64() });
+            return Err(EngineError::LockTimeout {
+                holder,
+                waited_s: elapsed.as_secs_f64(),
+            });
         }
         tokio::time::sleep(pause.min(timeout - elapsed)).await;
         pause = (pause * 2).min(Duration::from_millis(250));
@@ -64,7 +71,12 @@ pub(crate) struct PgAdvisoryLock {
 #[async_trait]
 impl Lock for PgAdvisoryLock {
     async fn try_acquire(&mut self, db: &mut dyn Driver) -> Result<bool, DbError> {
-        let got = db.query_text(&format!("SELECT CAST(pg_try_advisory_lock({}) AS TEXT)", self.key)).await?;
+        let got = db
+            .query_text(&format!(
+                "SELECT CAST(pg_try_advisory_lock({}) AS TEXT)",
+                self.key
+            ))
+            .await?;
         Ok(first_text(got).as_deref() == Some("true"))
     }
 
@@ -80,7 +92,12 @@ impl Lock for PgAdvisoryLock {
     }
 
     async fn release(&mut self, db: &mut dyn Driver) -> Result<(), DbError> {
-        db.query_text(&format!("SELECT CAST(pg_advisory_unlock({}) AS TEXT)", self.key)).await.map(drop)
+        db.query_text(&format!(
+            "SELECT CAST(pg_advisory_unlock({}) AS TEXT)",
+            self.key
+        ))
+        .await
+        .map(drop)
     }
 }
 
@@ -98,7 +115,12 @@ impl MysqlNamedLock {
 #[async_trait]
 impl Lock for MysqlNamedLock {
     async fn try_acquire(&mut self, db: &mut dyn Driver) -> Result<bool, DbError> {
-        let got = db.query_text(&format!("SELECT CAST(GET_LOCK({}, 0) AS CHAR)", self.quoted())).await?;
+        let got = db
+            .query_text(&format!(
+                "SELECT CAST(GET_LOCK({}, 0) AS CHAR)",
+                self.quoted()
+            ))
+            .await?;
         Ok(first_text(got).as_deref() == Some("1"))
     }
 
@@ -111,7 +133,12 @@ impl Lock for MysqlNamedLock {
     }
 
     async fn release(&mut self, db: &mut dyn Driver) -> Result<(), DbError> {
-        db.query_text(&format!("SELECT CAST(RELEASE_LOCK({}) AS CHAR)", self.quoted())).await.map(drop)
+        db.query_text(&format!(
+            "SELECT CAST(RELEASE_LOCK({}) AS CHAR)",
+            self.quoted()
+        ))
+        .await
+        .map(drop)
     }
 }
 
@@ -143,7 +170,8 @@ impl Lock for FileLock {
                 // Who holds it, for anyone who has to wait.
                 file.set_len(0).map_err(|e| self.io(e))?;
                 file.rewind().map_err(|e| self.io(e))?;
-                file.write_all(self.owner.as_bytes()).map_err(|e| self.io(e))?;
+                file.write_all(self.owner.as_bytes())
+                    .map_err(|e| self.io(e))?;
                 self.file = Some(file);
                 Ok(true)
             }
@@ -154,7 +182,10 @@ impl Lock for FileLock {
 
     async fn holder(&mut self, _db: &mut dyn Driver) -> Option<String> {
         let mut text = String::new();
-        std::fs::File::open(&self.path).ok()?.read_to_string(&mut text).ok()?;
+        std::fs::File::open(&self.path)
+            .ok()?
+            .read_to_string(&mut text)
+            .ok()?;
         let text = text.trim().to_owned();
         (!text.is_empty()).then_some(text)
     }

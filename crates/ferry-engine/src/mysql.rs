@@ -10,7 +10,9 @@ use std::str::FromStr;
 
 impl Engine for MySql {
     const DIALECT: Dialect = Dialect::Mysql;
-    const CAPABILITIES: Capabilities = Capabilities { transactional_ddl: false };
+    const CAPABILITIES: Capabilities = Capabilities {
+        transactional_ddl: false,
+    };
     const TABLE_NAMES: &'static str = "SELECT CAST(table_name AS CHAR) FROM information_schema.tables \
          WHERE table_schema = DATABASE() ORDER BY 1";
 
@@ -22,7 +24,10 @@ impl Engine for MySql {
     }
 }
 
-pub(crate) async fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Driver>, DbError> {
+pub(crate) async fn connect(
+    url: &str,
+    options: &ConnectOptions,
+) -> Result<Box<dyn Driver>, DbError> {
     // sqlx would otherwise change sql_mode and time_zone, altering what migrations mean.
     let opts = MySqlConnectOptions::from_str(url)?
         .pipes_as_concat(false)
@@ -32,9 +37,13 @@ pub(crate) async fn connect(url: &str, options: &ConnectOptions) -> Result<Box<d
     let database = opts.get_database().unwrap_or_default().to_owned();
     let conn = MySqlConnection::connect_with(&opts).await?;
     let lock_key = format!("{database}.{}", options.tables.history);
-    let mut driver = SqlxDriver::<MySql>::new(conn, &options.tables, None, lock_key, options.owner.clone());
+    let mut driver =
+        SqlxDriver::<MySql>::new(conn, &options.tables, None, lock_key, options.owner.clone());
     let version = driver.query_text("SELECT VERSION()").await?;
-    let text = version.first().and_then(|r| r.first().cloned().flatten()).unwrap_or_default();
+    let text = version
+        .first()
+        .and_then(|r| r.first().cloned().flatten())
+        .unwrap_or_default();
     driver.facts.major_version = text.split('.').next().and_then(|m| m.parse().ok());
     Ok(Box::new(driver))
 }

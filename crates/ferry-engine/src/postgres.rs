@@ -10,12 +10,16 @@ use std::str::FromStr;
 
 impl Engine for Postgres {
     const DIALECT: Dialect = Dialect::Postgres;
-    const CAPABILITIES: Capabilities = Capabilities { transactional_ddl: true };
+    const CAPABILITIES: Capabilities = Capabilities {
+        transactional_ddl: true,
+    };
     const TABLE_NAMES: &'static str = "SELECT CAST(tablename AS TEXT) FROM pg_tables \
          WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1";
 
     fn lock(driver: &SqlxDriver<Self>) -> Box<dyn Lock> {
-        Box::new(PgAdvisoryLock { key: lock_key(&driver.lock_key) })
+        Box::new(PgAdvisoryLock {
+            key: lock_key(&driver.lock_key),
+        })
     }
 }
 
@@ -25,14 +29,28 @@ fn lock_key(name: &str) -> i64 {
     u64::from_str_radix(&hex[..16], 16).unwrap_or(0x6665_7272_79) as i64
 }
 
-pub(crate) async fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Driver>, DbError> {
+pub(crate) async fn connect(
+    url: &str,
+    options: &ConnectOptions,
+) -> Result<Box<dyn Driver>, DbError> {
     let opts = PgConnectOptions::from_str(url)?
         .application_name(&format!("ferry {}", options.owner))
         .disable_statement_logging();
     let conn = PgConnection::connect_with(&opts).await?;
-    let mut driver = SqlxDriver::<Postgres>::new(conn, &options.tables, None, options.tables.history.clone(), options.owner.clone());
-    let version = driver.query_text("SELECT current_setting('server_version_num')").await?;
-    let num: Option<u32> = version.first().and_then(|r| r.first().cloned().flatten()).and_then(|v| v.parse().ok());
+    let mut driver = SqlxDriver::<Postgres>::new(
+        conn,
+        &options.tables,
+        None,
+        options.tables.history.clone(),
+        options.owner.clone(),
+    );
+    let version = driver
+        .query_text("SELECT current_setting('server_version_num')")
+        .await?;
+    let num: Option<u32> = version
+        .first()
+        .and_then(|r| r.first().cloned().flatten())
+        .and_then(|v| v.parse().ok());
     driver.facts.major_version = num.map(|n| n / 10_000);
     Ok(Box::new(driver))
 }

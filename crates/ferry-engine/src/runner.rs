@@ -1,9 +1,13 @@
 //! The runner: executes plans made by `ferry_core::plan` under the migration lock, keeps
 //! the history and the events table, and reports progress as [`Event`]s.
 
-use crate::{DbError, Driver, EngineError, Event, EventSink, Location, NewEvent, NewRow, RowUpdate, lock};
+use crate::{
+    DbError, Driver, EngineError, Event, EventSink, Location, NewEvent, NewRow, RowUpdate, lock,
+};
 use ferry_core::plan::{self, Entry, MigrateOptions, MigrationRef, RollbackTarget};
-use ferry_core::{History, Migration, RowState, Script, Statement, TxMode, Version, transaction_mode};
+use ferry_core::{
+    History, Migration, RowState, Script, Statement, TxMode, Version, transaction_mode,
+};
 use std::time::{Duration, Instant};
 
 /// Who runs, and how long to wait for the lock.
@@ -28,7 +32,11 @@ pub struct Done {
 
 /// Reads the history without creating anything (for read-only commands).
 pub async fn read_history(db: &mut dyn Driver) -> Result<History, EngineError> {
-    if !db.history_exists().await.map_err(EngineError::db("looking for the history table"))? {
+    if !db
+        .history_exists()
+        .await
+        .map_err(EngineError::db("looking for the history table"))?
+    {
         return Ok(History::default());
     }
     Ok(History::new(db.read_history().await?))
@@ -43,7 +51,9 @@ async fn locked<T>(
 ) -> Result<T, EngineError> {
     let mut the_lock = db.lock();
     lock::acquire(the_lock.as_mut(), db, ctx.lock_timeout, |holder| {
-        sink.event(&Event::LockWaiting { holder: holder.map(str::to_owned) })
+        sink.event(&Event::LockWaiting {
+            holder: holder.map(str::to_owned),
+        })
     })
     .await?;
     sink.event(&Event::LockAcquired);
@@ -56,13 +66,26 @@ async fn locked<T>(
 }
 
 /// Appends to the events table; a failure to log must not hide the real outcome.
-async fn record<T>(db: &mut dyn Driver, ctx: &RunContext, command: &str, plugin: &str, result: &Result<T, EngineError>, ok: String) {
+async fn record<T>(
+    db: &mut dyn Driver,
+    ctx: &RunContext,
+    command: &str,
+    plugin: &str,
+    result: &Result<T, EngineError>,
+    ok: String,
+) {
     let (outcome, message) = match result {
         Ok(_) => ("ok", ok),
         Err(EngineError::Plan(e)) => ("refused", e.to_string()),
         Err(e) => ("failed", e.to_string()),
     };
-    let event = NewEvent { command, plugin: Some(plugin), actor: &ctx.actor, outcome, message: &message };
+    let event = NewEvent {
+        command,
+        plugin: Some(plugin),
+        actor: &ctx.actor,
+        outcome,
+        message: &message,
+    };
     if let Err(e) = db.insert_event(&event).await {
         tracing::warn!("writing the events table: {e}");
     }
@@ -78,7 +101,9 @@ pub async fn migrate(
     sink: &mut dyn EventSink,
 ) -> Result<Vec<Done>, EngineError> {
     locked(db, ctx, sink, async |db, sink| {
-        db.create_history().await.map_err(EngineError::db("creating the history table"))?;
+        db.create_history()
+            .await
+            .map_err(EngineError::db("creating the history table"))?;
         let history = History::new(db.read_history().await?);
         let result = apply_pending(db, migrations, &history, plugin, options, ctx, sink).await;
         let summary = match &result {
@@ -102,15 +127,37 @@ async fn apply_pending(
 ) -> Result<Vec<Done>, EngineError> {
     let entries = plan::status(migrations, history, plugin);
     let steps = plan::plan_migrate(&entries, options)?;
-    sink.event(&Event::Planned { command: "migrate".into(), count: steps.len() });
+    sink.event(&Event::Planned {
+        command: "migrate".into(),
+        count: steps.len(),
+    });
     let batch = history.next_batch();
     let mut done = Vec::new();
     for m in steps {
         match apply_one(db, m, batch, ctx, sink).await {
             Ok(d) => done.push(d),
-            Err(EngineError::MigrationFailed { migration, direction, location, error, atomic, applied_statements, .. }) => {
-                let applied_before = done.iter().map(|d: &Done| Version::parse(&d.version).expect("labels are versions")).collect();
-                return Err(EngineError::MigrationFailed { migration, direction, location, error, atomic, applied_statements, applied_before });
+            Err(EngineError::MigrationFailed {
+                migration,
+                direction,
+                location,
+                error,
+                atomic,
+                applied_statements,
+                ..
+            }) => {
+                let applied_before = done
+                    .iter()
+                    .map(|d: &Done| Version::parse(&d.version).expect("labels are versions"))
+                    .collect();
+                return Err(EngineError::MigrationFailed {
+                    migration,
+                    direction,
+                    location,
+                    error,
+                    atomic,
+                    applied_statements,
+                    applied_before,
+                });
             }
             Err(e) => return Err(e),
         }
@@ -129,18 +176,33 @@ pub fn run_mode(db: &dyn Driver, script: &Script) -> Result<(Vec<Statement>, TxM
 pub fn no_transaction_reason(db: &dyn Driver, mode: &TxMode) -> Option<String> {
     match mode {
         TxMode::NoTransaction(reason) => Some(reason.to_string()),
-        TxMode::Transaction if !db.capabilities().transactional_ddl => {
-            Some(format!("{} commits DDL implicitly; each statement commits on its own", db.dialect()))
-        }
+        TxMode::Transaction if !db.capabilities().transactional_ddl => Some(format!(
+            "{} commits DDL implicitly; each statement commits on its own",
+            db.dialect()
+        )),
         TxMode::Transaction => None,
     }
 }
 
-async fn apply_one(db: &mut dyn Driver, m: &Migration, batch: i64, ctx: &RunContext, sink: &mut dyn EventSink) -> Result<Done, EngineError> {
+async fn apply_one(
+    db: &mut dyn Driver,
+    m: &Migration,
+    batch: i64,
+    ctx: &RunContext,
+    sink: &mut dyn EventSink,
+) -> Result<Done, EngineError> {
     let (statements, mode) = run_mode(db, &m.up)?;
     let reason = no_transaction_reason(db, &mode);
-    let what = MigrationRef { label: m.label.clone(), name: m.name.clone() };
-    sink.event(&Event::Started { direction: "up".into(), version: m.label.clone(), name: m.name.clone(), no_transaction: reason.clone() });
+    let what = MigrationRef {
+        label: m.label.clone(),
+        name: m.name.clone(),
+    };
+    sink.event(&Event::Started {
+        direction: "up".into(),
+        version: m.label.clone(),
+        name: m.name.clone(),
+        no_transaction: reason.clone(),
+    });
     let started = Instant::now();
     let mut row = NewRow {
         plugin: &m.plugin,
@@ -159,7 +221,9 @@ async fn apply_one(db: &mut dyn Driver, m: &Migration, batch: i64, ctx: &RunCont
     };
     if reason.is_none() {
         // The script and its history row commit together, or not at all.
-        db.begin().await.map_err(EngineError::db("starting a transaction"))?;
+        db.begin()
+            .await
+            .map_err(EngineError::db("starting a transaction"))?;
         if let Err((index, error)) = run_statements(db, &statements).await {
             let _ = db.rollback().await;
             return Err(failure(&what, "up", &m.up, &statements, index, error, true));
@@ -168,24 +232,59 @@ async fn apply_one(db: &mut dyn Driver, m: &Migration, batch: i64, ctx: &RunCont
         let saved = db.insert_history(&row).await;
         if let Err(e) = saved.map(drop).and(db.commit().await) {
             let _ = db.rollback().await;
-            return Err(EngineError::Db { context: format!("recording migration {what}"), error: e });
+            return Err(EngineError::Db {
+                context: format!("recording migration {what}"),
+                error: e,
+            });
         }
     } else {
         // Recorded as failed before it starts, so a crash leaves a truthful entry.
         row.state = RowState::Failed;
         row.error = Some("interrupted: ferry stopped before this migration finished; some statements may have run".into());
-        let id = db.insert_history(&row).await.map_err(EngineError::db(format!("recording migration {what} as started")))?;
+        let id = db
+            .insert_history(&row)
+            .await
+            .map_err(EngineError::db(format!(
+                "recording migration {what} as started"
+            )))?;
         if let Err((index, error)) = run_statements(db, &statements).await {
-            let update = RowUpdate::Failed { error: error.to_string(), statement: index as i64 + 1, duration_ms: elapsed_ms(started) };
+            let update = RowUpdate::Failed {
+                error: error.to_string(),
+                statement: index as i64 + 1,
+                duration_ms: elapsed_ms(started),
+            };
             let _ = db.update_history(id, &update).await;
-            return Err(failure(&what, "up", &m.up, &statements, index, error, false));
+            return Err(failure(
+                &what,
+                "up",
+                &m.up,
+                &statements,
+                index,
+                error,
+                false,
+            ));
         }
-        let update = RowUpdate::Finished { duration_ms: elapsed_ms(started) };
-        db.update_history(id, &update).await.map_err(EngineError::db(format!("recording migration {what} as applied")))?;
+        let update = RowUpdate::Finished {
+            duration_ms: elapsed_ms(started),
+        };
+        db.update_history(id, &update)
+            .await
+            .map_err(EngineError::db(format!(
+                "recording migration {what} as applied"
+            )))?;
     }
     let duration_ms = elapsed_ms(started);
-    sink.event(&Event::Finished { direction: "up".into(), version: m.label.clone(), name: m.name.clone(), duration_ms });
-    Ok(Done { version: m.label.clone(), name: m.name.clone(), duration_ms })
+    sink.event(&Event::Finished {
+        direction: "up".into(),
+        version: m.label.clone(),
+        name: m.name.clone(),
+        duration_ms,
+    });
+    Ok(Done {
+        version: m.label.clone(),
+        name: m.name.clone(),
+        duration_ms,
+    })
 }
 
 fn elapsed_ms(started: Instant) -> i64 {
@@ -193,14 +292,25 @@ fn elapsed_ms(started: Instant) -> i64 {
 }
 
 /// Runs statements in order; on failure, the 0-based index of the failing one.
-async fn run_statements(db: &mut dyn Driver, statements: &[Statement]) -> Result<(), (usize, DbError)> {
+async fn run_statements(
+    db: &mut dyn Driver,
+    statements: &[Statement],
+) -> Result<(), (usize, DbError)> {
     for (i, statement) in statements.iter().enumerate() {
         db.execute(&statement.sql).await.map_err(|e| (i, e))?;
     }
     Ok(())
 }
 
-fn failure(m: &MigrationRef, direction: &'static str, script: &Script, statements: &[Statement], index: usize, error: DbError, atomic: bool) -> EngineError {
+fn failure(
+    m: &MigrationRef,
+    direction: &'static str,
+    script: &Script,
+    statements: &[Statement],
+    index: usize,
+    error: DbError,
+    atomic: bool,
+) -> EngineError {
     let statement = &statements[index];
     let (line, column) = match error.position {
         Some(position) => locate(&statement.sql, position, statement),
@@ -209,7 +319,12 @@ fn failure(m: &MigrationRef, direction: &'static str, script: &Script, statement
     EngineError::MigrationFailed {
         migration: m.clone(),
         direction,
-        location: Location { path: script.path.clone(), line, column, statement: index + 1 },
+        location: Location {
+            path: script.path.clone(),
+            line,
+            column,
+            statement: index + 1,
+        },
         error,
         atomic,
         applied_statements: index,
@@ -222,8 +337,14 @@ fn locate(sql: &str, position: usize, statement: &Statement) -> (u32, u32) {
     let before: String = sql.chars().take(position.saturating_sub(1)).collect();
     let newlines = before.matches('\n').count() as u32;
     match before.rfind('\n') {
-        None => (statement.line, statement.column + before.chars().count() as u32),
-        Some(i) => (statement.line + newlines, before[i + 1..].chars().count() as u32 + 1),
+        None => (
+            statement.line,
+            statement.column + before.chars().count() as u32,
+        ),
+        Some(i) => (
+            statement.line + newlines,
+            before[i + 1..].chars().count() as u32 + 1,
+        ),
     }
 }
 
@@ -263,7 +384,10 @@ async fn revert_planned(
 ) -> Result<Vec<Done>, EngineError> {
     let entries = plan::status(migrations, history, plugin);
     let steps = plan::plan_rollback(&entries, target)?;
-    sink.event(&Event::Planned { command: command.into(), count: steps.len() });
+    sink.event(&Event::Planned {
+        command: command.into(),
+        count: steps.len(),
+    });
     let mut done = Vec::new();
     for step in &steps {
         done.push(revert_one(db, step, sink).await?);
@@ -271,15 +395,29 @@ async fn revert_planned(
     Ok(done)
 }
 
-async fn revert_one(db: &mut dyn Driver, step: &plan::RollbackStep<'_>, sink: &mut dyn EventSink) -> Result<Done, EngineError> {
+async fn revert_one(
+    db: &mut dyn Driver,
+    step: &plan::RollbackStep<'_>,
+    sink: &mut dyn EventSink,
+) -> Result<Done, EngineError> {
     let (statements, mode) = run_mode(db, &step.down)?;
     let reason = no_transaction_reason(db, &mode);
-    let what = MigrationRef { label: step.label.clone(), name: step.row.name.clone() };
-    sink.event(&Event::Started { direction: "down".into(), version: step.label.clone(), name: what.name.clone(), no_transaction: reason.clone() });
+    let what = MigrationRef {
+        label: step.label.clone(),
+        name: step.row.name.clone(),
+    };
+    sink.event(&Event::Started {
+        direction: "down".into(),
+        version: step.label.clone(),
+        name: what.name.clone(),
+        no_transaction: reason.clone(),
+    });
     let started = Instant::now();
     let atomic = reason.is_none();
     if atomic {
-        db.begin().await.map_err(EngineError::db("starting a transaction"))?;
+        db.begin()
+            .await
+            .map_err(EngineError::db("starting a transaction"))?;
     }
     if let Err((index, error)) = run_statements(db, &statements).await {
         if atomic {
@@ -292,19 +430,45 @@ async fn revert_one(db: &mut dyn Driver, step: &plan::RollbackStep<'_>, sink: &m
             };
             let _ = db.update_history(step.row.id, &update).await;
         }
-        return Err(failure(&what, "down", &step.down, &statements, index, error, atomic));
+        return Err(failure(
+            &what,
+            "down",
+            &step.down,
+            &statements,
+            index,
+            error,
+            atomic,
+        ));
     }
-    let saved = db.update_history(step.row.id, &RowUpdate::Reverted(RowState::RolledBack)).await;
-    let saved = if atomic { saved.and(db.commit().await) } else { saved };
+    let saved = db
+        .update_history(step.row.id, &RowUpdate::Reverted(RowState::RolledBack))
+        .await;
+    let saved = if atomic {
+        saved.and(db.commit().await)
+    } else {
+        saved
+    };
     if let Err(e) = saved {
         if atomic {
             let _ = db.rollback().await;
         }
-        return Err(EngineError::Db { context: format!("recording the rollback of {what}"), error: e });
+        return Err(EngineError::Db {
+            context: format!("recording the rollback of {what}"),
+            error: e,
+        });
     }
     let duration_ms = elapsed_ms(started);
-    sink.event(&Event::Finished { direction: "down".into(), version: step.label.clone(), name: what.name.clone(), duration_ms });
-    Ok(Done { version: step.label.clone(), name: what.name, duration_ms })
+    sink.event(&Event::Finished {
+        direction: "down".into(),
+        version: step.label.clone(),
+        name: what.name.clone(),
+        duration_ms,
+    });
+    Ok(Done {
+        version: step.label.clone(),
+        name: what.name,
+        duration_ms,
+    })
 }
 
 /// Marks every migration up to `target` as applied without running it.
@@ -317,7 +481,9 @@ pub async fn baseline(
     sink: &mut dyn EventSink,
 ) -> Result<Vec<Done>, EngineError> {
     locked(db, ctx, sink, async |db, sink| {
-        db.create_history().await.map_err(EngineError::db("creating the history table"))?;
+        db.create_history()
+            .await
+            .map_err(EngineError::db("creating the history table"))?;
         let history = History::new(db.read_history().await?);
         let result = baseline_rows(db, migrations, &history, plugin, target, ctx, sink).await;
         let summary = match &result {
@@ -345,7 +511,11 @@ async fn baseline_rows(
     }
     let batch = history.next_batch();
     let mut done = Vec::new();
-    for m in entries.iter().filter(|e| e.is_pending() && &e.version <= target).filter_map(|e| e.migration) {
+    for m in entries
+        .iter()
+        .filter(|e| e.is_pending() && &e.version <= target)
+        .filter_map(|e| e.migration)
+    {
         let row = NewRow {
             plugin: &m.plugin,
             version: m.version.to_string(),
@@ -361,9 +531,22 @@ async fn baseline_rows(
             baseline: true,
             no_transaction: false,
         };
-        db.insert_history(&row).await.map_err(EngineError::db(format!("recording baseline of {}", m.label)))?;
-        sink.event(&Event::Recorded { version: m.label.clone(), name: m.name.clone(), what: "baseline".into() });
-        done.push(Done { version: m.label.clone(), name: m.name.clone(), duration_ms: 0 });
+        db.insert_history(&row)
+            .await
+            .map_err(EngineError::db(format!(
+                "recording baseline of {}",
+                m.label
+            )))?;
+        sink.event(&Event::Recorded {
+            version: m.label.clone(),
+            name: m.name.clone(),
+            what: "baseline".into(),
+        });
+        done.push(Done {
+            version: m.label.clone(),
+            name: m.name.clone(),
+            duration_ms: 0,
+        });
     }
     Ok(done)
 }
@@ -402,10 +585,17 @@ pub async fn repair(
     .await
 }
 
-async fn repair_rows(db: &mut dyn Driver, entries: &[Entry<'_>], options: RepairOptions, sink: &mut dyn EventSink) -> Result<Vec<Done>, EngineError> {
+async fn repair_rows(
+    db: &mut dyn Driver,
+    entries: &[Entry<'_>],
+    options: RepairOptions,
+    sink: &mut dyn EventSink,
+) -> Result<Vec<Done>, EngineError> {
     let mut done = Vec::new();
     for e in entries {
-        let (Some(row), migration) = (e.row, e.migration) else { continue };
+        let (Some(row), migration) = (e.row, e.migration) else {
+            continue;
+        };
         let what = match (e.state, migration) {
             (plan::State::Modified, Some(m)) if options.accept_checksums => {
                 let update = RowUpdate::Checksum {
@@ -414,7 +604,9 @@ async fn repair_rows(db: &mut dyn Driver, entries: &[Entry<'_>], options: Repair
                     down_sql: m.down.as_ref().map(|d| d.text.as_str()),
                     name: &m.name,
                 };
-                db.update_history(row.id, &update).await.map_err(EngineError::db(format!("updating {}", e.label)))?;
+                db.update_history(row.id, &update)
+                    .await
+                    .map_err(EngineError::db(format!("updating {}", e.label)))?;
                 "accepted new checksum"
             }
             (plan::State::Failed, _) if options.clear_failed => {
@@ -425,8 +617,16 @@ async fn repair_rows(db: &mut dyn Driver, entries: &[Entry<'_>], options: Repair
             }
             _ => continue,
         };
-        sink.event(&Event::Recorded { version: e.label.clone(), name: e.name.clone(), what: what.into() });
-        done.push(Done { version: e.label.clone(), name: e.name.clone(), duration_ms: 0 });
+        sink.event(&Event::Recorded {
+            version: e.label.clone(),
+            name: e.name.clone(),
+            what: what.into(),
+        });
+        done.push(Done {
+            version: e.label.clone(),
+            name: e.name.clone(),
+            duration_ms: 0,
+        });
     }
     Ok(done)
 }

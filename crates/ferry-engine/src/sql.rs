@@ -13,7 +13,10 @@ pub struct TableNames {
 
 impl Default for TableNames {
     fn default() -> Self {
-        TableNames { history: "ferry_migrations".into(), events: "ferry_events".into() }
+        TableNames {
+            history: "ferry_migrations".into(),
+            events: "ferry_events".into(),
+        }
     }
 }
 
@@ -56,7 +59,9 @@ fn flavor(dialect: Dialect) -> Flavor {
             text_type: "TEXT",
             bool_type: "BOOLEAN",
             now: "clock_timestamp()",
-            time_as_text: |c| format!("to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"),
+            time_as_text: |c| {
+                format!("to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')")
+            },
             bool_as_int: |c| format!("CAST(CAST({c} AS INT) AS BIGINT)"),
             returning: true,
         },
@@ -88,7 +93,12 @@ fn flavor(dialect: Dialect) -> Flavor {
 /// Quotes a possibly schema-qualified name part by part.
 pub(crate) fn quote_name(name: &str, quote: char) -> String {
     name.split('.')
-        .map(|part| format!("{quote}{}{quote}", part.replace(quote, &format!("{quote}{quote}"))))
+        .map(|part| {
+            format!(
+                "{quote}{}{quote}",
+                part.replace(quote, &format!("{quote}{quote}"))
+            )
+        })
         .collect::<Vec<_>>()
         .join(".")
 }
@@ -98,11 +108,27 @@ impl HistorySql {
         let f = flavor(dialect);
         let t = quote_name(&names.history, f.quote);
         let e = quote_name(&names.events, f.quote);
-        let p = |i: usize| if dialect == Dialect::Postgres { format!("${i}") } else { "?".to_owned() };
+        let p = |i: usize| {
+            if dialect == Dialect::Postgres {
+                format!("${i}")
+            } else {
+                "?".to_owned()
+            }
+        };
         let ps = |from: usize, n: usize| (from..from + n).map(p).collect::<Vec<_>>().join(", ");
-        let index_name = quote_name(&format!("{}_version_idx", names.history.rsplit('.').next().unwrap_or("h")), f.quote);
+        let index_name = quote_name(
+            &format!(
+                "{}_version_idx",
+                names.history.rsplit('.').next().unwrap_or("h")
+            ),
+            f.quote,
+        );
         let (idt, tt, tm, bt, now) = (f.id_column, f.text_type, f.time_type, f.bool_type, f.now);
-        let vc = if dialect == Dialect::Mysql { "VARCHAR(191)" } else { "VARCHAR(255)" };
+        let vc = if dialect == Dialect::Mysql {
+            "VARCHAR(191)"
+        } else {
+            "VARCHAR(255)"
+        };
         let create = vec![
             format!(
                 "CREATE TABLE IF NOT EXISTS {t} ({idt}, plugin {vc} NOT NULL, version {vc} NOT NULL, name {tt} NOT NULL, \
@@ -124,15 +150,26 @@ impl HistorySql {
         .filter(|s| !s.is_empty())
         .collect();
         let (exists, exists_arg) = match dialect {
-            Dialect::Postgres => ("SELECT CAST(to_regclass($1) AS TEXT) WHERE to_regclass($1) IS NOT NULL".to_owned(), t.clone()),
+            Dialect::Postgres => (
+                "SELECT CAST(to_regclass($1) AS TEXT) WHERE to_regclass($1) IS NOT NULL".to_owned(),
+                t.clone(),
+            ),
             Dialect::Mysql => {
                 let (schema, table) = match names.history.rsplit_once('.') {
                     Some((s, tb)) => (format!("'{}'", s.replace('\'', "''")), tb.to_owned()),
                     None => ("DATABASE()".to_owned(), names.history.clone()),
                 };
-                (format!("SELECT table_name FROM information_schema.tables WHERE table_schema = {schema} AND table_name = ?"), table)
+                (
+                    format!(
+                        "SELECT table_name FROM information_schema.tables WHERE table_schema = {schema} AND table_name = ?"
+                    ),
+                    table,
+                )
             }
-            Dialect::Sqlite => ("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?".to_owned(), names.history.clone()),
+            Dialect::Sqlite => (
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?".to_owned(),
+                names.history.clone(),
+            ),
         };
         let tx = f.time_as_text;
         let bi = f.bool_as_int;
@@ -158,7 +195,11 @@ impl HistorySql {
             select,
             insert,
             last_id: (!f.returning).then(|| "SELECT CAST(LAST_INSERT_ID() AS SIGNED)".to_owned()),
-            set_finished: format!("UPDATE {t} SET state = 'applied', duration_ms = {}, error = NULL WHERE id = {}", p(1), p(2)),
+            set_finished: format!(
+                "UPDATE {t} SET state = 'applied', duration_ms = {}, error = NULL WHERE id = {}",
+                p(1),
+                p(2)
+            ),
             set_failed: format!(
                 "UPDATE {t} SET state = 'failed', error = {}, failed_statement = {}, duration_ms = {} WHERE id = {}",
                 p(1),
@@ -166,7 +207,11 @@ impl HistorySql {
                 p(3),
                 p(4)
             ),
-            set_reverted: format!("UPDATE {t} SET state = {}, rolled_back_at = {now} WHERE id = {}", p(1), p(2)),
+            set_reverted: format!(
+                "UPDATE {t} SET state = {}, rolled_back_at = {now} WHERE id = {}",
+                p(1),
+                p(2)
+            ),
             set_checksum: format!(
                 "UPDATE {t} SET checksum = {}, checksum_algorithm = {}, down_sql = {}, name = {} WHERE id = {}",
                 p(1),

@@ -11,27 +11,47 @@ use std::str::FromStr;
 
 impl Engine for Sqlite {
     const DIALECT: Dialect = Dialect::Sqlite;
-    const CAPABILITIES: Capabilities = Capabilities { transactional_ddl: true };
-    const TABLE_NAMES: &'static str =
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1";
+    const CAPABILITIES: Capabilities = Capabilities {
+        transactional_ddl: true,
+    };
+    const TABLE_NAMES: &'static str = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1";
 
     fn lock(driver: &SqlxDriver<Self>) -> Box<dyn Lock> {
         if driver.lock_key.is_empty() {
             return Box::new(NoLock);
         }
-        Box::new(FileLock { path: PathBuf::from(&driver.lock_key), owner: driver.owner.clone(), file: None })
+        Box::new(FileLock {
+            path: PathBuf::from(&driver.lock_key),
+            owner: driver.owner.clone(),
+            file: None,
+        })
     }
 }
 
-pub(crate) async fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Driver>, DbError> {
-    let opts = SqliteConnectOptions::from_str(url)?.create_if_missing(true).disable_statement_logging();
+pub(crate) async fn connect(
+    url: &str,
+    options: &ConnectOptions,
+) -> Result<Box<dyn Driver>, DbError> {
+    let opts = SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .disable_statement_logging();
     let file = opts.get_filename().to_path_buf();
-    let in_memory = url.contains(":memory:") || file.as_os_str().is_empty() || file.to_string_lossy().contains(":memory:");
-    let lock_key = if in_memory { String::new() } else { format!("{}.lock", file.display()) };
+    let in_memory = url.contains(":memory:")
+        || file.as_os_str().is_empty()
+        || file.to_string_lossy().contains(":memory:");
+    let lock_key = if in_memory {
+        String::new()
+    } else {
+        format!("{}.lock", file.display())
+    };
     let conn = SqliteConnection::connect_with(&opts).await?;
-    let mut driver = SqlxDriver::<Sqlite>::new(conn, &options.tables, None, lock_key, options.owner.clone());
+    let mut driver =
+        SqlxDriver::<Sqlite>::new(conn, &options.tables, None, lock_key, options.owner.clone());
     let version = driver.query_text("SELECT sqlite_version()").await?;
-    let text = version.first().and_then(|r| r.first().cloned().flatten()).unwrap_or_default();
+    let text = version
+        .first()
+        .and_then(|r| r.first().cloned().flatten())
+        .unwrap_or_default();
     driver.facts.major_version = text.split('.').next().and_then(|m| m.parse().ok());
     Ok(Box::new(driver))
 }

@@ -5,7 +5,9 @@ use crate::sql::{HistorySql, TableNames};
 use crate::{Capabilities, DbError, Driver, EngineError, Lock, NewEvent, NewRow, RowUpdate};
 use async_trait::async_trait;
 use ferry_core::{Dialect, HistoryRow, RowState, ServerFacts, Version};
-use sqlx::{AssertSqlSafe, Connection, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
+use sqlx::{
+    AssertSqlSafe, Connection, Database, Decode, Encode, Executor, IntoArguments, Row, Type,
+};
 
 /// What one engine adds to the shared sqlx driver.
 pub(crate) trait Engine: Database {
@@ -31,11 +33,20 @@ pub(crate) struct SqlxDriver<DB: Engine> {
 }
 
 impl<DB: Engine> SqlxDriver<DB> {
-    pub fn new(conn: DB::Connection, names: &TableNames, major_version: Option<u32>, lock_key: String, owner: String) -> Self {
+    pub fn new(
+        conn: DB::Connection,
+        names: &TableNames,
+        major_version: Option<u32>,
+        lock_key: String,
+        owner: String,
+    ) -> Self {
         SqlxDriver {
             conn,
             sql: HistorySql::new(DB::DIALECT, names),
-            facts: ServerFacts { dialect: DB::DIALECT, major_version },
+            facts: ServerFacts {
+                dialect: DB::DIALECT,
+                major_version,
+            },
             lock_key,
             owner,
         }
@@ -51,7 +62,9 @@ where
     for<'r> Option<String>: Decode<'r, R::Database> + Type<R::Database>,
     usize: sqlx::ColumnIndex<R>,
 {
-    (0..row.len()).map(|i| row.try_get::<Option<String>, _>(i).unwrap_or(None)).collect()
+    (0..row.len())
+        .map(|i| row.try_get::<Option<String>, _>(i).unwrap_or(None))
+        .collect()
 }
 
 #[async_trait]
@@ -124,7 +137,10 @@ where
         let rows = sqlx::query(sql(&self.sql.select))
             .fetch_all(&mut self.conn)
             .await
-            .map_err(|e| EngineError::Db { context: "reading the history".into(), error: e.into() })?;
+            .map_err(|e| EngineError::Db {
+                context: "reading the history".into(),
+                error: e.into(),
+            })?;
         rows.iter().map(decode_row::<DB>).collect()
     }
 
@@ -146,23 +162,42 @@ where
             .bind(row.baseline)
             .bind(row.no_transaction);
         match self.sql.last_id.clone() {
-            None => Ok(query.fetch_one(&mut self.conn).await?.try_get::<i64, _>(0)?),
+            None => Ok(query
+                .fetch_one(&mut self.conn)
+                .await?
+                .try_get::<i64, _>(0)?),
             Some(last_id) => {
                 query.execute(&mut self.conn).await?;
-                Ok(sqlx::query(sql(&last_id)).fetch_one(&mut self.conn).await?.try_get::<i64, _>(0)?)
+                Ok(sqlx::query(sql(&last_id))
+                    .fetch_one(&mut self.conn)
+                    .await?
+                    .try_get::<i64, _>(0)?)
             }
         }
     }
 
     async fn update_history(&mut self, id: i64, update: &RowUpdate<'_>) -> Result<(), DbError> {
         let query = match update {
-            RowUpdate::Finished { duration_ms } => sqlx::query(sql(&self.sql.set_finished)).bind(*duration_ms),
-            RowUpdate::Failed { error, statement, duration_ms } => sqlx::query(sql(&self.sql.set_failed))
+            RowUpdate::Finished { duration_ms } => {
+                sqlx::query(sql(&self.sql.set_finished)).bind(*duration_ms)
+            }
+            RowUpdate::Failed {
+                error,
+                statement,
+                duration_ms,
+            } => sqlx::query(sql(&self.sql.set_failed))
                 .bind(error.clone())
                 .bind(*statement)
                 .bind(*duration_ms),
-            RowUpdate::Reverted(state) => sqlx::query(sql(&self.sql.set_reverted)).bind(state.as_str().to_owned()),
-            RowUpdate::Checksum { checksum, algorithm, down_sql, name } => sqlx::query(sql(&self.sql.set_checksum))
+            RowUpdate::Reverted(state) => {
+                sqlx::query(sql(&self.sql.set_reverted)).bind(state.as_str().to_owned())
+            }
+            RowUpdate::Checksum {
+                checksum,
+                algorithm,
+                down_sql,
+                name,
+            } => sqlx::query(sql(&self.sql.set_checksum))
                 .bind((*checksum).to_owned())
                 .bind(i64::from(*algorithm))
                 .bind(down_sql.map(str::to_owned))
@@ -187,7 +222,10 @@ where
 
     async fn table_names(&mut self) -> Result<Vec<String>, DbError> {
         let rows = self.query_text(DB::TABLE_NAMES).await?;
-        Ok(rows.into_iter().filter_map(|r| r.into_iter().next().flatten()).collect())
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| r.into_iter().next().flatten())
+            .collect())
     }
 
     async fn close(self: Box<Self>) {
@@ -204,23 +242,34 @@ where
     for<'t> Option<i64>: Decode<'t, DB> + Type<DB>,
     usize: sqlx::ColumnIndex<DB::Row>,
 {
-    let id: i64 = row.try_get(0).map_err(|e| EngineError::BadHistory { id: -1, problem: e.to_string() })?;
+    let id: i64 = row.try_get(0).map_err(|e| EngineError::BadHistory {
+        id: -1,
+        problem: e.to_string(),
+    })?;
     let bad = |problem: String| EngineError::BadHistory { id, problem };
     let get_s = |i: usize| row.try_get::<String, _>(i).map_err(|e| bad(e.to_string()));
-    let get_os = |i: usize| row.try_get::<Option<String>, _>(i).map_err(|e| bad(e.to_string()));
+    let get_os = |i: usize| {
+        row.try_get::<Option<String>, _>(i)
+            .map_err(|e| bad(e.to_string()))
+    };
     let get_i = |i: usize| row.try_get::<i64, _>(i).map_err(|e| bad(e.to_string()));
-    let get_oi = |i: usize| row.try_get::<Option<i64>, _>(i).map_err(|e| bad(e.to_string()));
+    let get_oi = |i: usize| {
+        row.try_get::<Option<i64>, _>(i)
+            .map_err(|e| bad(e.to_string()))
+    };
     let version_text = get_s(2)?;
     let state_text = get_s(7)?;
     Ok(HistoryRow {
         id,
         plugin: get_s(1)?,
-        version: Version::parse(&version_text).ok_or_else(|| bad(format!("version `{version_text}` is not a version")))?,
+        version: Version::parse(&version_text)
+            .ok_or_else(|| bad(format!("version `{version_text}` is not a version")))?,
         name: get_s(3)?,
         checksum: get_s(4)?,
         checksum_algorithm: u32::try_from(get_i(5)?).map_err(|e| bad(e.to_string()))?,
         down_sql: get_os(6)?,
-        state: RowState::parse(&state_text).ok_or_else(|| bad(format!("state `{state_text}` is unknown")))?,
+        state: RowState::parse(&state_text)
+            .ok_or_else(|| bad(format!("state `{state_text}` is unknown")))?,
         batch: get_i(8)?,
         applied_at: get_os(9)?.unwrap_or_default(),
         rolled_back_at: get_os(10)?,

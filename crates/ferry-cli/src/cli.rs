@@ -1,0 +1,164 @@
+//! The command line, declared once; help text comes from the doc comments.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// ferry: versioned schema and data migrations for PostgreSQL, MySQL/MariaDB and SQLite.
+#[derive(Debug, Parser)]
+#[command(name = "ferry", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command accepts.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Database URL (postgres://, mysql://, mariadb://, sqlite://PATH, sqlite::memory:).
+    #[arg(short = 'd', long, global = true)]
+    pub database_url: Option<String>,
+    /// Migrations folder [default: migrations, or migrations.dir in ferry.toml].
+    #[arg(long, global = true)]
+    pub dir: Option<PathBuf>,
+    /// Configuration file [default: ferry.toml if present].
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Environment: selects [environments.NAME] in ferry.toml; `production` is protected.
+    #[arg(long, global = true, env = "FERRY_ENV")]
+    pub env: Option<String>,
+    /// Machine-readable output: one JSON document, or NDJSON events for migrate/rollback.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Answer yes to confirmations (required in production for rollback, redo and repair).
+    #[arg(long, short = 'y', global = true)]
+    pub yes: bool,
+    /// Who runs this, recorded in the history [default: the OS user].
+    #[arg(long, global = true)]
+    pub actor: Option<String>,
+    /// How long to wait for another runner's lock: 60, 60s, 500ms, 2m [default: 60s].
+    #[arg(long, global = true)]
+    pub lock_timeout: Option<String>,
+    /// Log format on stderr.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// How logs are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write ferry.toml and a migrations/ folder.
+    Init {
+        /// Overwrite an existing ferry.toml.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Create the next-numbered up and down files.
+    New {
+        /// What the migration does, e.g. add_customers.
+        name: String,
+        /// Mark it `-- ferry:no-transaction` (for CREATE INDEX CONCURRENTLY and similar).
+        #[arg(long)]
+        no_transaction: bool,
+    },
+    /// Show every migration: applied, pending, failed, modified, missing or rolled back.
+    Status {
+        /// Exit 4 if anything is pending, failed, modified or missing.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Apply pending migrations, in order, as one batch.
+    Migrate {
+        /// Apply up to and including this version.
+        #[arg(long)]
+        to: Option<String>,
+        /// Print the plan and the exact SQL; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Apply pending migrations older than the newest applied one.
+        #[arg(long)]
+        allow_out_of_order: bool,
+    },
+    /// Undo the last applied migration (or more).
+    Rollback {
+        /// Undo the last N applied migrations.
+        #[arg(long, conflicts_with_all = ["to", "batch"])]
+        steps: Option<usize>,
+        /// Undo everything applied after this version.
+        #[arg(long, conflicts_with = "batch")]
+        to: Option<String>,
+        /// Undo the last batch.
+        #[arg(long)]
+        batch: bool,
+        /// Print the plan and the exact SQL; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Roll back the last migration and apply it again.
+    Redo,
+    /// Check applied files' checksums, missing files, failed entries and out-of-order versions.
+    Validate,
+    /// Fix the history after a human has looked.
+    Repair {
+        /// Record the new checksums of edited applied files.
+        #[arg(long)]
+        accept_checksums: bool,
+        /// Clear failed entries so migrate can retry them.
+        #[arg(long)]
+        clear_failed: bool,
+    },
+    /// Adopt an existing database: mark everything up to VERSION applied without running it.
+    Baseline {
+        /// The last version the database already has.
+        version: String,
+    },
+    /// Roll back everything (development only; refused in production).
+    Reset,
+}
+
+/// Parses `60`, `60s`, `500ms`, `2m` into a duration.
+pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
+    let t = text.trim();
+    let (number, scale) = if let Some(n) = t.strip_suffix("ms") {
+        (n, 0.001)
+    } else if let Some(n) = t.strip_suffix('s') {
+        (n, 1.0)
+    } else if let Some(n) = t.strip_suffix('m') {
+        (n, 60.0)
+    } else {
+        (t, 1.0)
+    };
+    let value: f64 = number.trim().parse().ok()?;
+    (value >= 0.0 && value.is_finite()).then(|| std::time::Duration::from_secs_f64(value * scale))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("60"), Some(Duration::from_secs(60)));
+        assert_eq!(parse_duration("1.5s"), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2m"), Some(Duration::from_secs(120)));
+        assert_eq!(parse_duration("soon"), None);
+    }
+
+    #[test]
+    fn cli_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

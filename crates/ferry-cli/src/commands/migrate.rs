@@ -1,0 +1,110 @@
+//! `ferry migrate`
+
+use crate::cli::Global;
+use crate::error::CliError;
+use crate::render::{EventPrinter, out};
+use crate::session::Session;
+use ferry_core::plan::{self, MigrateOptions};
+use ferry_core::{Script, Version};
+use ferry_engine::{Driver, runner};
+
+/// Applies pending migrations, or prints what would run.
+pub async fn run(
+    s: &mut Session,
+    g: &Global,
+    target: Option<Version>,
+    dry_run: bool,
+    allow_ooo: bool,
+) -> Result<(), CliError> {
+    let options = MigrateOptions {
+        target,
+        allow_out_of_order: allow_ooo || s.config.allow_out_of_order,
+    };
+    if dry_run {
+        let history = runner::read_history(s.db.as_mut()).await?;
+        let entries = plan::status(&s.migrations, &history, &s.config.plugin);
+        let steps = plan::plan_migrate(&entries, &options)?;
+        let scripts: Vec<(String, String, &Script)> = steps
+            .iter()
+            .map(|m| (m.label.clone(), m.name.clone(), &m.up))
+            .collect();
+        return print_plan(s, g, "migrate", &scripts);
+    }
+    let ctx = s.run_context();
+    let mut printer = EventPrinter::new(g.json);
+    let result = runner::migrate(
+        s.db.as_mut(),
+        &s.migrations,
+        &s.config.plugin,
+        &options,
+        &ctx,
+        &mut printer,
+    )
+    .await;
+    printer.finish();
+    let done = result?;
+    if g.json {
+        out(
+            &serde_json::json!({ "event": "summary", "command": "migrate", "applied": done })
+                .to_string(),
+        );
+    } else if !done.is_empty() {
+        out(&format!("applied {} migration(s)", done.len()));
+    }
+    Ok(())
+}
+
+/// Prints a plan with the exact SQL each step runs, and whether it runs in a transaction.
+pub fn print_plan(
+    s: &Session,
+    g: &Global,
+    command: &str,
+    scripts: &[(String, String, &Script)],
+) -> Result<(), CliError> {
+    let db: &dyn Driver = s.db.as_ref();
+    let mut steps = Vec::new();
+    for (version, name, script) in scripts {
+        let (statements, mode) = runner::run_mode(db, script)?;
+        let reason = runner::no_transaction_reason(db, &mode);
+        steps.push(serde_json::json!({
+            "version": version,
+            "name": name,
+            "file": script.path.display().to_string(),
+            "transaction": reason.is_none(),
+            "no_transaction_reason": reason,
+            "statements": statements.iter().map(|st| st.sql.clone()).collect::<Vec<_>>(),
+        }));
+    }
+    if g.json {
+        let doc = serde_json::json!({ "dry_run": true, "command": command, "session": s.config.session, "steps": steps });
+        out(&serde_json::to_string_pretty(&doc).unwrap_or_default());
+        return Ok(());
+    }
+    if steps.is_empty() {
+        out(&format!("{command}: nothing to do (dry run)"));
+        return Ok(());
+    }
+    out(&format!(
+        "-- {command} plan (dry run; nothing was changed): {} step(s)",
+        steps.len()
+    ));
+    for statement in &s.config.session {
+        out(&format!("-- session: {statement};"));
+    }
+    for step in &steps {
+        let mode = match step["no_transaction_reason"].as_str() {
+            None => "in one transaction with its history row".to_owned(),
+            Some(reason) => format!("WITHOUT a transaction: {reason}"),
+        };
+        out(&format!(
+            "\n-- {} {} ({}) runs {mode}",
+            step["version"].as_str().unwrap_or(""),
+            step["name"].as_str().unwrap_or(""),
+            step["file"].as_str().unwrap_or("")
+        ));
+        for st in step["statements"].as_array().into_iter().flatten() {
+            out(&format!("{};", st.as_str().unwrap_or("")));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,78 @@
+//! One file per command; this module dispatches.
+
+mod baseline;
+mod init;
+mod migrate;
+mod new;
+mod repair;
+mod rollback;
+mod status;
+mod validate;
+
+use crate::cli::{Cli, Command};
+use crate::error::CliError;
+use crate::session::Session;
+use ferry_core::Version;
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let g = &cli.global;
+    match cli.command {
+        Command::Init { force } => init::run(g, force),
+        Command::New {
+            name,
+            no_transaction,
+        } => new::run(g, &name, no_transaction),
+        command => {
+            let mut session = Session::open(g).await?;
+            let result = run_connected(&mut session, g, command).await;
+            session.close().await;
+            result
+        }
+    }
+}
+
+async fn run_connected(
+    s: &mut Session,
+    g: &crate::cli::Global,
+    command: Command,
+) -> Result<(), CliError> {
+    match command {
+        Command::Status { check } => status::run(s, g, check).await,
+        Command::Migrate {
+            to,
+            dry_run,
+            allow_out_of_order,
+        } => {
+            let target = to.as_deref().map(parse_version).transpose()?;
+            migrate::run(s, g, target, dry_run, allow_out_of_order).await
+        }
+        Command::Rollback {
+            steps,
+            to,
+            batch,
+            dry_run,
+        } => {
+            let target = rollback::target(steps, to.as_deref(), batch)?;
+            rollback::run(s, g, target, "rollback", dry_run).await
+        }
+        Command::Redo => rollback::redo(s, g).await,
+        Command::Validate => validate::run(s, g).await,
+        Command::Repair {
+            accept_checksums,
+            clear_failed,
+        } => repair::run(s, g, accept_checksums, clear_failed).await,
+        Command::Baseline { version } => baseline::run(s, g, &parse_version(&version)?).await,
+        Command::Reset => rollback::reset(s, g).await,
+        Command::Init { .. } | Command::New { .. } => unreachable!("handled before connecting"),
+    }
+}
+
+/// Parses a version given on the command line.
+pub fn parse_version(text: &str) -> Result<Version, CliError> {
+    Version::parse(text).ok_or_else(|| {
+        CliError::Usage(format!(
+            "`{text}` is not a version; write it like 3, 003 or 2.1"
+        ))
+    })
+}

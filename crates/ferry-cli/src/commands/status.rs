@@ -1,0 +1,70 @@
+//! `ferry status`
+
+use crate::cli::Global;
+use crate::error::CliError;
+use crate::render::{out, status_table};
+use crate::session::Session;
+use ferry_core::plan::{self, State};
+use ferry_engine::runner;
+
+/// Shows every migration's state; with `--check`, fails unless everything is applied.
+pub async fn run(s: &mut Session, g: &Global, check: bool) -> Result<(), CliError> {
+    let history = runner::read_history(s.db.as_mut()).await?;
+    let entries = plan::status(&s.migrations, &history, &s.config.plugin);
+    let mut notes = Vec::new();
+    for e in entries.iter().filter(|e| e.is_pending()) {
+        let m = e.migration.expect("pending entries have files");
+        let (_, mode) = runner::run_mode(s.db.as_ref(), &m.up)?;
+        if let Some(reason) = runner::no_transaction_reason(s.db.as_ref(), &mode) {
+            notes.push((e.label.clone(), reason));
+        }
+    }
+    if g.json {
+        let migrations: Vec<serde_json::Value> = entries
+            .iter()
+            .map(|e| {
+                let row = e.row;
+                serde_json::json!({
+                    "plugin": s.config.plugin,
+                    "version": e.label,
+                    "name": e.name,
+                    "state": e.state,
+                    "out_of_order": e.out_of_order,
+                    "batch": row.map(|r| r.batch),
+                    "applied_at": row.map(|r| &r.applied_at),
+                    "duration_ms": row.and_then(|r| r.duration_ms),
+                    "applied_by": row.map(|r| &r.applied_by),
+                    "no_transaction": notes.iter().find(|(v, _)| v == &e.label).map(|(_, n)| n),
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "database": ferry_core::redact_url(&s.config.url),
+            "plugin": s.config.plugin,
+            "migrations": migrations,
+        });
+        out(&serde_json::to_string_pretty(&doc).unwrap_or_default());
+    } else {
+        out(&format!(
+            "{} · plugin {}",
+            ferry_core::redact_url(&s.config.url),
+            s.config.plugin
+        ));
+        out(status_table(&entries, &notes).trim_end());
+    }
+    if check {
+        let bad = entries
+            .iter()
+            .filter(|e| {
+                e.is_pending()
+                    || matches!(e.state, State::Failed | State::Modified | State::Missing)
+            })
+            .count();
+        if bad > 0 {
+            return Err(CliError::Check(format!(
+                "{bad} migration(s) are pending, failed, modified or missing"
+            )));
+        }
+    }
+    Ok(())
+}

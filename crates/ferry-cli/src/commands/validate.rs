@@ -1,0 +1,38 @@
+//! `ferry validate`
+
+use crate::cli::Global;
+use crate::error::CliError;
+use crate::render::out;
+use crate::session::Session;
+use ferry_core::plan::{self, Problem};
+use ferry_engine::runner;
+
+/// Reports everything wrong between the files and the history; exit 4 if anything is.
+pub async fn run(s: &mut Session, g: &Global) -> Result<(), CliError> {
+    let history = runner::read_history(s.db.as_mut()).await?;
+    let entries = plan::status(&s.migrations, &history, &s.config.plugin);
+    let problems = plan::validate(&entries);
+    let allowed =
+        |p: &Problem| matches!(p, Problem::OutOfOrder { .. }) && s.config.allow_out_of_order;
+    let errors = problems.iter().filter(|p| !allowed(p)).count();
+    if g.json {
+        let doc = serde_json::json!({ "valid": errors == 0, "migrations": entries.len(), "problems": problems });
+        out(&serde_json::to_string_pretty(&doc).unwrap_or_default());
+    } else {
+        for p in &problems {
+            out(&format!(
+                "{}: {p}",
+                if allowed(p) { "warning" } else { "error" }
+            ));
+        }
+        if errors == 0 {
+            out(&format!("valid: {} migration(s) checked", entries.len()));
+        }
+    }
+    if errors > 0 {
+        return Err(CliError::Check(format!(
+            "validation found {errors} problem(s)"
+        )));
+    }
+    Ok(())
+}

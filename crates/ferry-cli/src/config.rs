@@ -1,0 +1,179 @@
+//! ferry.toml and how flags, environment variables and the file combine.
+
+use crate::cli::Global;
+use crate::error::CliError;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The default database when nothing else is configured.
+pub const DEFAULT_URL: &str = "sqlite://ferry.db";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    env: Option<String>,
+    lock_timeout: Option<String>,
+    #[serde(default)]
+    database: DatabaseSection,
+    #[serde(default)]
+    migrations: MigrationsSection,
+    #[serde(default)]
+    environments: BTreeMap<String, EnvironmentSection>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DatabaseSection {
+    url: Option<String>,
+    session: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MigrationsSection {
+    dir: Option<PathBuf>,
+    table: Option<String>,
+    events_table: Option<String>,
+    plugin: Option<String>,
+    allow_out_of_order: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EnvironmentSection {
+    url: Option<String>,
+    session: Option<Vec<String>>,
+    protected: Option<bool>,
+}
+
+/// Everything a command needs to know, resolved.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The database URL (may hold a password: never print it unredacted).
+    pub url: String,
+    /// The migrations folder.
+    pub dir: PathBuf,
+    /// The plugin whose migrations these are.
+    pub plugin: String,
+    /// Names of ferry's tables.
+    pub tables: ferry_engine::TableNames,
+    /// Per-connection preamble.
+    pub session: Vec<String>,
+    /// Apply out-of-order migrations without asking.
+    pub allow_out_of_order: bool,
+    /// The environment's name.
+    pub env: String,
+    /// Production-like: destructive commands need confirmation; reset is refused.
+    pub protected: bool,
+    /// Lock wait.
+    pub lock_timeout: Duration,
+    /// Recorded as applied_by.
+    pub actor: String,
+}
+
+impl Config {
+    /// Combines flags, environment variables and ferry.toml (flags win).
+    pub fn load(global: &Global) -> Result<Config, CliError> {
+        let (file, base) = read_file(global.config.as_deref())?;
+        let env = global
+            .env
+            .clone()
+            .or(file.env.clone())
+            .unwrap_or_else(|| "development".into());
+        let section = file.environments.get(&env);
+        if global.env.is_some() && section.is_none() && env != "development" && env != "production"
+        {
+            return Err(CliError::Usage(format!(
+                "environment `{env}` is not defined; add [environments.{env}] to ferry.toml"
+            )));
+        }
+        let url = global
+            .database_url
+            .clone()
+            .or_else(|| section.and_then(|s| s.url.clone()))
+            .or_else(|| std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()))
+            .or(file.database.url.clone())
+            .unwrap_or_else(|| DEFAULT_URL.into());
+        let dir = global
+            .dir
+            .clone()
+            .or_else(|| file.migrations.dir.as_ref().map(|d| base.join(d)))
+            .unwrap_or_else(|| base.join("migrations"));
+        let timeout_text = global
+            .lock_timeout
+            .clone()
+            .or(file.lock_timeout.clone())
+            .unwrap_or_else(|| "60s".into());
+        let lock_timeout = crate::cli::parse_duration(&timeout_text).ok_or_else(|| {
+            CliError::Usage(format!(
+                "lock timeout `{timeout_text}` is not a duration; write 60, 60s, 500ms or 2m"
+            ))
+        })?;
+        let defaults = ferry_engine::TableNames::default();
+        Ok(Config {
+            url,
+            dir,
+            plugin: file
+                .migrations
+                .plugin
+                .clone()
+                .unwrap_or_else(|| "app".into()),
+            tables: ferry_engine::TableNames {
+                history: file.migrations.table.clone().unwrap_or(defaults.history),
+                events: file
+                    .migrations
+                    .events_table
+                    .clone()
+                    .unwrap_or(defaults.events),
+            },
+            session: section
+                .and_then(|s| s.session.clone())
+                .or(file.database.session.clone())
+                .unwrap_or_default(),
+            allow_out_of_order: file.migrations.allow_out_of_order.unwrap_or(false),
+            protected: env == "production" || section.and_then(|s| s.protected).unwrap_or(false),
+            env,
+            lock_timeout,
+            actor: global.actor.clone().unwrap_or_else(os_user),
+        })
+    }
+}
+
+fn os_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .ok()
+        .filter(|u| !u.is_empty())
+        .or_else(|| Some(whoami::username()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Reads the config file; returns it and the folder relative paths in it start from.
+fn read_file(explicit: Option<&Path>) -> Result<(File, PathBuf), CliError> {
+    let path = match explicit {
+        Some(p) => p.to_owned(),
+        None if Path::new("ferry.toml").is_file() => PathBuf::from("ferry.toml"),
+        None => return Ok((File::default(), PathBuf::new())),
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        CliError::Usage(format!(
+            "{}: cannot read the configuration: {e}",
+            path.display()
+        ))
+    })?;
+    let file: File = toml::from_str(&text).map_err(|e| {
+        let (line, col) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
+        CliError::Usage(format!("{}:{line}:{col}: {}", path.display(), e.message()))
+    })?;
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    Ok((file, base))
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}

@@ -1,0 +1,94 @@
+//! The one place errors become messages and exit codes.
+
+use ferry_core::LoadError;
+use ferry_core::plan::PlanError;
+use ferry_engine::EngineError;
+
+/// Exit codes, as documented in the README.
+pub mod exit {
+    /// Success.
+    pub const OK: i32 = 0;
+    /// A migration or the database failed.
+    pub const FAILED: i32 = 1;
+    /// Bad usage, configuration or input files.
+    pub const USAGE: i32 = 2;
+    /// The lock was not acquired in time.
+    pub const LOCK: i32 = 3;
+    /// Validation failed: modified, missing, duplicate, or a failed entry that needs repair.
+    pub const VALIDATION: i32 = 4;
+    /// Refused by a safety policy.
+    pub const REFUSED: i32 = 5;
+}
+
+/// Anything that ends a command unsuccessfully.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad usage or configuration.
+    #[error("{0}")]
+    Usage(String),
+    /// A safety policy said no.
+    #[error("{0}")]
+    Refused(String),
+    /// A check found problems (already reported).
+    #[error("{0}")]
+    Check(String),
+    /// Database work failed.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+impl From<LoadError> for CliError {
+    fn from(e: LoadError) -> Self {
+        CliError::Engine(EngineError::Load(e))
+    }
+}
+
+impl From<PlanError> for CliError {
+    fn from(e: PlanError) -> Self {
+        CliError::Engine(EngineError::Plan(e))
+    }
+}
+
+impl CliError {
+    /// The documented exit code.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Usage(_) => exit::USAGE,
+            CliError::Refused(_) => exit::REFUSED,
+            CliError::Check(_) => exit::VALIDATION,
+            CliError::Engine(e) => engine_code(e),
+        }
+    }
+
+    /// A short machine-readable kind, for JSON output.
+    pub fn kind(&self) -> &'static str {
+        match self.exit_code() {
+            exit::USAGE => "usage",
+            exit::LOCK => "lock_timeout",
+            exit::VALIDATION => "validation",
+            exit::REFUSED => "refused",
+            _ => "failed",
+        }
+    }
+}
+
+fn engine_code(e: &EngineError) -> i32 {
+    match e {
+        EngineError::BadUrl(_) => exit::USAGE,
+        EngineError::LockTimeout { .. } => exit::LOCK,
+        EngineError::Load(LoadError::Duplicate { .. }) => exit::VALIDATION,
+        EngineError::Load(_) => exit::USAGE,
+        EngineError::Plan(p) if p.is_validation() => exit::VALIDATION,
+        EngineError::Plan(PlanError::OutOfOrder { .. }) => exit::REFUSED,
+        EngineError::Plan(PlanError::Load(inner))
+            if matches!(**inner, LoadError::Duplicate { .. }) =>
+        {
+            exit::VALIDATION
+        }
+        EngineError::Plan(_) => exit::USAGE,
+        EngineError::Connect { .. }
+        | EngineError::MigrationFailed { .. }
+        | EngineError::Db { .. }
+        | EngineError::BadHistory { .. } => exit::FAILED,
+    }
+}

@@ -1,0 +1,87 @@
+//! What most commands start from: the configuration, the migration files and a connection.
+
+use crate::cli::Global;
+use crate::config::Config;
+use crate::error::CliError;
+use ferry_core::{Migration, Source};
+use ferry_engine::runner::RunContext;
+use ferry_engine::{ConnectOptions, Driver};
+use std::io::IsTerminal;
+
+/// A configured, connected command.
+pub struct Session {
+    /// The resolved configuration.
+    pub config: Config,
+    /// The migrations for this database's engine.
+    pub migrations: Vec<Migration>,
+    /// The connection.
+    pub db: Box<dyn Driver>,
+}
+
+impl Session {
+    /// Reads the configuration and the files (reporting file errors before connecting), then connects.
+    pub async fn open(global: &Global) -> Result<Session, CliError> {
+        let config = Config::load(global)?;
+        let dialect = ferry_engine::dialect_of(&config.url)?;
+        let migrations = Source::load(&config.dir, &config.plugin)?.resolve(dialect);
+        let owner = format!("{}@{} pid {}", config.actor, hostname(), std::process::id());
+        let options = ConnectOptions {
+            tables: config.tables.clone(),
+            session: config.session.clone(),
+            owner,
+        };
+        let db = ferry_engine::connect(&config.url, &options).await?;
+        Ok(Session {
+            config,
+            migrations,
+            db,
+        })
+    }
+
+    /// Who runs and how long to wait for the lock.
+    pub fn run_context(&self) -> RunContext {
+        RunContext {
+            actor: self.config.actor.clone(),
+            lock_timeout: self.config.lock_timeout,
+        }
+    }
+
+    /// In a protected environment, requires `--yes` or a typed confirmation.
+    pub fn confirm(&self, global: &Global, what: &str) -> Result<(), CliError> {
+        if !self.config.protected || global.yes {
+            return Ok(());
+        }
+        let env = &self.config.env;
+        if !std::io::stdin().is_terminal() {
+            return Err(CliError::Refused(format!(
+                "{what} in the `{env}` environment needs confirmation; pass --yes to confirm"
+            )));
+        }
+        crate::render::err(&format!(
+            "{what} in the `{env}` environment. Type `{env}` to continue:"
+        ));
+        let mut answer = String::new();
+        let _ = std::io::stdin().read_line(&mut answer);
+        if answer.trim() == env {
+            Ok(())
+        } else {
+            Err(CliError::Refused(format!(
+                "{what} not confirmed; nothing was changed"
+            )))
+        }
+    }
+
+    /// Closes the connection.
+    pub async fn close(self) {
+        self.db.close().await;
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "localhost".into())
+}
