@@ -339,7 +339,9 @@ pub fn plan_rollback<'a>(
     let chosen: Vec<&Entry<'a>> = match target {
         RollbackTarget::Steps(n) => applied.into_iter().take(*n).collect(),
         RollbackTarget::To(v) => {
-            if !entries.iter().any(|e| &e.version == v) {
+            // Version 0 means "before the first migration".
+            let before_all = v.parts() == ["0"];
+            if !before_all && !entries.iter().any(|e| &e.version == v) {
                 return Err(PlanError::UnknownTarget(v.to_string()));
             }
             applied.into_iter().filter(|e| &e.version > v).collect()

@@ -1,1 +1,146 @@
-//! ferry-testkit
+//! Dev-only: a freshly created, uniquely named database per test, dropped afterwards.
+//!
+//! PostgreSQL and MariaDB must be reachable (override with `FERRY_TEST_PG_URL` and
+//! `FERRY_TEST_MYSQL_URL`); a test that needs one fails when it is not, never skips.
+
+use sqlx::{AssertSqlSafe, Connection};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The engines a test can ask for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// PostgreSQL.
+    Postgres,
+    /// MariaDB / MySQL.
+    Mysql,
+    /// SQLite (a temporary file).
+    Sqlite,
+}
+
+/// A database that exists for one test.
+pub struct TestDb {
+    /// The engine.
+    pub engine: Engine,
+    /// A URL for it.
+    pub url: String,
+    name: String,
+    _dir: Option<tempfile_dir::Dir>,
+}
+
+mod tempfile_dir {
+    /// A temporary directory removed on drop.
+    pub struct Dir(pub std::path::PathBuf);
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn admin_url(engine: Engine) -> String {
+    match engine {
+        Engine::Postgres => std::env::var("FERRY_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into()),
+        Engine::Mysql => std::env::var("FERRY_TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/mysql".into()),
+        Engine::Sqlite => String::new(),
+    }
+}
+
+fn with_database(url: &str, name: &str) -> String {
+    let (base, _) = url.rsplit_once('/').expect("admin URL has a database");
+    format!("{base}/{name}")
+}
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime").block_on(f)
+}
+
+async fn admin(engine: Engine, sql: &str) -> Result<(), sqlx::Error> {
+    let url = admin_url(engine);
+    match engine {
+        Engine::Postgres => {
+            let mut c = sqlx::PgConnection::connect(&url).await?;
+            sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).execute(&mut c).await?;
+            c.close().await
+        }
+        Engine::Mysql => {
+            let mut c = sqlx::MySqlConnection::connect(&url).await?;
+            sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).execute(&mut c).await?;
+            c.close().await
+        }
+        Engine::Sqlite => Ok(()),
+    }
+}
+
+impl TestDb {
+    /// Creates a new, empty, uniquely named database. Panics, naming the server, if it is unreachable.
+    pub fn new(engine: Engine) -> TestDb {
+        let name = format!(
+            "ferry_t_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst),
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+        );
+        if engine == Engine::Sqlite {
+            let dir = std::env::temp_dir().join(&name);
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let url = format!("sqlite://{}", dir.join("test.db").display());
+            return TestDb { engine, url, name, _dir: Some(tempfile_dir::Dir(dir)) };
+        }
+        let create = format!("CREATE DATABASE {name}");
+        if let Err(e) = block_on(admin(engine, &create)) {
+            panic!("{engine:?} is required for this test and is not reachable at {}: {e}", admin_url(engine));
+        }
+        TestDb { engine, url: with_database(&admin_url(engine), &name), name, _dir: None }
+    }
+
+    /// The database's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Runs SQL against this database and returns the first column of every row as text.
+    pub fn query(&self, sql: &str) -> Vec<String> {
+        block_on(async {
+            let rows: Vec<Option<String>> = match self.engine {
+                Engine::Postgres => {
+                    let mut c = sqlx::PgConnection::connect(&self.url).await.expect("connect");
+                    sqlx::query_scalar(AssertSqlSafe(sql.to_owned())).fetch_all(&mut c).await.expect("query")
+                }
+                Engine::Mysql => {
+                    let mut c = sqlx::MySqlConnection::connect(&self.url).await.expect("connect");
+                    sqlx::query_scalar(AssertSqlSafe(sql.to_owned())).fetch_all(&mut c).await.expect("query")
+                }
+                Engine::Sqlite => {
+                    let mut c = sqlx::SqliteConnection::connect(&self.url).await.expect("connect");
+                    sqlx::query_scalar(AssertSqlSafe(sql.to_owned())).fetch_all(&mut c).await.expect("query")
+                }
+            };
+            rows.into_iter().map(Option::unwrap_or_default).collect()
+        })
+    }
+
+    /// Names of the tables in this database, sorted.
+    pub fn tables(&self) -> Vec<String> {
+        let sql = match self.engine {
+            Engine::Postgres => "SELECT CAST(tablename AS TEXT) FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+            Engine::Mysql => "SELECT CAST(table_name AS CHAR) FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY 1",
+            Engine::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1",
+        };
+        self.query(sql)
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let sql = match self.engine {
+            Engine::Postgres => format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+            Engine::Mysql => format!("DROP DATABASE IF EXISTS {}", self.name),
+            Engine::Sqlite => return,
+        };
+        let engine = self.engine;
+        // A fresh thread: Drop may run inside a test's own runtime.
+        let _ = std::thread::spawn(move || block_on(admin(engine, &sql))).join();
+    }
+}

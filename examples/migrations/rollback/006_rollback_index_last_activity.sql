@@ -1,0 +1,1 @@
+DROP INDEX idx_stripe_customers_last_activity;
