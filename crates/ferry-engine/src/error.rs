@@ -37,8 +37,13 @@ impl From<sqlx::Error> for DbError {
                         Some(sqlx::postgres::PgErrorPosition::Original(p)) => Some(p),
                         _ => None,
                     });
+                // MySQL users know errors by number (1146), not by SQLSTATE (42S02).
+                let code = match db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+                    Some(my) => Some(my.number().to_string()),
+                    None => db.code().map(|c| c.into_owned()),
+                };
                 DbError {
-                    code: db.code().map(|c| c.into_owned()),
+                    code,
                     message: db.message().to_owned(),
                     position,
                 }

@@ -52,5 +52,12 @@ pub(crate) async fn connect(
         .and_then(|r| r.first().cloned().flatten())
         .and_then(|v| v.parse().ok());
     driver.facts.major_version = num.map(|n| n / 10_000);
+    if num.is_some_and(|n| n >= 140_000) {
+        // A killed runner's backend would otherwise run on (holding the lock) until its
+        // current statement ends; with this it notices the lost client within a second.
+        driver
+            .execute("SET client_connection_check_interval = 1000")
+            .await?;
+    }
     Ok(Box::new(driver))
 }

@@ -41,8 +41,10 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 fn admin_url(engine: Engine) -> String {
     match engine {
-        Engine::Postgres => std::env::var("FERRY_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into()),
-        Engine::Mysql => std::env::var("FERRY_TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/mysql".into()),
+        Engine::Postgres => std::env::var("FERRY_TEST_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into()),
+        Engine::Mysql => std::env::var("FERRY_TEST_MYSQL_URL")
+            .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/mysql".into()),
         Engine::Sqlite => String::new(),
     }
 }
@@ -53,7 +55,11 @@ fn with_database(url: &str, name: &str) -> String {
 }
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime").block_on(f)
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(f)
 }
 
 async fn admin(engine: Engine, sql: &str) -> Result<(), sqlx::Error> {
@@ -61,12 +67,16 @@ async fn admin(engine: Engine, sql: &str) -> Result<(), sqlx::Error> {
     match engine {
         Engine::Postgres => {
             let mut c = sqlx::PgConnection::connect(&url).await?;
-            sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).execute(&mut c).await?;
+            sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
+                .execute(&mut c)
+                .await?;
             c.close().await
         }
         Engine::Mysql => {
             let mut c = sqlx::MySqlConnection::connect(&url).await?;
-            sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).execute(&mut c).await?;
+            sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
+                .execute(&mut c)
+                .await?;
             c.close().await
         }
         Engine::Sqlite => Ok(()),
@@ -80,19 +90,35 @@ impl TestDb {
             "ferry_t_{}_{}_{}",
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::SeqCst),
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or(0)
         );
         if engine == Engine::Sqlite {
             let dir = std::env::temp_dir().join(&name);
             std::fs::create_dir_all(&dir).expect("temp dir");
             let url = format!("sqlite://{}", dir.join("test.db").display());
-            return TestDb { engine, url, name, _dir: Some(tempfile_dir::Dir(dir)) };
+            return TestDb {
+                engine,
+                url,
+                name,
+                _dir: Some(tempfile_dir::Dir(dir)),
+            };
         }
         let create = format!("CREATE DATABASE {name}");
         if let Err(e) = block_on(admin(engine, &create)) {
-            panic!("{engine:?} is required for this test and is not reachable at {}: {e}", admin_url(engine));
+            panic!(
+                "{engine:?} is required for this test and is not reachable at {}: {e}",
+                admin_url(engine)
+            );
         }
-        TestDb { engine, url: with_database(&admin_url(engine), &name), name, _dir: None }
+        TestDb {
+            engine,
+            url: with_database(&admin_url(engine), &name),
+            name,
+            _dir: None,
+        }
     }
 
     /// The database's name.
@@ -105,28 +131,51 @@ impl TestDb {
         block_on(async {
             let rows: Vec<Option<String>> = match self.engine {
                 Engine::Postgres => {
-                    let mut c = sqlx::PgConnection::connect(&self.url).await.expect("connect");
-                    sqlx::query_scalar(AssertSqlSafe(sql.to_owned())).fetch_all(&mut c).await.expect("query")
+                    let mut c = sqlx::PgConnection::connect(&self.url)
+                        .await
+                        .expect("connect");
+                    sqlx::query_scalar(AssertSqlSafe(sql.to_owned()))
+                        .fetch_all(&mut c)
+                        .await
+                        .expect("query")
                 }
                 Engine::Mysql => {
-                    let mut c = sqlx::MySqlConnection::connect(&self.url).await.expect("connect");
-                    sqlx::query_scalar(AssertSqlSafe(sql.to_owned())).fetch_all(&mut c).await.expect("query")
+                    let mut c = sqlx::MySqlConnection::connect(&self.url)
+                        .await
+                        .expect("connect");
+                    sqlx::query_scalar(AssertSqlSafe(sql.to_owned()))
+                        .fetch_all(&mut c)
+                        .await
+                        .expect("query")
                 }
                 Engine::Sqlite => {
-                    let mut c = sqlx::SqliteConnection::connect(&self.url).await.expect("connect");
-                    sqlx::query_scalar(AssertSqlSafe(sql.to_owned())).fetch_all(&mut c).await.expect("query")
+                    let mut c = sqlx::SqliteConnection::connect(&self.url)
+                        .await
+                        .expect("connect");
+                    sqlx::query_scalar(AssertSqlSafe(sql.to_owned()))
+                        .fetch_all(&mut c)
+                        .await
+                        .expect("query")
                 }
             };
-            rows.into_iter().map(Option::unwrap_or_default).collect()
+            rows.into_iter()
+                .map(|r| r.unwrap_or_default().trim_end().to_owned())
+                .collect()
         })
     }
 
     /// Names of the tables in this database, sorted.
     pub fn tables(&self) -> Vec<String> {
         let sql = match self.engine {
-            Engine::Postgres => "SELECT CAST(tablename AS TEXT) FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
-            Engine::Mysql => "SELECT CAST(table_name AS CHAR) FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY 1",
-            Engine::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1",
+            Engine::Postgres => {
+                "SELECT CAST(tablename AS TEXT) FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+            }
+            Engine::Mysql => {
+                "SELECT CAST(table_name AS CHAR) FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY 1"
+            }
+            Engine::Sqlite => {
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1"
+            }
         };
         self.query(sql)
     }

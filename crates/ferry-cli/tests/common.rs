@@ -1,0 +1,104 @@
+//! Helpers for the CLI tests: a migrations folder per test and a way to run ferry on it.
+
+use assert_cmd::Command;
+use ferry_testkit::TestDb;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// A temporary project: a migrations folder and a database.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+    pub db: TestDb,
+}
+
+impl Project {
+    pub fn new(db: TestDb) -> Project {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("migrations/rollback")).expect("mkdir");
+        Project { dir, db }
+    }
+
+    pub fn migrations(&self) -> PathBuf {
+        self.dir.path().join("migrations")
+    }
+
+    /// Writes a file under migrations/.
+    pub fn write(&self, name: &str, text: &str) {
+        std::fs::write(self.migrations().join(name), text).expect("write");
+    }
+
+    pub fn remove(&self, name: &str) {
+        std::fs::remove_file(self.migrations().join(name)).expect("remove");
+    }
+
+    /// A ferry command for this project.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("ferry").expect("binary");
+        cmd.current_dir(self.dir.path())
+            .env_remove("DATABASE_URL")
+            .env_remove("FERRY_ENV")
+            .arg("-d")
+            .arg(&self.db.url)
+            .arg("--dir")
+            .arg(self.migrations());
+        cmd
+    }
+
+    /// Runs ferry with `args`; returns (exit code, stdout, stderr).
+    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let out: Output = self.cmd().args(args).output().expect("run ferry");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// Runs ferry and asserts the exit code.
+    pub fn expect(&self, args: &[&str], code: i32) -> (String, String) {
+        let (got, out, err) = self.run(args);
+        assert_eq!(
+            got, code,
+            "ferry {args:?} exited {got}\nstdout:\n{out}\nstderr:\n{err}"
+        );
+        (out, err)
+    }
+
+    /// States by version from `status --json`.
+    pub fn states(&self) -> Vec<(String, String)> {
+        let (out, _) = self.expect(&["status", "--json"], 0);
+        let doc: serde_json::Value = serde_json::from_str(&out).expect("status json");
+        doc["migrations"]
+            .as_array()
+            .expect("migrations")
+            .iter()
+            .map(|m| {
+                (
+                    m["version"].as_str().unwrap().to_owned(),
+                    m["state"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// The repository's examples folder.
+pub fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/migrations")
+}
+
+/// Copies the examples into a project.
+pub fn copy_examples(p: &Project) {
+    for sub in ["", "rollback"] {
+        for entry in std::fs::read_dir(examples().join(sub)).expect("examples") {
+            let path = entry.expect("entry").path();
+            if path.is_file() {
+                std::fs::copy(
+                    &path,
+                    p.migrations().join(sub).join(path.file_name().unwrap()),
+                )
+                .expect("copy");
+            }
+        }
+    }
+}
