@@ -1,4 +1,5 @@
 //! Helpers for the CLI tests: a migrations folder per test and a way to run ferry on it.
+#![allow(dead_code)] // each test binary uses a different part of this module
 
 use assert_cmd::Command;
 use ferry_testkit::TestDb;

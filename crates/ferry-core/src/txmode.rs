@@ -131,13 +131,12 @@ fn non_transactional(words: &[String], server: ServerFacts) -> Option<String> {
                 "ALTER" if words.get(1).is_some_and(|w| w == "SYSTEM") => "ALTER SYSTEM",
                 "ALTER" if has("DETACH") && has("CONCURRENTLY") => "DETACH PARTITION CONCURRENTLY",
                 "ALTER"
-                    if words.get(1).is_some_and(|w| w == "TYPE") && has("ADD") && has("VALUE") =>
+                    if words.get(1).is_some_and(|w| w == "TYPE")
+                        && has("ADD")
+                        && has("VALUE")
+                        && server.major_version.is_some_and(|v| v < 12) =>
                 {
-                    if server.major_version.is_some_and(|v| v < 12) {
-                        "ALTER TYPE ... ADD VALUE (before PostgreSQL 12)"
-                    } else {
-                        return None;
-                    }
+                    "ALTER TYPE ... ADD VALUE (before PostgreSQL 12)"
                 }
                 "CREATE" | "DROP"
                     if matches!(

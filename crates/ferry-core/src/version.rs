@@ -94,7 +94,7 @@ mod tests {
 
     #[test]
     fn numeric_not_string_order() {
-        let mut vs = vec![v("10"), v("2"), v("1"), v("001"), v("20260130120000")];
+        let mut vs = [v("10"), v("2"), v("1"), v("001"), v("20260130120000")];
         vs.sort();
         let shown: Vec<String> = vs.iter().map(|v| v.to_string()).collect();
         assert_eq!(shown, ["1", "1", "2", "10", "20260130120000"]);
