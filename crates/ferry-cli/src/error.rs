@@ -87,7 +87,7 @@ fn engine_code(e: &EngineError) -> i32 {
         }
         EngineError::Plan(_) => exit::USAGE,
         EngineError::Connect { .. }
-        | EngineError::MigrationFailed { .. }
+        | EngineError::MigrationFailed(_)
         | EngineError::Db { .. }
         | EngineError::BadHistory { .. } => exit::FAILED,
     }

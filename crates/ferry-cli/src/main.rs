@@ -1,9 +1,6 @@
 //! The `ferry` binary: parses arguments, runs one command, reports errors, exits with the
 //! documented code.
 
-// Errors carry the failing file, statement and engine error; they are the cold path.
-#![allow(clippy::result_large_err)]
-
 mod cli;
 mod commands;
 mod config;
@@ -18,6 +15,7 @@ use error::CliError;
 fn main() {
     let cli = Cli::parse();
     init_logging(cli.global.log_format);
+    tracing::debug!(version = env!("CARGO_PKG_VERSION"), "ferry starting");
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

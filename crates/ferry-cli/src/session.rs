@@ -19,18 +19,26 @@ pub struct Session {
 }
 
 impl Session {
-    /// Reads the configuration and the files (reporting file errors before connecting), then connects.
+    /// Reads the configuration, then reads the files while connecting. A file error wins
+    /// over a connection error: it is reported, and the connection dropped.
     pub async fn open(global: &Global) -> Result<Session, CliError> {
         let config = Config::load(global)?;
         let dialect = ferry_engine::dialect_of(&config.url)?;
-        let migrations = Source::load(&config.dir, &config.plugin)?.resolve(dialect);
         let owner = format!("{}@{} pid {}", config.actor, hostname(), std::process::id());
         let options = ConnectOptions {
             tables: config.tables.clone(),
             session: config.session.clone(),
             owner,
         };
-        let db = ferry_engine::connect(&config.url, &options).await?;
+        let (dir, plugin) = (config.dir.clone(), config.plugin.clone());
+        let loading = tokio::task::spawn_blocking(move || Source::load(&dir, &plugin));
+        let (loaded, connected) =
+            tokio::join!(loading, ferry_engine::connect(&config.url, &options));
+        let source = loaded.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))?;
+        let migrations = source.resolve(dialect);
+        tracing::debug!(count = migrations.len(), dir = %config.dir.display(), "read migrations");
+        let db = connected?;
+        tracing::debug!(engine = %dialect, "connected");
         Ok(Session {
             config,
             migrations,

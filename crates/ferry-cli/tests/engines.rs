@@ -84,6 +84,22 @@ fn failed_migration_leaves_no_trace_where_ddl_is_transactional() {
 }
 
 #[test]
+fn errors_without_a_position_still_name_the_statement() {
+    // PostgreSQL runs a transactional script as one batch; a runtime error carries no
+    // position, so the statement is found by counting the ones that completed.
+    for engine in [Engine::Postgres, Engine::Sqlite, Engine::Mysql] {
+        let p = Project::new(TestDb::new(engine));
+        p.write(
+            "001_dup.sql",
+            "CREATE TABLE u (id INT PRIMARY KEY);\nINSERT INTO u VALUES (1);\n\n  INSERT INTO u VALUES (1);\n",
+        );
+        let (_, err) = p.expect(&["migrate"], 1);
+        assert!(err.contains("001_dup.sql:4:3"), "{engine:?}: {err}");
+        assert!(err.contains("(statement 3)"), "{engine:?}: {err}");
+    }
+}
+
+#[test]
 fn postgres_error_points_at_line_and_column() {
     let p = Project::new(TestDb::new(Engine::Postgres));
     p.write(

@@ -4,6 +4,7 @@
 //! `status`, `migrate`, `--dry-run`, `validate` and `rollback` all decide from the same values.
 
 use crate::{Checksum, History, HistoryRow, LoadError, Migration, RowState, Script, Version};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -109,8 +110,9 @@ pub fn status<'a>(
             out_of_order: false,
         });
     }
+    let known: BTreeSet<&Version> = migrations.iter().map(|m| &m.version).collect();
     for (version, row) in current {
-        if migrations.iter().any(|m| &m.version == version) || row.state == RowState::Cleared {
+        if known.contains(version) || row.state == RowState::Cleared {
             continue;
         }
         let state = match row.state {
@@ -141,6 +143,9 @@ pub fn status<'a>(
 }
 
 fn checksum_matches(row: &HistoryRow, script: &Script) -> bool {
+    if row.checksum_algorithm == script.checksum.algorithm {
+        return row.checksum == script.checksum.hex;
+    }
     Checksum::with_algorithm(row.checksum_algorithm, &script.text)
         .is_ok_and(|c| c.hex == row.checksum)
 }

@@ -148,7 +148,26 @@ impl Migration {
 struct VersionFiles {
     label: String,
     name: String,
-    scripts: BTreeMap<(Direction, Option<Dialect>), Script>,
+    /// A handful at most: a map's nodes would cost a kilobyte per version.
+    scripts: Vec<((Direction, Option<Dialect>), Script)>,
+}
+
+impl VersionFiles {
+    fn get(&self, key: &(Direction, Option<Dialect>)) -> Option<&Script> {
+        self.scripts.iter().find(|(k, _)| k == key).map(|(_, s)| s)
+    }
+
+    /// Takes the script for `direction`: this engine's variant, else the plain file.
+    fn take(&mut self, direction: Direction, dialect: Dialect) -> Option<Script> {
+        let i = (self.scripts.iter())
+            .position(|(k, _)| *k == (direction, Some(dialect)))
+            .or_else(|| {
+                self.scripts
+                    .iter()
+                    .position(|(k, _)| *k == (direction, None))
+            })?;
+        Some(self.scripts.swap_remove(i).1)
+    }
 }
 
 /// The migrations of one plugin, read from its folder.
@@ -194,7 +213,7 @@ impl Source {
             };
             let entry = versions.entry(parsed.version.clone()).or_default();
             let key = (parsed.direction, parsed.dialect);
-            if let Some(existing) = entry.scripts.get(&key) {
+            if let Some(existing) = entry.get(&key) {
                 return Err(LoadError::Duplicate {
                     version: parsed.label,
                     first: existing.path.clone(),
@@ -208,15 +227,12 @@ impl Source {
                 entry.label = parsed.label;
                 entry.name = parsed.name;
             }
-            entry.scripts.insert(key, Script::new(path, text)?);
+            entry.scripts.push((key, Script::new(path, text)?));
         }
         for (version, files) in &versions {
             if files.label.is_empty() {
-                let path = files
-                    .scripts
-                    .values()
-                    .next()
-                    .map(|s| s.path.clone())
+                let path = (files.scripts.first())
+                    .map(|(_, s)| s.path.clone())
                     .unwrap_or_default();
                 return Err(LoadError::OrphanDown {
                     version: version.to_string(),
@@ -232,24 +248,19 @@ impl Source {
 
     /// The migrations that apply to `dialect`, in version order: an engine's variant wins over
     /// the plain file, and versions with only other engines' variants are left out.
-    pub fn resolve(&self, dialect: Dialect) -> Vec<Migration> {
+    pub fn resolve(self, dialect: Dialect) -> Vec<Migration> {
+        let plugin = self.plugin;
         self.versions
-            .iter()
-            .filter_map(|(version, files)| {
-                let pick = |direction| {
-                    files
-                        .scripts
-                        .get(&(direction, Some(dialect)))
-                        .or_else(|| files.scripts.get(&(direction, None)))
-                        .cloned()
-                };
+            .into_iter()
+            .filter_map(|(version, mut files)| {
+                let up = files.take(Direction::Up, dialect)?;
                 Some(Migration {
-                    plugin: self.plugin.clone(),
-                    version: version.clone(),
-                    label: files.label.clone(),
-                    name: files.name.clone(),
-                    up: pick(Direction::Up)?,
-                    down: pick(Direction::Down),
+                    plugin: plugin.clone(),
+                    version,
+                    down: files.take(Direction::Down, dialect),
+                    label: files.label,
+                    name: files.name,
+                    up,
                 })
             })
             .collect()
@@ -266,32 +277,81 @@ impl Source {
     }
 }
 
+/// Files read by one thread before another is worth starting.
+const FILES_PER_THREAD: usize = 256;
+
 fn collect(
     dir: &Path,
     in_rollback: bool,
     out: &mut Vec<(PathBuf, String, bool)>,
 ) -> Result<(), LoadError> {
+    let paths = sql_files(dir)?;
+    // Opening many small files is syscall-bound; on a multi-core machine a few threads
+    // divide the wait.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(paths.len().div_ceil(FILES_PER_THREAD))
+        .max(1);
+    let chunk = paths.len().div_ceil(threads).max(1);
+    let read = |paths: &[PathBuf]| -> Result<Vec<(PathBuf, String, bool)>, LoadError> {
+        paths
+            .iter()
+            .map(|p| Ok((p.clone(), read_text(p)?, in_rollback)))
+            .collect()
+    };
+    if threads == 1 {
+        out.extend(read(&paths)?);
+        return Ok(());
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || read(part)))
+            .collect();
+        for handle in handles {
+            let part = handle
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+            out.extend(part);
+        }
+        Ok(())
+    })
+}
+
+/// The `.sql` files directly inside `dir`.
+fn sql_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let io = |source| LoadError::Io {
         path: dir.to_owned(),
         source,
     };
+    let mut paths = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
-        let path = entry.map_err(io)?.path();
+        let entry = entry.map_err(io)?;
+        let path = entry.path();
         let is_sql = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("sql"));
-        if !is_sql || !path.is_file() {
-            continue;
+        // The directory entry knows its type; only symlinks need a stat to follow them.
+        let is_file = match entry.file_type() {
+            Ok(t) if t.is_symlink() => path.is_file(),
+            Ok(t) => t.is_file(),
+            Err(_) => path.is_file(),
+        };
+        if is_sql && is_file {
+            paths.push(path);
         }
-        let bytes = std::fs::read(&path).map_err(|source| LoadError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        let text =
-            String::from_utf8(bytes).map_err(|_| LoadError::NotUtf8 { path: path.clone() })?;
-        out.push((path, text, in_rollback));
     }
-    Ok(())
+    Ok(paths)
+}
+
+fn read_text(path: &Path) -> Result<String, LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    String::from_utf8(bytes).map_err(|_| LoadError::NotUtf8 {
+        path: path.to_owned(),
+    })
 }
 
 #[cfg(test)]
@@ -305,17 +365,17 @@ mod tests {
 
     #[test]
     fn engine_variant_wins_over_plain_file() {
-        let source = Source::from_files(
-            "app",
+        let files = || {
             vec![
                 file("001_a.sql", "plain"),
                 file("001_a.postgres.sql", "pg"),
                 file("rollback/001_rollback_a.sql", "down"),
                 file("002_only_pg.postgres.sql", "pg2"),
-            ],
-        )
-        .unwrap();
+            ]
+        };
+        let source = Source::from_files("app", files()).unwrap();
         let pg = source.resolve(Dialect::Postgres);
+        let source = Source::from_files("app", files()).unwrap();
         assert_eq!(pg.len(), 2);
         assert_eq!(pg[0].up.text, "pg");
         assert_eq!(pg[0].down.as_ref().unwrap().text, "down");

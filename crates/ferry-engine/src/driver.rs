@@ -9,6 +9,10 @@ use ferry_core::{Dialect, HistoryRow, RowState, ServerFacts};
 pub struct Capabilities {
     /// DDL is transactional: a script and its history row can commit together.
     pub transactional_ddl: bool,
+    /// The server runs a whole multi-statement script sent at once, reports each statement's
+    /// completion and locates errors in the script: a transactional script then costs one
+    /// round trip instead of one per statement.
+    pub batch_scripts: bool,
 }
 
 /// A history row to insert.
@@ -103,6 +107,9 @@ pub trait Driver: Send {
 
     /// Runs one statement (or a script the server accepts as a whole), discarding results.
     async fn execute(&mut self, sql: &str) -> Result<(), DbError>;
+    /// Runs a multi-statement script in one round trip (only when
+    /// [`Capabilities::batch_scripts`]); on failure, how many statements completed first.
+    async fn execute_batch(&mut self, script: &str) -> Result<(), (usize, DbError)>;
     /// Runs a query and returns its rows, every column read as optional text.
     async fn query_text(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError>;
     /// Starts a transaction.

@@ -2,6 +2,7 @@
 
 use ferry_core::plan::{MigrationRef, PlanError};
 use ferry_core::{LoadError, Version};
+use std::fmt;
 use std::path::PathBuf;
 
 /// An error the database (or the connection to it) reported.
@@ -88,24 +89,9 @@ pub enum EngineError {
         /// How long ferry waited.
         waited_s: f64,
     },
-    /// A migration's script failed.
-    #[error("{}", migration_failure(.migration, .location, .error, .atomic, .applied_statements))]
-    MigrationFailed {
-        /// Which migration.
-        migration: MigrationRef,
-        /// `up` or `down`.
-        direction: &'static str,
-        /// Where in the script.
-        location: Location,
-        /// The engine's error.
-        error: DbError,
-        /// True if nothing of this script remains (it ran in a transaction that was rolled back).
-        atomic: bool,
-        /// How many statements ran and committed before the failing one (non-atomic runs).
-        applied_statements: usize,
-        /// Migrations of this run that were applied before this one failed.
-        applied_before: Vec<Version>,
-    },
+    /// A migration's script failed (boxed: errors are the cold path, results stay small).
+    #[error("{0}")]
+    MigrationFailed(Box<MigrationFailure>),
     /// Other database work (history, session setup) failed.
     #[error("{context}: {error}")]
     Db {
@@ -130,33 +116,54 @@ pub enum EngineError {
     Load(#[from] LoadError),
 }
 
-fn migration_failure(
-    m: &MigrationRef,
-    loc: &Location,
-    e: &DbError,
-    atomic: &bool,
-    applied: &usize,
-) -> String {
-    let place = format!("{}:{}:{}", loc.path.display(), loc.line, loc.column);
-    let mut msg = format!(
-        "migration {m} failed at {place} (statement {}): {e}",
-        loc.statement
-    );
-    if *atomic {
-        msg.push_str("\nnothing of this migration was applied: its transaction was rolled back");
-    } else {
-        msg.push_str(&format!(
-            "\nthis migration ran without a transaction: statements 1..{applied} were applied and committed, statement {} failed, the rest did not run.\nfix the database by hand (finish or undo those statements), then run `ferry repair --clear-failed`",
-            loc.statement
-        ));
-        if *applied == 0 {
-            msg = msg.replace(
-                "statements 1..0 were applied and committed, ",
-                "no statement was applied, ",
+/// A migration script that failed, and how much of it was applied.
+#[derive(Debug)]
+pub struct MigrationFailure {
+    /// Which migration.
+    pub migration: MigrationRef,
+    /// `up` or `down`.
+    pub direction: &'static str,
+    /// Where in the script.
+    pub location: Location,
+    /// The engine's error.
+    pub error: DbError,
+    /// True if nothing of this script remains (it ran in a transaction that was rolled back).
+    pub atomic: bool,
+    /// How many statements ran and committed before the failing one (non-atomic runs).
+    pub applied_statements: usize,
+    /// Migrations of this run that were applied before this one failed.
+    pub applied_before: Vec<Version>,
+}
+
+impl fmt::Display for MigrationFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let loc = &self.location;
+        write!(
+            f,
+            "migration {} failed at {}:{}:{} (statement {}): {}",
+            self.migration,
+            loc.path.display(),
+            loc.line,
+            loc.column,
+            loc.statement,
+            self.error
+        )?;
+        if self.atomic {
+            return f.write_str(
+                "\nnothing of this migration was applied: its transaction was rolled back",
             );
         }
+        let applied = match self.applied_statements {
+            0 => "no statement was applied".to_owned(),
+            n => format!("statements 1..{n} were applied and committed"),
+        };
+        write!(
+            f,
+            "\nthis migration ran without a transaction: {applied}, statement {} failed, the rest did not run.\n\
+             fix the database by hand (finish or undo those statements), then run `ferry repair --clear-failed`",
+            loc.statement
+        )
     }
-    msg
 }
 
 impl EngineError {

@@ -2,8 +2,6 @@
 //! migration [`Lock`], and the [`runner`] that executes plans and keeps the history.
 //! Nothing here prints: progress goes to an [`EventSink`].
 #![deny(missing_docs)]
-// Errors carry the failing file, statement and engine error; they are the cold path.
-#![allow(clippy::result_large_err)]
 
 mod connect;
 mod driver;
@@ -19,7 +17,7 @@ mod sqlx_driver;
 
 pub use connect::{ConnectOptions, connect, dialect_of};
 pub use driver::{Capabilities, Driver, NewEvent, NewRow, RowUpdate};
-pub use error::{DbError, EngineError, Location};
+pub use error::{DbError, EngineError, Location, MigrationFailure};
 pub use events::{Discard, Event, EventSink};
 pub use lock::Lock;
 pub use sql::TableNames;

@@ -12,6 +12,7 @@ impl Engine for MySql {
     const DIALECT: Dialect = Dialect::Mysql;
     const CAPABILITIES: Capabilities = Capabilities {
         transactional_ddl: false,
+        batch_scripts: false,
     };
     const TABLE_NAMES: &'static str = "SELECT CAST(table_name AS CHAR) FROM information_schema.tables \
          WHERE table_schema = DATABASE() ORDER BY 1";

@@ -12,6 +12,7 @@ impl Engine for Postgres {
     const DIALECT: Dialect = Dialect::Postgres;
     const CAPABILITIES: Capabilities = Capabilities {
         transactional_ddl: true,
+        batch_scripts: true,
     };
     const TABLE_NAMES: &'static str = "SELECT CAST(tablename AS TEXT) FROM pg_tables \
          WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1";

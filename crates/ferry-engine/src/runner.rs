@@ -2,7 +2,8 @@
 //! the history and the events table, and reports progress as [`Event`]s.
 
 use crate::{
-    DbError, Driver, EngineError, Event, EventSink, Location, NewEvent, NewRow, RowUpdate, lock,
+    DbError, Driver, EngineError, Event, EventSink, Location, MigrationFailure, NewEvent, NewRow,
+    RowUpdate, lock,
 };
 use ferry_core::plan::{self, Entry, MigrateOptions, MigrationRef, RollbackTarget};
 use ferry_core::{
@@ -39,7 +40,9 @@ pub async fn read_history(db: &mut dyn Driver) -> Result<History, EngineError> {
     {
         return Ok(History::default());
     }
-    Ok(History::new(db.read_history().await?))
+    let rows = db.read_history().await?;
+    tracing::debug!(rows = rows.len(), "read history");
+    Ok(History::new(rows))
 }
 
 /// Runs `body` holding the migration lock, and releases the lock whatever `body` returns.
@@ -91,6 +94,49 @@ async fn record<T>(
     }
 }
 
+/// A history-changing command: its name, the plugin it works on, whether it creates the
+/// history tables when they are missing, and how its success reads in the events table.
+struct Command<'a> {
+    name: &'a str,
+    plugin: &'a str,
+    creates_history: bool,
+    summary: &'a dyn Fn(usize) -> String,
+}
+
+/// Runs `body` under the lock with the current history, then records the outcome in the
+/// events table (when there is one).
+async fn command(
+    db: &mut dyn Driver,
+    ctx: &RunContext,
+    sink: &mut dyn EventSink,
+    cmd: Command<'_>,
+    body: impl AsyncFnOnce(
+        &mut dyn Driver,
+        &History,
+        &mut dyn EventSink,
+    ) -> Result<Vec<Done>, EngineError>,
+) -> Result<Vec<Done>, EngineError> {
+    locked(db, ctx, sink, async |db, sink| {
+        let history = if cmd.creates_history {
+            db.create_history()
+                .await
+                .map_err(EngineError::db("creating the history table"))?;
+            History::new(db.read_history().await?)
+        } else {
+            read_history(db).await?
+        };
+        let result = body(db, &history, sink).await;
+        if cmd.creates_history || db.history_exists().await.unwrap_or(false) {
+            let ok = result
+                .as_ref()
+                .map_or(String::new(), |d| (cmd.summary)(d.len()));
+            record(db, ctx, cmd.name, cmd.plugin, &result, ok).await;
+        }
+        result
+    })
+    .await
+}
+
 /// Applies pending migrations of `plugin` in one batch.
 pub async fn migrate(
     db: &mut dyn Driver,
@@ -100,18 +146,14 @@ pub async fn migrate(
     ctx: &RunContext,
     sink: &mut dyn EventSink,
 ) -> Result<Vec<Done>, EngineError> {
-    locked(db, ctx, sink, async |db, sink| {
-        db.create_history()
-            .await
-            .map_err(EngineError::db("creating the history table"))?;
-        let history = History::new(db.read_history().await?);
-        let result = apply_pending(db, migrations, &history, plugin, options, ctx, sink).await;
-        let summary = match &result {
-            Ok(done) => format!("applied {} migration(s)", done.len()),
-            Err(_) => String::new(),
-        };
-        record(db, ctx, "migrate", plugin, &result, summary).await;
-        result
+    let cmd = Command {
+        name: "migrate",
+        plugin,
+        creates_history: true,
+        summary: &|n| format!("applied {n} migration(s)"),
+    };
+    command(db, ctx, sink, cmd, async |db, history, sink| {
+        apply_pending(db, migrations, history, plugin, options, ctx, sink).await
     })
     .await
 }
@@ -136,28 +178,12 @@ async fn apply_pending(
     for m in steps {
         match apply_one(db, m, batch, ctx, sink).await {
             Ok(d) => done.push(d),
-            Err(EngineError::MigrationFailed {
-                migration,
-                direction,
-                location,
-                error,
-                atomic,
-                applied_statements,
-                ..
-            }) => {
-                let applied_before = done
+            Err(EngineError::MigrationFailed(mut failure)) => {
+                failure.applied_before = done
                     .iter()
                     .map(|d: &Done| Version::parse(&d.version).expect("labels are versions"))
                     .collect();
-                return Err(EngineError::MigrationFailed {
-                    migration,
-                    direction,
-                    location,
-                    error,
-                    atomic,
-                    applied_statements,
-                    applied_before,
-                });
+                return Err(EngineError::MigrationFailed(failure));
             }
             Err(e) => return Err(e),
         }
@@ -221,12 +247,9 @@ async fn apply_one(
     };
     if reason.is_none() {
         // The script and its history row commit together, or not at all.
-        db.begin()
-            .await
-            .map_err(EngineError::db("starting a transaction"))?;
-        if let Err((index, error)) = run_statements(db, &statements).await {
+        if let Err(failed) = begin_and_run(db, &m.up, &statements).await {
             let _ = db.rollback().await;
-            return Err(failure(&what, "up", &m.up, &statements, index, error, true));
+            return Err(failed.into_error(&what, "up", &m.up, &statements, true));
         }
         row.duration_ms = Some(elapsed_ms(started));
         let saved = db.insert_history(&row).await;
@@ -291,6 +314,82 @@ fn elapsed_ms(started: Instant) -> i64 {
     started.elapsed().as_millis() as i64
 }
 
+/// Why a script did not run.
+enum Failed {
+    /// The transaction could not be opened.
+    Begin(DbError),
+    /// Statement `index` (0-based) failed; a position in `error` is relative to it.
+    Statement { index: usize, error: DbError },
+}
+
+impl Failed {
+    fn into_error(
+        self,
+        what: &MigrationRef,
+        direction: &'static str,
+        script: &Script,
+        statements: &[Statement],
+        atomic: bool,
+    ) -> EngineError {
+        match self {
+            Failed::Begin(error) => EngineError::Db {
+                context: "starting a transaction".into(),
+                error,
+            },
+            Failed::Statement { index, error } => {
+                failure(what, direction, script, statements, index, error, atomic)
+            }
+        }
+    }
+}
+
+/// What goes before a script sent as one batch.
+const BATCH_PREFIX: &str = "BEGIN;\n";
+
+/// Opens a transaction and runs `statements` in it: as one round trip where the engine can
+/// (the script's own text, so the server's error position is a position in the file).
+async fn begin_and_run(
+    db: &mut dyn Driver,
+    script: &Script,
+    statements: &[Statement],
+) -> Result<(), Failed> {
+    let batch = db.capabilities().batch_scripts
+        && !statements.is_empty()
+        && !script.text.starts_with('\u{feff}');
+    if !batch {
+        db.begin().await.map_err(Failed::Begin)?;
+        return run_statements(db, statements)
+            .await
+            .map_err(|(index, error)| Failed::Statement { index, error });
+    }
+    match db
+        .execute_batch(&format!("{BATCH_PREFIX}{}", script.text))
+        .await
+    {
+        Ok(()) => Ok(()),
+        Err((0, error)) => Err(Failed::Begin(error)),
+        Err((completed, error)) => Err(in_batch(&script.text, statements, completed - 1, error)),
+    }
+}
+
+/// Which statement of a batch failed: the one holding the error's position if the server
+/// gave one (made relative to that statement), else the one after the `completed` ones.
+fn in_batch(text: &str, statements: &[Statement], completed: usize, mut error: DbError) -> Failed {
+    let mut index = completed.min(statements.len() - 1);
+    if let Some(position) = error.position.take() {
+        let in_script = position.saturating_sub(BATCH_PREFIX.chars().count());
+        if let Some((byte, _)) = text.char_indices().nth(in_script.saturating_sub(1)) {
+            index = statements
+                .iter()
+                .rposition(|s| s.offset <= byte)
+                .unwrap_or(0);
+            let start = statements[index].offset;
+            error.position = Some(text[start..byte].chars().count() + 1);
+        }
+    }
+    Failed::Statement { index, error }
+}
+
 /// Runs statements in order; on failure, the 0-based index of the failing one.
 async fn run_statements(
     db: &mut dyn Driver,
@@ -316,7 +415,7 @@ fn failure(
         Some(position) => locate(&statement.sql, position, statement),
         None => (statement.line, statement.column),
     };
-    EngineError::MigrationFailed {
+    EngineError::MigrationFailed(Box::new(MigrationFailure {
         migration: m.clone(),
         direction,
         location: Location {
@@ -329,7 +428,7 @@ fn failure(
         atomic,
         applied_statements: index,
         applied_before: Vec::new(),
-    }
+    }))
 }
 
 /// The file line and column of a 1-based character position inside a statement.
@@ -354,21 +453,18 @@ pub async fn rollback(
     migrations: &[Migration],
     plugin: &str,
     target: &RollbackTarget,
-    command: &str,
+    command_name: &str,
     ctx: &RunContext,
     sink: &mut dyn EventSink,
 ) -> Result<Vec<Done>, EngineError> {
-    locked(db, ctx, sink, async |db, sink| {
-        let history = read_history(db).await?;
-        let result = revert_planned(db, migrations, &history, plugin, target, command, sink).await;
-        if db.history_exists().await.unwrap_or(false) {
-            let summary = match &result {
-                Ok(done) => format!("rolled back {} migration(s)", done.len()),
-                Err(_) => String::new(),
-            };
-            record(db, ctx, command, plugin, &result, summary).await;
-        }
-        result
+    let cmd = Command {
+        name: command_name,
+        plugin,
+        creates_history: false,
+        summary: &|n| format!("rolled back {n} migration(s)"),
+    };
+    command(db, ctx, sink, cmd, async |db, history, sink| {
+        revert_planned(db, migrations, history, plugin, target, command_name, sink).await
     })
     .await
 }
@@ -414,31 +510,25 @@ async fn revert_one(
     });
     let started = Instant::now();
     let atomic = reason.is_none();
-    if atomic {
-        db.begin()
+    let ran = if atomic {
+        begin_and_run(db, &step.down, &statements).await
+    } else {
+        run_statements(db, &statements)
             .await
-            .map_err(EngineError::db("starting a transaction"))?;
-    }
-    if let Err((index, error)) = run_statements(db, &statements).await {
+            .map_err(|(index, error)| Failed::Statement { index, error })
+    };
+    if let Err(failed) = ran {
         if atomic {
             let _ = db.rollback().await;
-        } else {
+        } else if let Failed::Statement { index, error } = &failed {
             let update = RowUpdate::Failed {
                 error: format!("rollback failed: {error}"),
-                statement: index as i64 + 1,
+                statement: *index as i64 + 1,
                 duration_ms: elapsed_ms(started),
             };
             let _ = db.update_history(step.row.id, &update).await;
         }
-        return Err(failure(
-            &what,
-            "down",
-            &step.down,
-            &statements,
-            index,
-            error,
-            atomic,
-        ));
+        return Err(failed.into_error(&what, "down", &step.down, &statements, atomic));
     }
     let saved = db
         .update_history(step.row.id, &RowUpdate::Reverted(RowState::RolledBack))
@@ -480,18 +570,14 @@ pub async fn baseline(
     ctx: &RunContext,
     sink: &mut dyn EventSink,
 ) -> Result<Vec<Done>, EngineError> {
-    locked(db, ctx, sink, async |db, sink| {
-        db.create_history()
-            .await
-            .map_err(EngineError::db("creating the history table"))?;
-        let history = History::new(db.read_history().await?);
-        let result = baseline_rows(db, migrations, &history, plugin, target, ctx, sink).await;
-        let summary = match &result {
-            Ok(done) => format!("baselined {} migration(s) up to {target}", done.len()),
-            Err(_) => String::new(),
-        };
-        record(db, ctx, "baseline", plugin, &result, summary).await;
-        result
+    let cmd = Command {
+        name: "baseline",
+        plugin,
+        creates_history: true,
+        summary: &|n| format!("baselined {n} migration(s) up to {target}"),
+    };
+    command(db, ctx, sink, cmd, async |db, history, sink| {
+        baseline_rows(db, migrations, history, plugin, target, ctx, sink).await
     })
     .await
 }
@@ -569,18 +655,15 @@ pub async fn repair(
     ctx: &RunContext,
     sink: &mut dyn EventSink,
 ) -> Result<Vec<Done>, EngineError> {
-    locked(db, ctx, sink, async |db, sink| {
-        let history = read_history(db).await?;
-        let entries = plan::status(migrations, &history, plugin);
-        let result = repair_rows(db, &entries, options, sink).await;
-        if db.history_exists().await.unwrap_or(false) {
-            let summary = match &result {
-                Ok(done) => format!("repaired {} entr(ies)", done.len()),
-                Err(_) => String::new(),
-            };
-            record(db, ctx, "repair", plugin, &result, summary).await;
-        }
-        result
+    let cmd = Command {
+        name: "repair",
+        plugin,
+        creates_history: false,
+        summary: &|n| format!("repaired {n} entr(ies)"),
+    };
+    command(db, ctx, sink, cmd, async |db, history, sink| {
+        let entries = plan::status(migrations, history, plugin);
+        repair_rows(db, &entries, options, sink).await
     })
     .await
 }

@@ -5,6 +5,7 @@ use crate::sql::{HistorySql, TableNames};
 use crate::{Capabilities, DbError, Driver, EngineError, Lock, NewEvent, NewRow, RowUpdate};
 use async_trait::async_trait;
 use ferry_core::{Dialect, HistoryRow, RowState, ServerFacts, Version};
+use futures_util::StreamExt;
 use sqlx::{
     AssertSqlSafe, Connection, Database, Decode, Encode, Executor, IntoArguments, Row, Type,
 };
@@ -98,6 +99,16 @@ where
 
     async fn execute(&mut self, text: &str) -> Result<(), DbError> {
         sqlx::raw_sql(sql(text)).execute(&mut self.conn).await?;
+        Ok(())
+    }
+
+    async fn execute_batch(&mut self, script: &str) -> Result<(), (usize, DbError)> {
+        let mut results = sqlx::raw_sql(sql(script)).execute_many(&mut self.conn);
+        let mut completed = 0;
+        while let Some(result) = results.next().await {
+            result.map_err(|e| (completed, DbError::from(e)))?;
+            completed += 1;
+        }
         Ok(())
     }
 

@@ -62,25 +62,45 @@ fn block_on<F: std::future::Future>(f: F) -> F::Output {
         .block_on(f)
 }
 
+/// Runs `$body` with `$c` bound to a fresh connection of `$engine`'s type: sqlx has one
+/// connection type per engine, so the body is written once and compiled three times.
+macro_rules! with_connection {
+    ($engine:expr, $url:expr, |$c:ident| $body:expr) => {
+        match $engine {
+            Engine::Postgres => {
+                let mut $c = sqlx::PgConnection::connect($url).await?;
+                $body
+            }
+            Engine::Mysql => {
+                let mut $c = sqlx::MySqlConnection::connect($url).await?;
+                $body
+            }
+            Engine::Sqlite => {
+                let mut $c = sqlx::SqliteConnection::connect($url).await?;
+                $body
+            }
+        }
+    };
+}
+
 async fn admin(engine: Engine, sql: &str) -> Result<(), sqlx::Error> {
-    let url = admin_url(engine);
-    match engine {
-        Engine::Postgres => {
-            let mut c = sqlx::PgConnection::connect(&url).await?;
-            sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
-                .execute(&mut c)
-                .await?;
-            c.close().await
-        }
-        Engine::Mysql => {
-            let mut c = sqlx::MySqlConnection::connect(&url).await?;
-            sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
-                .execute(&mut c)
-                .await?;
-            c.close().await
-        }
-        Engine::Sqlite => Ok(()),
+    if engine == Engine::Sqlite {
+        return Ok(());
     }
+    let sql = AssertSqlSafe(sql.to_owned());
+    with_connection!(engine, &admin_url(engine), |c| {
+        sqlx::raw_sql(sql).execute(&mut c).await?;
+        c.close().await
+    })
+}
+
+async fn scalars(engine: Engine, url: &str, sql: &str) -> Result<Vec<Option<String>>, sqlx::Error> {
+    let sql = AssertSqlSafe(sql.to_owned());
+    with_connection!(engine, url, |c| {
+        let rows = sqlx::query_scalar(sql).fetch_all(&mut c).await?;
+        c.close().await?;
+        Ok(rows)
+    })
 }
 
 impl TestDb {
@@ -128,40 +148,11 @@ impl TestDb {
 
     /// Runs SQL against this database and returns the first column of every row as text.
     pub fn query(&self, sql: &str) -> Vec<String> {
-        block_on(async {
-            let rows: Vec<Option<String>> = match self.engine {
-                Engine::Postgres => {
-                    let mut c = sqlx::PgConnection::connect(&self.url)
-                        .await
-                        .expect("connect");
-                    sqlx::query_scalar(AssertSqlSafe(sql.to_owned()))
-                        .fetch_all(&mut c)
-                        .await
-                        .expect("query")
-                }
-                Engine::Mysql => {
-                    let mut c = sqlx::MySqlConnection::connect(&self.url)
-                        .await
-                        .expect("connect");
-                    sqlx::query_scalar(AssertSqlSafe(sql.to_owned()))
-                        .fetch_all(&mut c)
-                        .await
-                        .expect("query")
-                }
-                Engine::Sqlite => {
-                    let mut c = sqlx::SqliteConnection::connect(&self.url)
-                        .await
-                        .expect("connect");
-                    sqlx::query_scalar(AssertSqlSafe(sql.to_owned()))
-                        .fetch_all(&mut c)
-                        .await
-                        .expect("query")
-                }
-            };
-            rows.into_iter()
-                .map(|r| r.unwrap_or_default().trim_end().to_owned())
-                .collect()
-        })
+        block_on(scalars(self.engine, &self.url, sql))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .into_iter()
+            .map(|r| r.unwrap_or_default().trim_end().to_owned())
+            .collect()
     }
 
     /// Names of the tables in this database, sorted.

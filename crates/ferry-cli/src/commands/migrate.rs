@@ -1,8 +1,9 @@
 //! `ferry migrate`
 
+use super::{summary, with_printer};
 use crate::cli::Global;
 use crate::error::CliError;
-use crate::render::{EventPrinter, out};
+use crate::render::out;
 use crate::session::Session;
 use ferry_core::plan::{self, MigrateOptions};
 use ferry_core::{Script, Version};
@@ -31,26 +32,19 @@ pub async fn run(
         return print_plan(s, g, "migrate", &scripts);
     }
     let ctx = s.run_context();
-    let mut printer = EventPrinter::new(g.json);
-    let result = runner::migrate(
-        s.db.as_mut(),
-        &s.migrations,
-        &s.config.plugin,
-        &options,
-        &ctx,
-        &mut printer,
-    )
-    .await;
-    printer.finish();
-    let done = result?;
-    if g.json {
-        out(
-            &serde_json::json!({ "event": "summary", "command": "migrate", "applied": done })
-                .to_string(),
-        );
-    } else if !done.is_empty() {
-        out(&format!("applied {} migration(s)", done.len()));
-    }
+    let done = with_printer(g, async |p| {
+        let plugin = &s.config.plugin;
+        runner::migrate(s.db.as_mut(), &s.migrations, plugin, &options, &ctx, p).await
+    })
+    .await?;
+    let text = format!("applied {} migration(s)", done.len());
+    summary(
+        g,
+        "migrate",
+        "applied",
+        &done,
+        (!done.is_empty()).then_some(text),
+    );
     Ok(())
 }
 

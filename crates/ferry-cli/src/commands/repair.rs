@@ -1,8 +1,8 @@
 //! `ferry repair`
 
+use super::{summary, with_printer};
 use crate::cli::Global;
 use crate::error::CliError;
-use crate::render::{EventPrinter, out};
 use crate::session::Session;
 use ferry_engine::runner::{self, RepairOptions};
 
@@ -20,29 +20,18 @@ pub async fn run(
     }
     s.confirm(g, "`ferry repair`")?;
     let ctx = s.run_context();
-    let mut printer = EventPrinter::new(g.json);
     let options = RepairOptions {
         accept_checksums,
         clear_failed,
     };
-    let result = runner::repair(
-        s.db.as_mut(),
-        &s.migrations,
-        &s.config.plugin,
-        options,
-        &ctx,
-        &mut printer,
-    )
-    .await;
-    printer.finish();
-    let done = result?;
-    if g.json {
-        out(
-            &serde_json::json!({ "event": "summary", "command": "repair", "repaired": done })
-                .to_string(),
-        );
-    } else if done.is_empty() {
-        out("repair: nothing to repair");
-    }
+    let done = with_printer(g, async |p| {
+        let plugin = &s.config.plugin;
+        runner::repair(s.db.as_mut(), &s.migrations, plugin, options, &ctx, p).await
+    })
+    .await?;
+    let text = done
+        .is_empty()
+        .then(|| "repair: nothing to repair".to_owned());
+    summary(g, "repair", "repaired", &done, text);
     Ok(())
 }

@@ -1,9 +1,9 @@
 //! `ferry rollback`, `ferry redo`, `ferry reset`
 
 use super::migrate::print_plan;
+use super::{summary, with_printer};
 use crate::cli::Global;
 use crate::error::CliError;
-use crate::render::{EventPrinter, out};
 use crate::session::Session;
 use ferry_core::Script;
 use ferry_core::plan::{self, MigrateOptions, RollbackTarget};
@@ -44,7 +44,7 @@ pub async fn run(
     }
     s.confirm(g, &format!("`ferry {command}`"))?;
     let done = revert(s, g, &target, command).await?;
-    summary(g, command, "rolled back", &done);
+    reverted(g, command, "rolled back", &done);
     Ok(())
 }
 
@@ -55,30 +55,26 @@ async fn revert(
     command: &str,
 ) -> Result<Vec<Done>, CliError> {
     let ctx = s.run_context();
-    let mut printer = EventPrinter::new(g.json);
-    let result = runner::rollback(
-        s.db.as_mut(),
-        &s.migrations,
-        &s.config.plugin,
-        target,
-        command,
-        &ctx,
-        &mut printer,
-    )
-    .await;
-    printer.finish();
-    Ok(result?)
+    with_printer(g, async |p| {
+        let plugin = &s.config.plugin;
+        runner::rollback(
+            s.db.as_mut(),
+            &s.migrations,
+            plugin,
+            target,
+            command,
+            &ctx,
+            p,
+        )
+        .await
+    })
+    .await
 }
 
-fn summary(g: &Global, command: &str, verb: &str, done: &[Done]) {
-    if g.json {
-        out(
-            &serde_json::json!({ "event": "summary", "command": command, "done": done })
-                .to_string(),
-        );
-    } else if !done.is_empty() {
-        out(&format!("{verb} {} migration(s)", done.len()));
-    }
+/// The summary of a rollback-like command.
+fn reverted(g: &Global, command: &str, verb: &str, done: &[Done]) {
+    let text = format!("{verb} {} migration(s)", done.len());
+    summary(g, command, "done", done, (!done.is_empty()).then_some(text));
 }
 
 /// Rolls back the last migration and applies it again.
@@ -94,18 +90,12 @@ pub async fn redo(s: &mut Session, g: &Global) -> Result<(), CliError> {
         allow_out_of_order: true,
     };
     let ctx = s.run_context();
-    let mut printer = EventPrinter::new(g.json);
-    let result = runner::migrate(
-        s.db.as_mut(),
-        &s.migrations,
-        &s.config.plugin,
-        &options,
-        &ctx,
-        &mut printer,
-    )
-    .await;
-    printer.finish();
-    summary(g, "redo", "re-applied", &result?);
+    let done = with_printer(g, async |p| {
+        let plugin = &s.config.plugin;
+        runner::migrate(s.db.as_mut(), &s.migrations, plugin, &options, &ctx, p).await
+    })
+    .await?;
+    reverted(g, "redo", "re-applied", &done);
     Ok(())
 }
 
@@ -118,6 +108,6 @@ pub async fn reset(s: &mut Session, g: &Global) -> Result<(), CliError> {
         )));
     }
     let done = revert(s, g, &RollbackTarget::All, "reset").await?;
-    summary(g, "reset", "rolled back", &done);
+    reverted(g, "reset", "rolled back", &done);
     Ok(())
 }

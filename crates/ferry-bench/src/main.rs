@@ -1,0 +1,287 @@
+//! `ferry-bench`: applies generated migrations with ferry and with each engine's own client
+//! (one transaction per file, one session), then times no-op `status` and `migrate` runs.
+//! It needs release builds of both binaries:
+//!
+//! ```text
+//! cargo build --release -p ferry-cli -p ferry-bench && target/release/ferry-bench
+//! ```
+//!
+//! It prints Markdown tables for the README. Every database it uses is created fresh and
+//! dropped afterwards (PostgreSQL and MariaDB must be reachable, as for the tests).
+
+#![allow(clippy::print_stdout)]
+
+mod baseline;
+mod generate;
+mod measure;
+
+use clap::Parser;
+use ferry_testkit::{Engine, TestDb};
+use measure::{median, ms};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(about = "Benchmarks ferry against psql, mariadb and sqlite3")]
+struct Args {
+    /// Engines to run: postgres, mysql, sqlite.
+    #[arg(long, value_delimiter = ',', default_value = "postgres,mysql,sqlite")]
+    engines: Vec<String>,
+    /// Migrations applied in the comparison.
+    #[arg(long, default_value_t = 1000)]
+    migrations: usize,
+    /// Runs of each side; the median is reported.
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Runs of each no-op command; the median is reported.
+    #[arg(long, default_value_t = 30)]
+    noop_runs: usize,
+    /// A second, larger history for the no-op timings (0 to skip).
+    #[arg(long, default_value_t = 10_000)]
+    large: usize,
+    /// The ferry binary (default: beside this one).
+    #[arg(long)]
+    ferry: Option<PathBuf>,
+}
+
+/// The result of applying every migration with both tools.
+struct Apply {
+    engine: Engine,
+    client: Duration,
+    ferry: Duration,
+    ferry_peak_kib: u64,
+    commits_per_migration: Option<f64>,
+}
+
+/// No-op timings at one history size.
+struct Noop {
+    engine: Engine,
+    applied: usize,
+    status: Duration,
+    migrate: Duration,
+    peak_kib: u64,
+}
+
+fn main() {
+    let args = Args::parse();
+    if let Err(e) = run(&args) {
+        eprintln!("ferry-bench: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let ferry = match &args.ferry {
+        Some(p) => p.clone(),
+        None => std::env::current_exe()
+            .map_err(|e| e.to_string())?
+            .with_file_name("ferry"),
+    };
+    if !ferry.is_file() {
+        return Err(format!(
+            "{} not found; run `cargo build --release -p ferry-cli` first",
+            ferry.display()
+        ));
+    }
+    let work = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let small_dir = work.path().join("small");
+    let files = generate::migrations(&small_dir, args.migrations).map_err(|e| e.to_string())?;
+    let large_dir = work.path().join("large");
+    if args.large > 0 {
+        generate::migrations(&large_dir, args.large).map_err(|e| e.to_string())?;
+    }
+    let bench = Bench { ferry, args };
+    let (mut applies, mut noops) = (Vec::new(), Vec::new());
+    for name in &args.engines {
+        let engine = parse_engine(name)?;
+        eprintln!(
+            "{name}: applying {} migrations, {} runs",
+            args.migrations, args.runs
+        );
+        let (apply, db) = bench.apply(engine, &small_dir, &files, work.path())?;
+        applies.push(apply);
+        noops.push(bench.noop(&db, &small_dir, args.migrations)?);
+        drop(db);
+        if args.large > 0 {
+            eprintln!("{name}: no-op runs at {} applied", args.large);
+            let db = TestDb::new(engine);
+            bench.ferry_migrate(&db, &large_dir)?;
+            noops.push(bench.noop(&db, &large_dir, args.large)?);
+        }
+    }
+    print_report(args, &applies, &noops);
+    Ok(())
+}
+
+fn parse_engine(name: &str) -> Result<Engine, String> {
+    match name {
+        "postgres" | "postgresql" => Ok(Engine::Postgres),
+        "mysql" | "mariadb" => Ok(Engine::Mysql),
+        "sqlite" => Ok(Engine::Sqlite),
+        other => Err(format!(
+            "unknown engine `{other}`; use postgres, mysql or sqlite"
+        )),
+    }
+}
+
+struct Bench<'a> {
+    ferry: PathBuf,
+    args: &'a Args,
+}
+
+impl Bench<'_> {
+    fn ferry_args(&self, db: &TestDb, dir: &Path, command: &str) -> Vec<String> {
+        vec![
+            "-d".into(),
+            db.url.clone(),
+            "--dir".into(),
+            dir.display().to_string(),
+            command.into(),
+        ]
+    }
+
+    /// Applies everything in `dir` with ferry; its wall time and peak memory.
+    fn ferry_migrate(&self, db: &TestDb, dir: &Path) -> Result<(Duration, u64), String> {
+        let args = self.ferry_args(db, dir, "migrate");
+        let started = std::time::Instant::now();
+        let peak = measure::peak_kib(&self.ferry.display().to_string(), &args)?;
+        Ok((started.elapsed(), peak))
+    }
+
+    /// Alternates client and ferry runs on fresh databases; returns the medians and the
+    /// last ferry database, for the no-op runs.
+    fn apply(
+        &self,
+        engine: Engine,
+        dir: &Path,
+        files: &[PathBuf],
+        work: &Path,
+    ) -> Result<(Apply, TestDb), String> {
+        let (mut client, mut ferry, mut peaks, mut commits) = (vec![], vec![], vec![], None);
+        let mut last = None;
+        for _ in 0..self.args.runs {
+            let db = TestDb::new(engine);
+            client.push(measure::time(&mut baseline::command(&db, files, work)?)?);
+            drop(db);
+            let db = TestDb::new(engine);
+            let before = commit_count(&db);
+            let (took, peak) = self.ferry_migrate(&db, dir)?;
+            commits = commit_count(&db).zip(before).map(|(a, b)| a - b);
+            check_applied(&db, files.len())?;
+            ferry.push(took);
+            peaks.push(peak);
+            last = Some(db);
+        }
+        let apply = Apply {
+            engine,
+            client: median(client),
+            ferry: median(ferry),
+            ferry_peak_kib: peaks.into_iter().max().unwrap_or(0),
+            commits_per_migration: commits.map(|c| c as f64 / files.len() as f64),
+        };
+        Ok((apply, last.ok_or("--runs must be at least 1")?))
+    }
+
+    /// Median no-op `status` and `migrate` times, alternating, and their peak memory.
+    fn noop(&self, db: &TestDb, dir: &Path, applied: usize) -> Result<Noop, String> {
+        let (mut status, mut migrate) = (vec![], vec![]);
+        for _ in 0..self.args.noop_runs {
+            for (command, samples) in [("status", &mut status), ("migrate", &mut migrate)] {
+                let mut cmd = Command::new(&self.ferry);
+                cmd.args(self.ferry_args(db, dir, command));
+                samples.push(measure::time(&mut cmd)?);
+            }
+        }
+        let program = self.ferry.display().to_string();
+        let peak = ["status", "migrate"]
+            .iter()
+            .map(|c| measure::peak_kib(&program, &self.ferry_args(db, dir, c)))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Noop {
+            engine: db.engine,
+            applied,
+            status: median(status),
+            migrate: median(migrate),
+            peak_kib: peak.into_iter().max().unwrap_or(0),
+        })
+    }
+}
+
+/// Committed transactions in this PostgreSQL database so far (other engines: `None`).
+fn commit_count(db: &TestDb) -> Option<i64> {
+    if db.engine != Engine::Postgres {
+        return None;
+    }
+    // Backends report their counters when they exit, just after their client does.
+    std::thread::sleep(Duration::from_millis(500));
+    let sql =
+        "SELECT CAST(xact_commit AS TEXT) FROM pg_stat_database WHERE datname = current_database()";
+    db.query(sql).first().and_then(|v| v.parse().ok())
+}
+
+fn check_applied(db: &TestDb, expected: usize) -> Result<(), String> {
+    let sql = "SELECT CAST(COUNT(*) AS CHAR(20)) FROM ferry_migrations WHERE state = 'applied'";
+    let sql = if db.engine == Engine::Postgres {
+        "SELECT CAST(COUNT(*) AS TEXT) FROM ferry_migrations WHERE state = 'applied'"
+    } else {
+        sql
+    };
+    let count: usize = db
+        .query(sql)
+        .first()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    if count == expected {
+        Ok(())
+    } else {
+        Err(format!("ferry applied {count} of {expected} migrations"))
+    }
+}
+
+fn engine_name(engine: Engine) -> &'static str {
+    match engine {
+        Engine::Postgres => "PostgreSQL (psql)",
+        Engine::Mysql => "MariaDB (mariadb)",
+        Engine::Sqlite => "SQLite (sqlite3)",
+    }
+}
+
+fn print_report(args: &Args, applies: &[Apply], noops: &[Noop]) {
+    println!(
+        "Applying {} generated migrations, median of {} runs:\n",
+        args.migrations, args.runs
+    );
+    println!(
+        "| engine (client) | client, 1 tx per file | ferry | ferry / client | ferry peak memory | commits per migration |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
+    for a in applies {
+        println!(
+            "| {} | {} ms | {} ms | {:.3}x | {:.1} MB | {} |",
+            engine_name(a.engine),
+            ms(a.client),
+            ms(a.ferry),
+            a.ferry.as_secs_f64() / a.client.as_secs_f64(),
+            a.ferry_peak_kib as f64 / 1024.0,
+            a.commits_per_migration
+                .map_or("n/a".into(), |c| format!("{c:.3}"))
+        );
+    }
+    println!(
+        "\nNo-op runs (nothing pending), median of {}:\n",
+        args.noop_runs
+    );
+    println!("| engine | applied | `ferry status` | `ferry migrate` | peak memory |");
+    println!("|---|---:|---:|---:|---:|");
+    for n in noops {
+        println!(
+            "| {} | {} | {} ms | {} ms | {:.1} MB |",
+            engine_name(n.engine).split(' ').next().unwrap_or_default(),
+            n.applied,
+            ms(n.status),
+            ms(n.migrate),
+            n.peak_kib as f64 / 1024.0
+        );
+    }
+}
