@@ -159,19 +159,29 @@ impl Bench<'_> {
         work: &Path,
     ) -> Result<(Apply, TestDb), String> {
         let (mut client, mut ferry, mut peaks, mut commits) = (vec![], vec![], vec![], None);
-        let mut last = None;
-        for _ in 0..self.args.runs {
-            let db = TestDb::new(engine);
-            client.push(measure::time(&mut baseline::command(&db, files, work)?)?);
-            drop(db);
-            let db = TestDb::new(engine);
-            let before = commit_count(&db);
-            let (took, peak) = self.ferry_migrate(&db, dir)?;
-            commits = commit_count(&db).zip(before).map(|(a, b)| a - b);
-            check_applied(&db, files.len())?;
-            ferry.push(took);
-            peaks.push(peak);
-            last = Some(db);
+        // Databases are dropped at the end: a drop's file deletions slow the next run.
+        let (mut keep, mut last_ferry) = (Vec::new(), None);
+        for run in 0..self.args.runs {
+            // Alternate which side goes first, so drift in the machine's speed hits both.
+            for side in [run % 2, 1 - run % 2] {
+                let db = TestDb::new(engine);
+                settle(&db);
+                if side == 0 {
+                    let took = measure::time(&mut baseline::command(&db, files, work)?)?;
+                    eprintln!("  run {}: client {} ms", run + 1, ms(took));
+                    client.push(took);
+                    keep.push(db);
+                    continue;
+                }
+                let before = commit_count(&db);
+                let (took, peak) = self.ferry_migrate(&db, dir)?;
+                commits = commit_count(&db).zip(before).map(|(a, b)| a - b);
+                check_applied(&db, files.len())?;
+                eprintln!("  run {}: ferry {} ms", run + 1, ms(took));
+                ferry.push(took);
+                peaks.push(peak);
+                keep.extend(last_ferry.replace(db));
+            }
         }
         let apply = Apply {
             engine,
@@ -180,7 +190,7 @@ impl Bench<'_> {
             ferry_peak_kib: peaks.into_iter().max().unwrap_or(0),
             commits_per_migration: commits.map(|c| c as f64 / files.len() as f64),
         };
-        Ok((apply, last.ok_or("--runs must be at least 1")?))
+        Ok((apply, last_ferry.ok_or("--runs must be at least 1")?))
     }
 
     /// Median no-op `status` and `migrate` times, alternating, and their peak memory.
@@ -205,6 +215,18 @@ impl Bench<'_> {
             migrate: median(migrate),
             peak_kib: peak.into_iter().max().unwrap_or(0),
         })
+    }
+}
+
+/// Starts a timed run from a quiet machine: the files of the database dropped by the last
+/// run are flushed, and PostgreSQL writes out what CREATE DATABASE left in its buffers,
+/// instead of either happening during the measurement (which made whichever side ran
+/// second up to 40% slower).
+fn settle(db: &TestDb) {
+    let _ = Command::new("sync").status();
+    std::thread::sleep(Duration::from_millis(500));
+    if db.engine == Engine::Postgres {
+        db.query("CHECKPOINT");
     }
 }
 

@@ -17,21 +17,7 @@ fn eight_runners_apply_every_migration_exactly_once() {
                 &format!("CREATE TABLE t{i} (id INT);\nINSERT INTO t{i} VALUES ({i});"),
             );
         }
-        let children: Vec<Child> = (0..8)
-            .map(|_| {
-                let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("ferry"));
-                cmd.current_dir(p.dir.path())
-                    .arg("-d")
-                    .arg(&p.db.url)
-                    .arg("--dir")
-                    .arg(p.migrations())
-                    .arg("migrate");
-                cmd.stdout(Stdio::piped())
-                    .stderr(Stdio::piped())
-                    .spawn()
-                    .expect("spawn")
-            })
-            .collect();
+        let children: Vec<Child> = (0..8).map(|_| spawn_migrate(&p, Stdio::piped)).collect();
         for child in children {
             let out = child.wait_with_output().expect("wait");
             assert_eq!(
@@ -55,16 +41,17 @@ fn eight_runners_apply_every_migration_exactly_once() {
     }
 }
 
-fn spawn_migrate(p: &Project) -> Child {
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("ferry"));
-    cmd.current_dir(p.dir.path())
+/// Starts `ferry migrate` on the project; `output` makes its stdout and stderr.
+fn spawn_migrate(p: &Project, output: fn() -> Stdio) -> Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("ferry"))
+        .current_dir(p.dir.path())
         .arg("-d")
         .arg(&p.db.url)
         .arg("--dir")
         .arg(p.migrations())
-        .arg("migrate");
-    cmd.stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .arg("migrate")
+        .stdout(output())
+        .stderr(output())
         .spawn()
         .expect("spawn")
 }
@@ -93,7 +80,7 @@ fn killed_runner_leaves_a_truthful_state_and_no_lock() {
         "002_slow.sql",
         "CREATE TABLE b (id INT);\nSELECT pg_sleep(20);",
     );
-    let mut child = spawn_migrate(&p);
+    let mut child = spawn_migrate(&p, Stdio::null);
     wait_until("the slow migration to start", || {
         sleeping_backends(&p.db) > 0
     });
@@ -117,7 +104,7 @@ fn killed_runner_leaves_a_truthful_state_and_no_lock() {
         "003_slow.sql",
         "-- ferry:no-transaction\nCREATE TABLE c (id INT);\nSELECT pg_sleep(20);",
     );
-    let mut child = spawn_migrate(&p);
+    let mut child = spawn_migrate(&p, Stdio::null);
     wait_until("the non-transactional migration to start", || {
         sleeping_backends(&p.db) > 0
     });
@@ -137,7 +124,7 @@ fn killed_sqlite_runner_releases_its_file_lock() {
     let p = Project::new(TestDb::new(Engine::Sqlite));
     // A recursive CTE that keeps SQLite busy long enough to kill the runner mid-migration.
     p.write("001_slow.sql", "CREATE TABLE a (id INT);\nWITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000000) SELECT MAX(x) FROM c;");
-    let mut child = spawn_migrate(&p);
+    let mut child = spawn_migrate(&p, Stdio::null);
     std::thread::sleep(Duration::from_millis(700));
     child.kill().expect("kill -9");
     child.wait().ok();

@@ -1,7 +1,7 @@
 //! MySQL and MariaDB: DDL commits implicitly, `GET_LOCK` named lock.
 
 use crate::lock::MysqlNamedLock;
-use crate::sqlx_driver::{Engine, SqlxDriver};
+use crate::sqlx_driver::{Engine, SqlxDriver, first_text, major_of};
 use crate::{Capabilities, ConnectOptions, DbError, Driver, Lock};
 use ferry_core::Dialect;
 use sqlx::mysql::{MySql, MySqlConnectOptions, MySqlConnection};
@@ -40,11 +40,6 @@ pub(crate) async fn connect(
     let lock_key = format!("{database}.{}", options.tables.history);
     let mut driver =
         SqlxDriver::<MySql>::new(conn, &options.tables, None, lock_key, options.owner.clone());
-    let version = driver.query_text("SELECT VERSION()").await?;
-    let text = version
-        .first()
-        .and_then(|r| r.first().cloned().flatten())
-        .unwrap_or_default();
-    driver.facts.major_version = text.split('.').next().and_then(|m| m.parse().ok());
+    driver.facts.major_version = major_of(&first_text(&mut driver, "SELECT VERSION()").await?);
     Ok(Box::new(driver))
 }

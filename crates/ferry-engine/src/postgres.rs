@@ -1,7 +1,7 @@
 //! PostgreSQL: transactional DDL, session advisory lock.
 
 use crate::lock::PgAdvisoryLock;
-use crate::sqlx_driver::{Engine, SqlxDriver};
+use crate::sqlx_driver::{Engine, SqlxDriver, first_text};
 use crate::{Capabilities, ConnectOptions, DbError, Driver, Lock};
 use ferry_core::Dialect;
 use sqlx::postgres::{PgConnectOptions, PgConnection, Postgres};
@@ -45,13 +45,10 @@ pub(crate) async fn connect(
         options.tables.history.clone(),
         options.owner.clone(),
     );
-    let version = driver
-        .query_text("SELECT current_setting('server_version_num')")
-        .await?;
-    let num: Option<u32> = version
-        .first()
-        .and_then(|r| r.first().cloned().flatten())
-        .and_then(|v| v.parse().ok());
+    let num: Option<u32> = first_text(&mut driver, "SELECT current_setting('server_version_num')")
+        .await?
+        .parse()
+        .ok();
     driver.facts.major_version = num.map(|n| n / 10_000);
     if num.is_some_and(|n| n >= 140_000) {
         // A killed runner's backend would otherwise run on (holding the lock) until its

@@ -1,7 +1,7 @@
 //! SQLite: transactional DDL, an OS file lock beside the database file.
 
 use crate::lock::{FileLock, NoLock};
-use crate::sqlx_driver::{Engine, SqlxDriver};
+use crate::sqlx_driver::{Engine, SqlxDriver, first_text, major_of};
 use crate::{Capabilities, ConnectOptions, DbError, Driver, Lock};
 use ferry_core::Dialect;
 use sqlx::sqlite::{Sqlite, SqliteConnectOptions, SqliteConnection};
@@ -51,11 +51,7 @@ pub(crate) async fn connect(
     let conn = SqliteConnection::connect_with(&opts).await?;
     let mut driver =
         SqlxDriver::<Sqlite>::new(conn, &options.tables, None, lock_key, options.owner.clone());
-    let version = driver.query_text("SELECT sqlite_version()").await?;
-    let text = version
-        .first()
-        .and_then(|r| r.first().cloned().flatten())
-        .unwrap_or_default();
-    driver.facts.major_version = text.split('.').next().and_then(|m| m.parse().ok());
+    driver.facts.major_version =
+        major_of(&first_text(&mut driver, "SELECT sqlite_version()").await?);
     Ok(Box::new(driver))
 }

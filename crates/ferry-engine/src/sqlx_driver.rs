@@ -54,6 +54,20 @@ impl<DB: Engine> SqlxDriver<DB> {
     }
 }
 
+/// The first column of the first row of `query`, as text (empty if there is none).
+pub(crate) async fn first_text(driver: &mut dyn Driver, query: &str) -> Result<String, DbError> {
+    let rows = driver.query_text(query).await?;
+    Ok(rows
+        .first()
+        .and_then(|r| r.first().cloned().flatten())
+        .unwrap_or_default())
+}
+
+/// The major version in a version string like `11.8.5-MariaDB` or `3.46.0`.
+pub(crate) fn major_of(version: &str) -> Option<u32> {
+    version.split('.').next().and_then(|m| m.parse().ok())
+}
+
 fn sql(text: &str) -> AssertSqlSafe<String> {
     AssertSqlSafe(text.to_owned())
 }
@@ -145,14 +159,17 @@ where
     }
 
     async fn read_history(&mut self) -> Result<Vec<HistoryRow>, EngineError> {
-        let rows = sqlx::query(sql(&self.sql.select))
-            .fetch_all(&mut self.conn)
-            .await
-            .map_err(|e| EngineError::Db {
-                context: "reading the history".into(),
-                error: e.into(),
-            })?;
-        rows.iter().map(decode_row::<DB>).collect()
+        let failed = |e: sqlx::Error| EngineError::Db {
+            context: "reading the history".into(),
+            error: e.into(),
+        };
+        // Decoded as they arrive, so the raw rows of a long history are never all in memory.
+        let mut rows = sqlx::query(sql(&self.sql.select)).fetch(&mut self.conn);
+        let mut history = Vec::new();
+        while let Some(row) = rows.next().await {
+            history.push(decode_row::<DB>(&row.map_err(failed)?)?);
+        }
+        Ok(history)
     }
 
     async fn insert_history(&mut self, row: &NewRow<'_>) -> Result<i64, DbError> {
