@@ -3,9 +3,10 @@
 use crate::cli::Global;
 use crate::config::Config;
 use crate::error::CliError;
+use crate::render::EventPrinter;
 use ferry_core::{Migration, Source};
-use ferry_engine::runner::RunContext;
-use ferry_engine::{ConnectOptions, Driver};
+use ferry_engine::runner::{Job, RunContext};
+use ferry_engine::{ConnectOptions, Driver, EngineError, EventSink};
 use std::io::IsTerminal;
 
 /// A configured, connected command.
@@ -46,12 +47,26 @@ impl Session {
         })
     }
 
-    /// Who runs and how long to wait for the lock.
-    pub fn run_context(&self) -> RunContext {
-        RunContext {
+    /// Runs a history-changing runner call on this session's migrations, with its progress
+    /// printed; the display is finished whatever happens.
+    pub async fn run<T>(
+        &mut self,
+        g: &Global,
+        call: impl AsyncFnOnce(&mut dyn Driver, &Job<'_>, &mut dyn EventSink) -> Result<T, EngineError>,
+    ) -> Result<T, CliError> {
+        let ctx = RunContext {
             actor: self.config.actor.clone(),
             lock_timeout: self.config.lock_timeout,
-        }
+        };
+        let job = Job {
+            migrations: &self.migrations,
+            plugin: &self.config.plugin,
+            ctx: &ctx,
+        };
+        let mut printer = EventPrinter::new(g.json);
+        let result = call(self.db.as_mut(), &job, &mut printer).await;
+        printer.finish();
+        Ok(result?)
     }
 
     /// In a protected environment, requires `--yes` or a typed confirmation.

@@ -100,6 +100,47 @@ fn errors_without_a_position_still_name_the_statement() {
 }
 
 #[test]
+fn a_script_with_a_byte_order_mark_is_still_located_on_postgres() {
+    // Not sent as one batch (the server would choke on the mark): statement by statement.
+    let p = Project::new(TestDb::new(Engine::Postgres));
+    p.write(
+        "001_bom.sql",
+        "\u{feff}CREATE TABLE v (id INT);\nINSERT INTO nope VALUES (1);\n",
+    );
+    let (_, err) = p.expect(&["migrate"], 1);
+    assert!(err.contains("001_bom.sql:2:13"), "{err}");
+    assert!(err.contains("(statement 2)"), "{err}");
+    p.write("001_bom.sql", "\u{feff}CREATE TABLE v (id INT);\n");
+    p.expect(&["migrate"], 0);
+    assert!(p.db.tables().contains(&"v".to_owned()));
+}
+
+#[test]
+fn file_errors_win_over_an_unreachable_database() {
+    // Files are read while ferry connects; a bad file is still what the user hears about.
+    let p = Project::new(TestDb::new(Engine::Sqlite));
+    let run = || {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("ferry"))
+            .args(["-d", "postgres://ferry:s3cret@127.0.0.1:1/none", "--dir"])
+            .arg(p.migrations())
+            .arg("migrate")
+            .output()
+            .expect("run ferry")
+    };
+    p.write("001_a.sql", "-- ferry:nope\nSELECT 1;");
+    let out = run();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("001_a.sql:1:4"), "{err}");
+    p.write("001_a.sql", "SELECT 1;");
+    let out = run();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot connect"), "{err}");
+    assert!(!err.contains("s3cret"), "{err}");
+}
+
+#[test]
 fn postgres_error_points_at_line_and_column() {
     let p = Project::new(TestDb::new(Engine::Postgres));
     p.write(
@@ -221,6 +262,13 @@ fn rollback_uses_the_down_script_stored_at_apply_time() {
     p.write("rollback/001_a.sql", "DROP TABLE a;");
     p.expect(&["migrate"], 0);
     p.remove("rollback/001_a.sql");
+    let (plan, _) = p.expect(&["rollback", "--dry-run"], 0);
+    assert!(plan.contains("DROP TABLE a;"), "the stored script: {plan}");
+    assert_eq!(
+        p.states(),
+        states(&[("001", "applied")]),
+        "dry run changes nothing"
+    );
     p.expect(&["rollback"], 0);
     assert!(p.db.tables().iter().all(|t| t != "a"));
     p.expect(&["redo"], 4 - 4); // nothing applied: redo does nothing

@@ -432,6 +432,28 @@ mod tests {
     }
 
     #[test]
+    fn a_large_folder_is_read_whole_on_several_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(ROLLBACK_DIR)).unwrap();
+        let count = FILES_PER_THREAD * 3;
+        for i in 1..=count {
+            let name = format!("{i:04}_m{i}.sql");
+            std::fs::write(dir.path().join(&name), format!("SELECT {i};")).unwrap();
+            let down = dir.path().join(ROLLBACK_DIR).join(&name);
+            std::fs::write(down, format!("SELECT -{i};")).unwrap();
+        }
+        let migrations = Source::load(dir.path(), "app")
+            .unwrap()
+            .resolve(Dialect::Sqlite);
+        assert_eq!(migrations.len(), count);
+        for (i, m) in migrations.iter().enumerate() {
+            let n = i + 1;
+            assert_eq!(m.up.text, format!("SELECT {n};"));
+            assert_eq!(m.down.as_ref().unwrap().text, format!("SELECT -{n};"));
+        }
+    }
+
+    #[test]
     fn orphan_down_is_an_error() {
         let err = Source::from_files("app", vec![file("rollback/003_x.sql", "")]).unwrap_err();
         assert!(matches!(err, LoadError::OrphanDown { .. }));

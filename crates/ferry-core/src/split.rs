@@ -48,6 +48,16 @@ const DELIM_MARK: char = '\u{1}';
 
 /// Splits `script` into its statements for `dialect`. Empty statements are dropped.
 pub fn split(script: &str, dialect: Dialect) -> Result<Vec<Statement>, SplitError> {
+    // A byte order mark is not SQL (the server rejects it); editors hide it, so columns on
+    // the first line are counted without it, while offsets still index `script`.
+    const BOM: char = '\u{feff}';
+    if let Some(rest) = script.strip_prefix(BOM) {
+        let mut statements = split(rest, dialect)?;
+        for statement in &mut statements {
+            statement.offset += BOM.len_utf8();
+        }
+        return Ok(statements);
+    }
     let prepared = match dialect {
         Dialect::Mysql => prepare_mysql_delimiters(script)?,
         _ => Prepared {
@@ -293,6 +303,15 @@ mod tests {
             .into_iter()
             .map(|s| s.sql)
             .collect()
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_statement() {
+        let script = "\u{feff}SELECT 1;\nSELECT 2;";
+        let got = split(script, Dialect::Postgres).unwrap();
+        assert_eq!(got[0].sql, "SELECT 1");
+        assert_eq!((got[0].line, got[0].column, got[0].offset), (1, 1, 3));
+        assert_eq!(&script[got[1].offset..], "SELECT 2;");
     }
 
     #[test]

@@ -20,6 +20,17 @@ pub struct RunContext {
     pub lock_timeout: Duration,
 }
 
+/// What a history-changing command works on: one plugin's migrations, and who runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Job<'a> {
+    /// The plugin's migrations for this engine, in version order.
+    pub migrations: &'a [Migration],
+    /// The plugin.
+    pub plugin: &'a str,
+    /// Who runs, and how long to wait for the lock.
+    pub ctx: &'a RunContext,
+}
+
 /// A script that ran.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Done {
@@ -71,9 +82,8 @@ async fn locked<T>(
 /// Appends to the events table; a failure to log must not hide the real outcome.
 async fn record<T>(
     db: &mut dyn Driver,
-    ctx: &RunContext,
+    job: &Job<'_>,
     command: &str,
-    plugin: &str,
     result: &Result<T, EngineError>,
     ok: String,
 ) {
@@ -84,8 +94,8 @@ async fn record<T>(
     };
     let event = NewEvent {
         command,
-        plugin: Some(plugin),
-        actor: &ctx.actor,
+        plugin: Some(job.plugin),
+        actor: &job.ctx.actor,
         outcome,
         message: &message,
     };
@@ -94,29 +104,29 @@ async fn record<T>(
     }
 }
 
-/// A history-changing command: its name, the plugin it works on, whether it creates the
-/// history tables when they are missing, and how its success reads in the events table.
+/// A history-changing command: its name, whether it creates the history tables when they
+/// are missing, and how its success reads in the events table.
 struct Command<'a> {
     name: &'a str,
-    plugin: &'a str,
     creates_history: bool,
     summary: &'a dyn Fn(usize) -> String,
 }
 
-/// Runs `body` under the lock with the current history, then records the outcome in the
-/// events table (when there is one).
+/// Runs `body` under the lock with the history and every migration's state, then records
+/// the outcome in the events table (when there is one).
 async fn command(
     db: &mut dyn Driver,
-    ctx: &RunContext,
+    job: &Job<'_>,
     sink: &mut dyn EventSink,
     cmd: Command<'_>,
     body: impl AsyncFnOnce(
         &mut dyn Driver,
         &History,
+        &[Entry<'_>],
         &mut dyn EventSink,
     ) -> Result<Vec<Done>, EngineError>,
 ) -> Result<Vec<Done>, EngineError> {
-    locked(db, ctx, sink, async |db, sink| {
+    locked(db, job.ctx, sink, async |db, sink| {
         let history = if cmd.creates_history {
             db.create_history()
                 .await
@@ -125,55 +135,51 @@ async fn command(
         } else {
             read_history(db).await?
         };
-        let result = body(db, &history, sink).await;
+        let entries = plan::status(job.migrations, &history, job.plugin);
+        let result = body(db, &history, &entries, sink).await;
         if cmd.creates_history || db.history_exists().await.unwrap_or(false) {
             let ok = result
                 .as_ref()
                 .map_or(String::new(), |d| (cmd.summary)(d.len()));
-            record(db, ctx, cmd.name, cmd.plugin, &result, ok).await;
+            record(db, job, cmd.name, &result, ok).await;
         }
         result
     })
     .await
 }
 
-/// Applies pending migrations of `plugin` in one batch.
+/// Applies the job's pending migrations in one batch.
 pub async fn migrate(
     db: &mut dyn Driver,
-    migrations: &[Migration],
-    plugin: &str,
+    job: &Job<'_>,
     options: &MigrateOptions,
-    ctx: &RunContext,
     sink: &mut dyn EventSink,
 ) -> Result<Vec<Done>, EngineError> {
     let cmd = Command {
         name: "migrate",
-        plugin,
         creates_history: true,
         summary: &|n| format!("applied {n} migration(s)"),
     };
-    command(db, ctx, sink, cmd, async |db, history, sink| {
-        apply_pending(db, migrations, history, plugin, options, ctx, sink).await
+    command(db, job, sink, cmd, async |db, history, entries, sink| {
+        let batch = history.next_batch();
+        apply_pending(db, entries, batch, options, job.ctx, sink).await
     })
     .await
 }
 
 async fn apply_pending(
     db: &mut dyn Driver,
-    migrations: &[Migration],
-    history: &History,
-    plugin: &str,
+    entries: &[Entry<'_>],
+    batch: i64,
     options: &MigrateOptions,
     ctx: &RunContext,
     sink: &mut dyn EventSink,
 ) -> Result<Vec<Done>, EngineError> {
-    let entries = plan::status(migrations, history, plugin);
-    let steps = plan::plan_migrate(&entries, options)?;
+    let steps = plan::plan_migrate(entries, options)?;
     sink.event(&Event::Planned {
         command: "migrate".into(),
         count: steps.len(),
     });
-    let batch = history.next_batch();
     let mut done = Vec::new();
     for m in steps {
         match apply_one(db, m, batch, ctx, sink).await {
@@ -447,39 +453,34 @@ fn locate(sql: &str, position: usize, statement: &Statement) -> (u32, u32) {
     }
 }
 
-/// Rolls back applied migrations of `plugin` as `target` says.
+/// Rolls back the job's applied migrations as `target` says; `command_name` is what the
+/// events table records (rollback, redo, reset).
 pub async fn rollback(
     db: &mut dyn Driver,
-    migrations: &[Migration],
-    plugin: &str,
+    job: &Job<'_>,
     target: &RollbackTarget,
     command_name: &str,
-    ctx: &RunContext,
     sink: &mut dyn EventSink,
 ) -> Result<Vec<Done>, EngineError> {
     let cmd = Command {
         name: command_name,
-        plugin,
         creates_history: false,
         summary: &|n| format!("rolled back {n} migration(s)"),
     };
-    command(db, ctx, sink, cmd, async |db, history, sink| {
-        revert_planned(db, migrations, history, plugin, target, command_name, sink).await
+    command(db, job, sink, cmd, async |db, _, entries, sink| {
+        revert_planned(db, entries, target, command_name, sink).await
     })
     .await
 }
 
 async fn revert_planned(
     db: &mut dyn Driver,
-    migrations: &[Migration],
-    history: &History,
-    plugin: &str,
+    entries: &[Entry<'_>],
     target: &RollbackTarget,
     command: &str,
     sink: &mut dyn EventSink,
 ) -> Result<Vec<Done>, EngineError> {
-    let entries = plan::status(migrations, history, plugin);
-    let steps = plan::plan_rollback(&entries, target)?;
+    let steps = plan::plan_rollback(entries, target)?;
     sink.event(&Event::Planned {
         command: command.into(),
         count: steps.len(),
@@ -564,38 +565,33 @@ async fn revert_one(
 /// Marks every migration up to `target` as applied without running it.
 pub async fn baseline(
     db: &mut dyn Driver,
-    migrations: &[Migration],
-    plugin: &str,
+    job: &Job<'_>,
     target: &Version,
-    ctx: &RunContext,
     sink: &mut dyn EventSink,
 ) -> Result<Vec<Done>, EngineError> {
     let cmd = Command {
         name: "baseline",
-        plugin,
         creates_history: true,
         summary: &|n| format!("baselined {n} migration(s) up to {target}"),
     };
-    command(db, ctx, sink, cmd, async |db, history, sink| {
-        baseline_rows(db, migrations, history, plugin, target, ctx, sink).await
+    command(db, job, sink, cmd, async |db, history, entries, sink| {
+        let batch = history.next_batch();
+        baseline_rows(db, entries, batch, target, job.ctx, sink).await
     })
     .await
 }
 
 async fn baseline_rows(
     db: &mut dyn Driver,
-    migrations: &[Migration],
-    history: &History,
-    plugin: &str,
+    entries: &[Entry<'_>],
+    batch: i64,
     target: &Version,
     ctx: &RunContext,
     sink: &mut dyn EventSink,
 ) -> Result<Vec<Done>, EngineError> {
-    let entries = plan::status(migrations, history, plugin);
     if !entries.iter().any(|e| &e.version == target) {
         return Err(plan::PlanError::UnknownTarget(target.to_string()).into());
     }
-    let batch = history.next_batch();
     let mut done = Vec::new();
     for m in entries
         .iter()
@@ -649,21 +645,17 @@ pub struct RepairOptions {
 /// Fixes the history after a human has looked.
 pub async fn repair(
     db: &mut dyn Driver,
-    migrations: &[Migration],
-    plugin: &str,
+    job: &Job<'_>,
     options: RepairOptions,
-    ctx: &RunContext,
     sink: &mut dyn EventSink,
 ) -> Result<Vec<Done>, EngineError> {
     let cmd = Command {
         name: "repair",
-        plugin,
         creates_history: false,
         summary: &|n| format!("repaired {n} entr(ies)"),
     };
-    command(db, ctx, sink, cmd, async |db, history, sink| {
-        let entries = plan::status(migrations, history, plugin);
-        repair_rows(db, &entries, options, sink).await
+    command(db, job, sink, cmd, async |db, _, entries, sink| {
+        repair_rows(db, entries, options, sink).await
     })
     .await
 }

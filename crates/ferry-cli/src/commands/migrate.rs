@@ -1,11 +1,11 @@
 //! `ferry migrate`
 
-use super::{summary, with_printer};
+use super::summary;
 use crate::cli::Global;
 use crate::error::CliError;
 use crate::render::out;
 use crate::session::Session;
-use ferry_core::plan::{self, MigrateOptions};
+use ferry_core::plan::{self, Entry, MigrateOptions, PlanError};
 use ferry_core::{Script, Version};
 use ferry_engine::{Driver, runner};
 
@@ -22,20 +22,18 @@ pub async fn run(
         allow_out_of_order: allow_ooo || s.config.allow_out_of_order,
     };
     if dry_run {
-        let history = runner::read_history(s.db.as_mut()).await?;
-        let entries = plan::status(&s.migrations, &history, &s.config.plugin);
-        let steps = plan::plan_migrate(&entries, &options)?;
-        let scripts: Vec<(String, String, &Script)> = steps
-            .iter()
-            .map(|m| (m.label.clone(), m.name.clone(), &m.up))
-            .collect();
-        return print_plan(s, g, "migrate", &scripts);
+        return dry_run_plan(s, g, "migrate", |entries| {
+            let steps = plan::plan_migrate(entries, &options)?;
+            Ok(steps
+                .iter()
+                .map(|m| (m.label.clone(), m.name.clone(), m.up.clone()))
+                .collect())
+        })
+        .await;
     }
-    let ctx = s.run_context();
-    let done = with_printer(g, async |p| {
-        let plugin = &s.config.plugin;
-        runner::migrate(s.db.as_mut(), &s.migrations, plugin, &options, &ctx, p).await
-    })
+    let done = (s.run(g, async |db, job, p| {
+        runner::migrate(db, job, &options, p).await
+    }))
     .await?;
     let text = format!("applied {} migration(s)", done.len());
     summary(
@@ -48,12 +46,28 @@ pub async fn run(
     Ok(())
 }
 
+/// A step of a plan: version, name and the script it runs.
+pub type PlanStep = (String, String, Script);
+
+/// Prints the steps `plan` picks from every migration's state, changing nothing.
+pub async fn dry_run_plan(
+    s: &mut Session,
+    g: &Global,
+    command: &str,
+    plan: impl FnOnce(&[Entry<'_>]) -> Result<Vec<PlanStep>, PlanError>,
+) -> Result<(), CliError> {
+    let history = runner::read_history(s.db.as_mut()).await?;
+    let entries = plan::status(&s.migrations, &history, &s.config.plugin);
+    let steps = plan(&entries)?;
+    print_plan(s, g, command, &steps)
+}
+
 /// Prints a plan with the exact SQL each step runs, and whether it runs in a transaction.
-pub fn print_plan(
+fn print_plan(
     s: &Session,
     g: &Global,
     command: &str,
-    scripts: &[(String, String, &Script)],
+    scripts: &[PlanStep],
 ) -> Result<(), CliError> {
     let db: &dyn Driver = s.db.as_ref();
     let mut steps = Vec::new();

@@ -11,11 +11,10 @@ mod validate;
 
 use crate::cli::{Cli, Command, Global};
 use crate::error::CliError;
-use crate::render::{EventPrinter, out};
+use crate::render::out;
 use crate::session::Session;
 use ferry_core::Version;
 use ferry_engine::runner::Done;
-use ferry_engine::{EngineError, EventSink};
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
@@ -78,17 +77,6 @@ pub fn parse_version(text: &str) -> Result<Version, CliError> {
             "`{text}` is not a version; write it like 3, 003 or 2.1"
         ))
     })
-}
-
-/// Runs a runner call with its progress printed; the display is finished whatever happens.
-pub async fn with_printer<T>(
-    g: &Global,
-    call: impl AsyncFnOnce(&mut dyn EventSink) -> Result<T, EngineError>,
-) -> Result<T, CliError> {
-    let mut printer = EventPrinter::new(g.json);
-    let result = call(&mut printer).await;
-    printer.finish();
-    Ok(result?)
 }
 
 /// Prints what a command did: with `--json` a summary event listing `done` under `key`,

@@ -1,6 +1,6 @@
 //! `ferry repair`
 
-use super::{summary, with_printer};
+use super::summary;
 use crate::cli::Global;
 use crate::error::CliError;
 use crate::session::Session;
@@ -19,15 +19,13 @@ pub async fn run(
         ));
     }
     s.confirm(g, "`ferry repair`")?;
-    let ctx = s.run_context();
     let options = RepairOptions {
         accept_checksums,
         clear_failed,
     };
-    let done = with_printer(g, async |p| {
-        let plugin = &s.config.plugin;
-        runner::repair(s.db.as_mut(), &s.migrations, plugin, options, &ctx, p).await
-    })
+    let done = (s.run(g, async |db, job, p| {
+        runner::repair(db, job, options, p).await
+    }))
     .await?;
     let text = done
         .is_empty()

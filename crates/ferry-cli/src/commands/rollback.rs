@@ -1,11 +1,10 @@
 //! `ferry rollback`, `ferry redo`, `ferry reset`
 
-use super::migrate::print_plan;
-use super::{summary, with_printer};
+use super::migrate::dry_run_plan;
+use super::summary;
 use crate::cli::Global;
 use crate::error::CliError;
 use crate::session::Session;
-use ferry_core::Script;
 use ferry_core::plan::{self, MigrateOptions, RollbackTarget};
 use ferry_engine::runner::{self, Done};
 
@@ -33,14 +32,14 @@ pub async fn run(
     dry_run: bool,
 ) -> Result<(), CliError> {
     if dry_run {
-        let history = runner::read_history(s.db.as_mut()).await?;
-        let entries = plan::status(&s.migrations, &history, &s.config.plugin);
-        let steps = plan::plan_rollback(&entries, &target)?;
-        let scripts: Vec<(String, String, &Script)> = steps
-            .iter()
-            .map(|st| (st.label.clone(), st.row.name.clone(), &st.down))
-            .collect();
-        return print_plan(s, g, command, &scripts);
+        return dry_run_plan(s, g, command, |entries| {
+            let steps = plan::plan_rollback(entries, &target)?;
+            Ok(steps
+                .into_iter()
+                .map(|st| (st.label, st.row.name.clone(), st.down))
+                .collect())
+        })
+        .await;
     }
     s.confirm(g, &format!("`ferry {command}`"))?;
     let done = revert(s, g, &target, command).await?;
@@ -54,19 +53,8 @@ async fn revert(
     target: &RollbackTarget,
     command: &str,
 ) -> Result<Vec<Done>, CliError> {
-    let ctx = s.run_context();
-    with_printer(g, async |p| {
-        let plugin = &s.config.plugin;
-        runner::rollback(
-            s.db.as_mut(),
-            &s.migrations,
-            plugin,
-            target,
-            command,
-            &ctx,
-            p,
-        )
-        .await
+    s.run(g, async |db, job, p| {
+        runner::rollback(db, job, target, command, p).await
     })
     .await
 }
@@ -89,11 +77,9 @@ pub async fn redo(s: &mut Session, g: &Global) -> Result<(), CliError> {
         target: Some(target),
         allow_out_of_order: true,
     };
-    let ctx = s.run_context();
-    let done = with_printer(g, async |p| {
-        let plugin = &s.config.plugin;
-        runner::migrate(s.db.as_mut(), &s.migrations, plugin, &options, &ctx, p).await
-    })
+    let done = (s.run(g, async |db, job, p| {
+        runner::migrate(db, job, &options, p).await
+    }))
     .await?;
     reverted(g, "redo", "re-applied", &done);
     Ok(())
