@@ -384,6 +384,14 @@ fn bad_input_files_are_located_and_exit_2() {
     );
     p.write("001_a.sql", "SELECT 1;");
     p.expect(&["migrate", "--to", "x"], 2);
+    // Down scripts are read only when needed, but a bad one is still reported, not ignored.
+    p.write("rollback/001_a.sql", "-- ferry:nope\nSELECT 0;");
+    for command in ["validate", "migrate"] {
+        let (_, err) = p.expect(&[command], 2);
+        assert!(err.contains("rollback/001_a.sql:1:4"), "{command}: {err}");
+    }
+    assert_eq!(p.states(), states(&[("001", "pending")]));
+    p.remove("rollback/001_a.sql");
     p.write("1_b.sql", "SELECT 2;");
     let (_, err) = p.expect(&["validate"], 4);
     assert!(

@@ -20,7 +20,7 @@ pub use dialect::Dialect;
 pub use directive::{DirectiveError, Directives, parse_directives};
 pub use history::{History, HistoryRow, RowState};
 pub use redact::{redact_url, scrub_password};
-pub use source::{LoadError, Migration, ROLLBACK_DIR, Script, Source};
+pub use source::{DownScript, LoadError, Migration, ROLLBACK_DIR, Script, Source};
 pub use split::{SplitError, Statement, split};
 pub use txmode::{NoTxReason, ServerFacts, TxMode, transaction_mode};
 pub use version::Version;

@@ -373,7 +373,13 @@ fn rollback_step<'a>(entry: &Entry<'a>) -> Result<RollbackStep<'a>, PlanError> {
                 true,
             )
         }
-        (None, Some(file)) => (file.clone(), false),
+        // The only file this planner reads: a down script the history holds no copy of.
+        (None, Some(file)) => (
+            file.load()
+                .map_err(|e| PlanError::Load(Box::new(e)))?
+                .into_owned(),
+            false,
+        ),
         (None, None) => return Err(PlanError::NoDownScript(MigrationRef::from(entry))),
     };
     Ok(RollbackStep {

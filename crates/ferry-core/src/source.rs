@@ -1,10 +1,11 @@
 //! Migration files on disk, grouped by version and resolved for one engine.
 
-use crate::naming::{Direction, NameError, parse_file_name};
+use crate::naming::{Direction, NameError, ParsedName, parse_file_name};
 use crate::{
     Checksum, Dialect, DirectiveError, Directives, SplitError, Statement, Version,
     parse_directives, split,
 };
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -129,7 +130,7 @@ pub struct Migration {
     /// The up script for this engine.
     pub up: Script,
     /// The down script for this engine, if there is one.
-    pub down: Option<Script>,
+    pub down: Option<DownScript>,
 }
 
 impl Migration {
@@ -143,22 +144,52 @@ impl Migration {
     }
 }
 
+/// A down script. [`Source::load`] leaves it on disk: most commands never need it, and on a
+/// long history reading every rollback file doubled the work of a no-op run.
+#[derive(Clone, Debug)]
+pub enum DownScript {
+    /// Read already.
+    Read(Script),
+    /// To be read when needed.
+    OnDisk(PathBuf),
+}
+
+impl DownScript {
+    /// The file.
+    pub fn path(&self) -> &Path {
+        match self {
+            DownScript::Read(script) => &script.path,
+            DownScript::OnDisk(path) => path,
+        }
+    }
+
+    /// The script, reading the file if it was not read yet.
+    pub fn load(&self) -> Result<Cow<'_, Script>, LoadError> {
+        match self {
+            DownScript::Read(script) => Ok(Cow::Borrowed(script)),
+            DownScript::OnDisk(path) => {
+                Ok(Cow::Owned(Script::new(path.clone(), read_text(path)?)?))
+            }
+        }
+    }
+}
+
 /// All script files of one version, every engine variant included.
 #[derive(Debug, Default)]
 struct VersionFiles {
     label: String,
     name: String,
     /// A handful at most: a map's nodes would cost a kilobyte per version.
-    scripts: Vec<((Direction, Option<Dialect>), Script)>,
+    scripts: Vec<((Direction, Option<Dialect>), DownScript)>,
 }
 
 impl VersionFiles {
-    fn get(&self, key: &(Direction, Option<Dialect>)) -> Option<&Script> {
+    fn get(&self, key: &(Direction, Option<Dialect>)) -> Option<&DownScript> {
         self.scripts.iter().find(|(k, _)| k == key).map(|(_, s)| s)
     }
 
-    /// Takes the script for `direction`: this engine's variant, else the plain file.
-    fn take(&mut self, direction: Direction, dialect: Dialect) -> Option<Script> {
+    /// Takes the file for `direction`: this engine's variant, else the plain file.
+    fn take(&mut self, direction: Direction, dialect: Dialect) -> Option<DownScript> {
         let i = (self.scripts.iter())
             .position(|(k, _)| *k == (direction, Some(dialect)))
             .or_else(|| {
@@ -178,45 +209,58 @@ pub struct Source {
 }
 
 impl Source {
-    /// Reads every migration in `dir` (and `dir/rollback`) for `plugin`.
+    /// Reads every migration in `dir` (and `dir/rollback`) for `plugin`; down scripts are
+    /// only listed (see [`DownScript`]).
     pub fn load(dir: &Path, plugin: &str) -> Result<Source, LoadError> {
         if !dir.is_dir() {
             return Err(LoadError::MissingDir {
                 path: dir.to_owned(),
             });
         }
-        let mut files = Vec::new();
-        collect(dir, false, &mut files)?;
+        let mut listed: Vec<(PathBuf, bool)> =
+            sql_files(dir)?.into_iter().map(|p| (p, false)).collect();
         let rollback = dir.join(ROLLBACK_DIR);
         if rollback.is_dir() {
-            collect(&rollback, true, &mut files)?;
+            listed.extend(sql_files(&rollback)?.into_iter().map(|p| (p, true)));
         }
-        Source::from_files(plugin, files)
+        let texts = read_all(&listed)?;
+        let files = listed
+            .into_iter()
+            .zip(texts)
+            .map(|((path, in_rollback), text)| (path, text, in_rollback))
+            .collect();
+        Source::build(plugin, files)
     }
 
     /// Builds a source from (path, text, is-in-rollback-folder) triples. Pure.
     pub fn from_files(
         plugin: &str,
-        mut files: Vec<(PathBuf, String, bool)>,
+        files: Vec<(PathBuf, String, bool)>,
+    ) -> Result<Source, LoadError> {
+        let files = files
+            .into_iter()
+            .map(|(path, text, in_rollback)| (path, Some(text), in_rollback))
+            .collect();
+        Source::build(plugin, files)
+    }
+
+    /// Builds a source from files whose text is `None` when it was left on disk.
+    fn build(
+        plugin: &str,
+        mut files: Vec<(PathBuf, Option<String>, bool)>,
     ) -> Result<Source, LoadError> {
         files.sort_by(|a, b| a.0.cmp(&b.0));
         let mut versions: BTreeMap<Version, VersionFiles> = BTreeMap::new();
         for (path, text, in_rollback) in files {
-            let file_name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default();
-            let parsed = match parse_file_name(file_name, in_rollback) {
-                Ok(Some(parsed)) => parsed,
-                Ok(None) => continue,
-                Err(reason) => return Err(LoadError::BadName { path, reason }),
+            let Some(parsed) = parse_name(&path, in_rollback)? else {
+                continue;
             };
             let entry = versions.entry(parsed.version.clone()).or_default();
             let key = (parsed.direction, parsed.dialect);
             if let Some(existing) = entry.get(&key) {
                 return Err(LoadError::Duplicate {
                     version: parsed.label,
-                    first: existing.path.clone(),
+                    first: existing.path().to_owned(),
                     second: path,
                 });
             }
@@ -227,12 +271,16 @@ impl Source {
                 entry.label = parsed.label;
                 entry.name = parsed.name;
             }
-            entry.scripts.push((key, Script::new(path, text)?));
+            let file = match text {
+                Some(text) => DownScript::Read(Script::new(path, text)?),
+                None => DownScript::OnDisk(path),
+            };
+            entry.scripts.push((key, file));
         }
         for (version, files) in &versions {
             if files.label.is_empty() {
                 let path = (files.scripts.first())
-                    .map(|(_, s)| s.path.clone())
+                    .map(|(_, s)| s.path().to_owned())
                     .unwrap_or_default();
                 return Err(LoadError::OrphanDown {
                     version: version.to_string(),
@@ -253,7 +301,10 @@ impl Source {
         self.versions
             .into_iter()
             .filter_map(|(version, mut files)| {
-                let up = files.take(Direction::Up, dialect)?;
+                let up = match files.take(Direction::Up, dialect)? {
+                    DownScript::Read(script) => script,
+                    DownScript::OnDisk(_) => unreachable!("up scripts are always read"),
+                };
                 Some(Migration {
                     plugin: plugin.clone(),
                     version,
@@ -280,41 +331,51 @@ impl Source {
 /// Files read by one thread before another is worth starting.
 const FILES_PER_THREAD: usize = 256;
 
-fn collect(
-    dir: &Path,
-    in_rollback: bool,
-    out: &mut Vec<(PathBuf, String, bool)>,
-) -> Result<(), LoadError> {
-    let paths = sql_files(dir)?;
-    // Opening many small files is syscall-bound; on a multi-core machine a few threads
-    // divide the wait.
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(paths.len().div_ceil(FILES_PER_THREAD))
-        .max(1);
-    let chunk = paths.len().div_ceil(threads).max(1);
-    let read = |paths: &[PathBuf]| -> Result<Vec<(PathBuf, String, bool)>, LoadError> {
-        paths
-            .iter()
-            .map(|p| Ok((p.clone(), read_text(p)?, in_rollback)))
+/// The name of a migration file, or `None` for a `.sql` file that is not one.
+fn parse_name(path: &Path, in_rollback: bool) -> Result<Option<ParsedName>, LoadError> {
+    let file_name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    parse_file_name(file_name, in_rollback).map_err(|reason| LoadError::BadName {
+        path: path.to_owned(),
+        reason,
+    })
+}
+
+/// The text of every listed file except down scripts (`None`), read on a few threads:
+/// opening many small files is syscall-bound, and a multi-core machine divides the wait.
+fn read_all(listed: &[(PathBuf, bool)]) -> Result<Vec<Option<String>>, LoadError> {
+    let read = |part: &[(PathBuf, bool)]| -> Result<Vec<Option<String>>, LoadError> {
+        part.iter()
+            .map(|(path, in_rollback)| match parse_name(path, *in_rollback) {
+                Ok(Some(name)) if name.direction == Direction::Down => Ok(None),
+                _ => read_text(path).map(Some),
+            })
             .collect()
     };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(listed.len().div_ceil(FILES_PER_THREAD))
+        .max(1);
     if threads == 1 {
-        out.extend(read(&paths)?);
-        return Ok(());
+        return read(listed);
     }
+    let chunk = listed.len().div_ceil(threads);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = paths
+        let handles: Vec<_> = listed
             .chunks(chunk)
             .map(|part| scope.spawn(move || read(part)))
             .collect();
+        let mut texts = Vec::with_capacity(listed.len());
         for handle in handles {
-            let part = handle
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
-            out.extend(part);
+            texts.extend(
+                handle
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p))?,
+            );
         }
-        Ok(())
+        Ok(texts)
     })
 }
 
@@ -378,7 +439,7 @@ mod tests {
         let source = Source::from_files("app", files()).unwrap();
         assert_eq!(pg.len(), 2);
         assert_eq!(pg[0].up.text, "pg");
-        assert_eq!(pg[0].down.as_ref().unwrap().text, "down");
+        assert_eq!(pg[0].down.as_ref().unwrap().load().unwrap().text, "down");
         let lite = source.resolve(Dialect::Sqlite);
         assert_eq!(lite.len(), 1);
         assert_eq!(
@@ -426,7 +487,10 @@ mod tests {
         .unwrap();
         let m = &source.resolve(Dialect::Mysql)[0];
         assert_eq!(
-            (m.up.text.as_str(), m.down.as_ref().unwrap().text.as_str()),
+            (
+                m.up.text.as_str(),
+                m.down.as_ref().unwrap().load().unwrap().text.as_str()
+            ),
             ("u", "d")
         );
     }
@@ -449,7 +513,9 @@ mod tests {
         for (i, m) in migrations.iter().enumerate() {
             let n = i + 1;
             assert_eq!(m.up.text, format!("SELECT {n};"));
-            assert_eq!(m.down.as_ref().unwrap().text, format!("SELECT -{n};"));
+            let down = m.down.as_ref().unwrap();
+            assert!(matches!(down, DownScript::OnDisk(_)), "left on disk");
+            assert_eq!(down.load().unwrap().text, format!("SELECT -{n};"));
         }
     }
 

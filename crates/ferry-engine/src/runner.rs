@@ -236,13 +236,14 @@ async fn apply_one(
         no_transaction: reason.clone(),
     });
     let started = Instant::now();
+    let down = down_text(m)?;
     let mut row = NewRow {
         plugin: &m.plugin,
         version: m.version.to_string(),
         name: &m.name,
         checksum: &m.up.checksum.hex,
         checksum_algorithm: m.up.checksum.algorithm,
-        down_sql: m.down.as_ref().map(|d| d.text.as_str()),
+        down_sql: down.as_deref(),
         state: RowState::Applied,
         batch,
         duration_ms: None,
@@ -314,6 +315,12 @@ async fn apply_one(
         name: m.name.clone(),
         duration_ms,
     })
+}
+
+/// The migration's down script text, read from disk if it was left there.
+fn down_text(m: &Migration) -> Result<Option<String>, EngineError> {
+    let script = m.down.as_ref().map(|d| d.load()).transpose()?;
+    Ok(script.map(|s| s.into_owned().text))
 }
 
 fn elapsed_ms(started: Instant) -> i64 {
@@ -598,13 +605,14 @@ async fn baseline_rows(
         .filter(|e| e.is_pending() && &e.version <= target)
         .filter_map(|e| e.migration)
     {
+        let down = down_text(m)?;
         let row = NewRow {
             plugin: &m.plugin,
             version: m.version.to_string(),
             name: &m.name,
             checksum: &m.up.checksum.hex,
             checksum_algorithm: m.up.checksum.algorithm,
-            down_sql: m.down.as_ref().map(|d| d.text.as_str()),
+            down_sql: down.as_deref(),
             state: RowState::Applied,
             batch,
             duration_ms: Some(0),
@@ -673,10 +681,11 @@ async fn repair_rows(
         };
         let what = match (e.state, migration) {
             (plan::State::Modified, Some(m)) if options.accept_checksums => {
+                let down = down_text(m)?;
                 let update = RowUpdate::Checksum {
                     checksum: &m.up.checksum.hex,
                     algorithm: m.up.checksum.algorithm,
-                    down_sql: m.down.as_ref().map(|d| d.text.as_str()),
+                    down_sql: down.as_deref(),
                     name: &m.name,
                 };
                 db.update_history(row.id, &update)

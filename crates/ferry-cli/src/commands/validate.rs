@@ -9,6 +9,10 @@ use ferry_engine::runner;
 
 /// Reports everything wrong between the files and the history; exit 4 if anything is.
 pub async fn run(s: &mut Session, g: &Global) -> Result<(), CliError> {
+    // Down scripts are left on disk until needed; validate reads them all.
+    for down in s.migrations.iter().filter_map(|m| m.down.as_ref()) {
+        down.load()?;
+    }
     let history = runner::read_history(s.db.as_mut()).await?;
     let entries = plan::status(&s.migrations, &history, &s.config.plugin);
     let problems = plan::validate(&entries);
