@@ -223,13 +223,7 @@ impl Source {
         if rollback.is_dir() {
             listed.extend(sql_files(&rollback)?.into_iter().map(|p| (p, true)));
         }
-        let texts = read_all(&listed)?;
-        let files = listed
-            .into_iter()
-            .zip(texts)
-            .map(|((path, in_rollback), text)| (path, text, in_rollback))
-            .collect();
-        Source::build(plugin, files)
+        Source::build(plugin, prepare_all(listed)?)
     }
 
     /// Builds a source from (path, text, is-in-rollback-folder) triples. Pure.
@@ -237,44 +231,34 @@ impl Source {
         plugin: &str,
         files: Vec<(PathBuf, String, bool)>,
     ) -> Result<Source, LoadError> {
-        let files = files
-            .into_iter()
-            .map(|(path, text, in_rollback)| (path, Some(text), in_rollback))
-            .collect();
-        Source::build(plugin, files)
+        let mut named = Vec::new();
+        for (path, text, in_rollback) in files {
+            named.extend(prepare(path, in_rollback, Some(text))?);
+        }
+        Source::build(plugin, named)
     }
 
-    /// Builds a source from files whose text is `None` when it was left on disk.
-    fn build(
-        plugin: &str,
-        mut files: Vec<(PathBuf, Option<String>, bool)>,
-    ) -> Result<Source, LoadError> {
-        files.sort_by(|a, b| a.0.cmp(&b.0));
+    /// Arranges named files by version.
+    fn build(plugin: &str, mut files: Vec<NamedFile>) -> Result<Source, LoadError> {
+        // Byte order is enough for a stable result, and far cheaper than comparing components.
+        files.sort_unstable_by(|a, b| a.file.path().as_os_str().cmp(b.file.path().as_os_str()));
         let mut versions: BTreeMap<Version, VersionFiles> = BTreeMap::new();
-        for (path, text, in_rollback) in files {
-            let Some(parsed) = parse_name(&path, in_rollback)? else {
-                continue;
-            };
-            let entry = versions.entry(parsed.version.clone()).or_default();
-            let key = (parsed.direction, parsed.dialect);
+        for NamedFile { name, file } in files {
+            let entry = versions.entry(name.version.clone()).or_default();
+            let key = (name.direction, name.dialect);
             if let Some(existing) = entry.get(&key) {
                 return Err(LoadError::Duplicate {
-                    version: parsed.label,
+                    version: name.label,
                     first: existing.path().to_owned(),
-                    second: path,
+                    second: file.path().to_owned(),
                 });
             }
             // An up script without an engine tag names the migration; a variant does if nothing else has.
-            if parsed.direction == Direction::Up
-                && (parsed.dialect.is_none() || entry.label.is_empty())
+            if name.direction == Direction::Up && (name.dialect.is_none() || entry.label.is_empty())
             {
-                entry.label = parsed.label;
-                entry.name = parsed.name;
+                entry.label = name.label;
+                entry.name = name.name;
             }
-            let file = match text {
-                Some(text) => DownScript::Read(Script::new(path, text)?),
-                None => DownScript::OnDisk(path),
-            };
             entry.scripts.push((key, file));
         }
         for (version, files) in &versions {
@@ -343,39 +327,66 @@ fn parse_name(path: &Path, in_rollback: bool) -> Result<Option<ParsedName>, Load
     })
 }
 
-/// The text of every listed file except down scripts (`None`), read on a few threads:
-/// opening many small files is syscall-bound, and a multi-core machine divides the wait.
-fn read_all(listed: &[(PathBuf, bool)]) -> Result<Vec<Option<String>>, LoadError> {
-    let read = |part: &[(PathBuf, bool)]| -> Result<Vec<Option<String>>, LoadError> {
-        part.iter()
-            .map(|(path, in_rollback)| match parse_name(path, *in_rollback) {
-                Ok(Some(name)) if name.direction == Direction::Down => Ok(None),
-                _ => read_text(path).map(Some),
-            })
-            .collect()
+/// A migration file: its parsed name and its script (read, or left on disk).
+struct NamedFile {
+    name: ParsedName,
+    file: DownScript,
+}
+
+/// Parses a file's name and builds its script: from `text`, or, when there is none, from
+/// the file, except that down scripts are left on disk. `None` for a non-migration file.
+fn prepare(
+    path: PathBuf,
+    in_rollback: bool,
+    text: Option<String>,
+) -> Result<Option<NamedFile>, LoadError> {
+    let Some(name) = parse_name(&path, in_rollback)? else {
+        return Ok(None);
+    };
+    let text = match text {
+        Some(text) => text,
+        None if name.direction == Direction::Down => {
+            let file = DownScript::OnDisk(path);
+            return Ok(Some(NamedFile { name, file }));
+        }
+        None => read_text(&path)?,
+    };
+    let file = DownScript::Read(Script::new(path, text)?);
+    Ok(Some(NamedFile { name, file }))
+}
+
+/// Prepares every listed file on a few threads: opening many small files is syscall-bound,
+/// and a multi-core machine divides the wait (checksums and directives come along).
+fn prepare_all(listed: Vec<(PathBuf, bool)>) -> Result<Vec<NamedFile>, LoadError> {
+    let prepare_part = |part: &[(PathBuf, bool)]| -> Result<Vec<NamedFile>, LoadError> {
+        let mut out = Vec::with_capacity(part.len());
+        for (path, in_rollback) in part {
+            out.extend(prepare(path.clone(), *in_rollback, None)?);
+        }
+        Ok(out)
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(listed.len().div_ceil(FILES_PER_THREAD))
         .max(1);
     if threads == 1 {
-        return read(listed);
+        return prepare_part(&listed);
     }
     let chunk = listed.len().div_ceil(threads);
     std::thread::scope(|scope| {
         let handles: Vec<_> = listed
             .chunks(chunk)
-            .map(|part| scope.spawn(move || read(part)))
+            .map(|part| scope.spawn(move || prepare_part(part)))
             .collect();
-        let mut texts = Vec::with_capacity(listed.len());
+        let mut files = Vec::with_capacity(listed.len());
         for handle in handles {
-            texts.extend(
+            files.extend(
                 handle
                     .join()
                     .unwrap_or_else(|p| std::panic::resume_unwind(p))?,
             );
         }
-        Ok(texts)
+        Ok(files)
     })
 }
 
