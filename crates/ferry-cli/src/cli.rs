@@ -40,6 +40,10 @@ pub struct Global {
     /// How long to wait for another runner's lock: 60, 60s, 500ms, 2m [default: 60s].
     #[arg(long, global = true)]
     pub lock_timeout: Option<String>,
+    /// Read every migration file instead of trusting the summary cache of unchanged ones
+    /// (kept in $FERRY_CACHE_DIR, else $XDG_CACHE_HOME/ferry or ~/.cache/ferry).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
     /// Log format on stderr.
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

@@ -4,10 +4,12 @@ use crate::cli::Global;
 use crate::config::Config;
 use crate::error::CliError;
 use crate::render::EventPrinter;
+use ferry_core::cache::ScriptCache;
 use ferry_core::{Migration, Source};
 use ferry_engine::runner::{Job, RunContext};
 use ferry_engine::{ConnectOptions, Driver, EngineError, EventSink};
 use std::io::IsTerminal;
+use std::path::PathBuf;
 
 /// A configured, connected command.
 pub struct Session {
@@ -21,8 +23,9 @@ pub struct Session {
 
 impl Session {
     /// Reads the configuration, then reads the files while connecting. A file error wins
-    /// over a connection error: it is reported, and the connection dropped.
-    pub async fn open(global: &Global) -> Result<Session, CliError> {
+    /// over a connection error: it is reported, and the connection dropped. Unless `cached`
+    /// is false (or `--no-cache` given), unchanged files are known from the summary cache.
+    pub async fn open(global: &Global, cached: bool) -> Result<Session, CliError> {
         let config = Config::load(global)?;
         let dialect = ferry_engine::dialect_of(&config.url)?;
         let owner = format!("{}@{} pid {}", config.actor, hostname(), std::process::id());
@@ -32,7 +35,12 @@ impl Session {
             owner,
         };
         let (dir, plugin) = (config.dir.clone(), config.plugin.clone());
-        let loading = tokio::task::spawn_blocking(move || Source::load(&dir, &plugin));
+        let cache = (cached && !global.no_cache)
+            .then(cache_dir)
+            .flatten()
+            .map(|d| ScriptCache::file_for(&d, &dir));
+        let loading =
+            tokio::task::spawn_blocking(move || Source::load_with(&dir, &plugin, cache.as_deref()));
         let (loaded, connected) =
             tokio::join!(loading, ferry_engine::connect(&config.url, &options));
         let source = loaded.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))?;
@@ -107,4 +115,17 @@ fn hostname() -> String {
         .filter(|h| !h.is_empty())
         .or_else(|| std::env::var("HOSTNAME").ok())
         .unwrap_or_else(|| "localhost".into())
+}
+
+/// Where the summary cache lives: $FERRY_CACHE_DIR, else $XDG_CACHE_HOME/ferry, else
+/// ~/.cache/ferry; `None` (no cache) without any of them.
+fn cache_dir() -> Option<PathBuf> {
+    let var = |name| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    var("FERRY_CACHE_DIR")
+        .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("ferry")))
+        .or_else(|| var("HOME").map(|d| d.join(".cache").join("ferry")))
 }

@@ -32,10 +32,17 @@ impl Project {
         std::fs::remove_file(self.migrations().join(name)).expect("remove");
     }
 
+    /// Where this project's runs keep their summary cache (inside the temporary folder,
+    /// so that tests leave nothing behind).
+    pub fn cache_dir(&self) -> PathBuf {
+        self.dir.path().join("cache")
+    }
+
     /// A ferry command for this project.
     pub fn cmd(&self) -> Command {
         let mut cmd = Command::cargo_bin("ferry").expect("binary");
         cmd.current_dir(self.dir.path())
+            .env("FERRY_CACHE_DIR", self.cache_dir())
             .env_remove("DATABASE_URL")
             .env_remove("FERRY_ENV")
             .arg("-d")

@@ -45,6 +45,7 @@ fn eight_runners_apply_every_migration_exactly_once() {
 fn spawn_migrate(p: &Project, output: fn() -> Stdio) -> Child {
     std::process::Command::new(assert_cmd::cargo::cargo_bin("ferry"))
         .current_dir(p.dir.path())
+        .env("FERRY_CACHE_DIR", p.cache_dir())
         .arg("-d")
         .arg(&p.db.url)
         .arg("--dir")

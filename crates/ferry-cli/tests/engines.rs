@@ -121,6 +121,7 @@ fn file_errors_win_over_an_unreachable_database() {
     let p = Project::new(TestDb::new(Engine::Sqlite));
     let run = || {
         std::process::Command::new(assert_cmd::cargo::cargo_bin("ferry"))
+            .env("FERRY_CACHE_DIR", p.cache_dir())
             .args(["-d", "postgres://ferry:s3cret@127.0.0.1:1/none", "--dir"])
             .arg(p.migrations())
             .arg("migrate")
@@ -357,6 +358,7 @@ fn passwords_never_appear_in_output() {
         let mut cmd = assert_cmd::Command::cargo_bin("ferry").unwrap();
         let out = cmd
             .current_dir(p.dir.path())
+            .env("FERRY_CACHE_DIR", p.cache_dir())
             .args(["-d", url, "--dir"])
             .arg(p.migrations())
             .args(["status", "--json"])

@@ -21,12 +21,12 @@ use std::fmt;
 pub const CURRENT_ALGORITHM: u32 = 1;
 
 /// The checksum of a script under one numbered algorithm.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Checksum {
-    /// Which algorithm computed `hex`.
+    /// Which algorithm computed `digest`.
     pub algorithm: u32,
-    /// The digest, lowercase hex.
-    pub hex: String,
+    /// The SHA-256 digest; kept as bytes, since a long history holds thousands of them.
+    pub digest: [u8; 32],
 }
 
 /// Why a checksum could not be computed.
@@ -39,8 +39,20 @@ impl Checksum {
     pub fn of(text: &str) -> Checksum {
         Checksum {
             algorithm: CURRENT_ALGORITHM,
-            hex: algorithm_1(text),
+            digest: algorithm_1(text),
         }
+    }
+
+    /// A checksum as stored: its algorithm and 64 hex digits; `None` if they are not that.
+    pub fn from_hex(algorithm: u32, hex: &str) -> Option<Checksum> {
+        let mut digest = [0; 32];
+        hex::decode_to_slice(hex, &mut digest).ok()?;
+        Some(Checksum { algorithm, digest })
+    }
+
+    /// The digest as 64 lowercase hex digits, as the history stores it.
+    pub fn hex(&self) -> String {
+        hex::encode(self.digest)
     }
 
     /// The checksum of `text` under a given algorithm, to compare with a stored one.
@@ -48,7 +60,7 @@ impl Checksum {
         match algorithm {
             1 => Ok(Checksum {
                 algorithm,
-                hex: algorithm_1(text),
+                digest: algorithm_1(text),
             }),
             other => Err(UnknownAlgorithm(other)),
         }
@@ -57,14 +69,25 @@ impl Checksum {
 
 impl fmt::Display for Checksum {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.hex)
+        f.write_str(&self.hex())
     }
 }
 
-fn algorithm_1(text: &str) -> String {
+impl serde::Serialize for Checksum {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.hex())
+    }
+}
+
+fn algorithm_1(text: &str) -> [u8; 32] {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = text.trim_end();
+    // Most files have no CR at all: hash them without copying.
+    if !text.contains('\r') {
+        return Sha256::digest(text.as_bytes()).into();
+    }
     let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
-    hex::encode(Sha256::digest(normalized.trim_end().as_bytes()))
+    Sha256::digest(normalized.as_bytes()).into()
 }
 
 #[cfg(test)]
@@ -77,7 +100,7 @@ mod tests {
     fn known_digest() {
         // sha256 of "select 1", fixed so that algorithm 1 can never drift.
         assert_eq!(
-            Checksum::of("select 1\n").hex,
+            Checksum::of("select 1\n").hex(),
             "822ae07d4783158bc1912bb623e5107cc9002d519e1143a9c200ed6ee18b6d0f"
         );
     }
@@ -107,5 +130,12 @@ mod tests {
     #[test]
     fn unknown_algorithm_is_an_error() {
         assert_eq!(Checksum::with_algorithm(7, "x"), Err(UnknownAlgorithm(7)));
+    }
+
+    #[test]
+    fn stored_hex_round_trips() {
+        let c = Checksum::of(LF);
+        assert_eq!(Checksum::from_hex(1, &c.hex()), Some(c));
+        assert_eq!(Checksum::from_hex(1, "abc"), None);
     }
 }

@@ -1,6 +1,6 @@
 //! The history ferry keeps in the database: one row per apply attempt, never deleted.
 
-use crate::Version;
+use crate::{Checksum, Version};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -58,11 +58,10 @@ pub struct HistoryRow {
     pub version: Version,
     /// The migration's name.
     pub name: String,
-    /// Checksum of the up script that was applied.
-    pub checksum: String,
-    /// The algorithm `checksum` was computed with.
-    pub checksum_algorithm: u32,
-    /// The down script as it was when the migration was applied.
+    /// Checksum of the up script that was applied, with the algorithm that computed it.
+    pub checksum: Checksum,
+    /// The down script as it was when the migration was applied; only read for commands
+    /// that roll back (see the engine's `read_history`).
     pub down_sql: Option<String>,
     /// The row's state.
     pub state: RowState,

@@ -1,8 +1,10 @@
 //! ferry's pure core: migration files, versions, checksums, history rows, statement
-//! splitting and the planner. Nothing here touches a database, the network or a clock;
-//! the only IO is reading a migrations folder ([`Source::load`]).
+//! splitting and the planner. Nothing here touches a database or the network; the only IO
+//! is reading a migrations folder ([`Source::load`]) and its summary cache ([`cache`]),
+//! which also looks at the clock to tell settled files from ones still being written.
 #![deny(missing_docs)]
 
+pub mod cache;
 mod checksum;
 mod dialect;
 mod directive;

@@ -143,11 +143,13 @@ pub fn status<'a>(
 }
 
 fn checksum_matches(row: &HistoryRow, script: &Script) -> bool {
-    if row.checksum_algorithm == script.checksum.algorithm {
-        return row.checksum == script.checksum.hex;
+    if row.checksum.algorithm == script.checksum.algorithm {
+        return row.checksum == script.checksum;
     }
-    Checksum::with_algorithm(row.checksum_algorithm, &script.text)
-        .is_ok_and(|c| c.hex == row.checksum)
+    // An older algorithm's row: the text is hashed again the way that row was.
+    (script.text().ok())
+        .and_then(|text| Checksum::with_algorithm(row.checksum.algorithm, text).ok())
+        .is_some_and(|c| c == row.checksum)
 }
 
 /// A short reference to a migration, for messages.

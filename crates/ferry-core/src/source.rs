@@ -1,5 +1,6 @@
 //! Migration files on disk, grouped by version and resolved for one engine.
 
+use crate::cache::{CachedScript, ScriptCache, Stamp, Summary};
 use crate::naming::{Direction, NameError, ParsedName, parse_file_name};
 use crate::{
     Checksum, Dialect, DirectiveError, Directives, SplitError, Statement, Version,
@@ -8,6 +9,8 @@ use crate::{
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::SystemTime;
 
 /// The subfolder that holds down scripts in the seed layout.
 pub const ROLLBACK_DIR: &str = "rollback";
@@ -69,6 +72,12 @@ pub enum LoadError {
         /// The problem.
         error: DirectiveError,
     },
+    /// A file's text no longer has the checksum it was planned with.
+    #[error("{}: the file changed while ferry was running; run the command again", path.display())]
+    Changed {
+        /// The file.
+        path: PathBuf,
+    },
     /// A script could not be split into statements.
     #[error("{}:{}:{}: {}", path.display(), error.line, error.column, error.message)]
     Split {
@@ -79,17 +88,18 @@ pub enum LoadError {
     },
 }
 
-/// One script file and its content.
+/// One script: its checksum and directives, and its text.
 #[derive(Clone, Debug)]
 pub struct Script {
     /// Where the script came from (a file path, or `history:` for a stored down script).
     pub path: PathBuf,
-    /// The script's text as read.
-    pub text: String,
-    /// The checksum of `text`.
+    /// The checksum of the text.
     pub checksum: Checksum,
     /// The script's `-- ferry:` directives.
     pub directives: Directives,
+    /// Set from the start for a script built from its text; read on first use for one
+    /// known from the summary cache.
+    text: OnceLock<String>,
 }
 
 impl Script {
@@ -102,14 +112,47 @@ impl Script {
         Ok(Script {
             checksum: Checksum::of(&text),
             path,
-            text,
             directives,
+            text: OnceLock::from(text),
         })
+    }
+
+    /// A script known from its summary; the text is read when first asked for.
+    fn known(path: PathBuf, summary: Summary) -> Script {
+        Script {
+            path,
+            checksum: summary.checksum,
+            directives: summary.directives,
+            text: OnceLock::new(),
+        }
+    }
+
+    /// The checksum and directives, for the summary cache.
+    pub fn summary(&self) -> Summary {
+        Summary {
+            checksum: self.checksum,
+            directives: self.directives.clone(),
+        }
+    }
+
+    /// The text. A script known from the cache reads its file now, and refuses a text
+    /// whose checksum differs from the one everything was planned with.
+    pub fn text(&self) -> Result<&str, LoadError> {
+        if let Some(text) = self.text.get() {
+            return Ok(text);
+        }
+        let text = read_text(&self.path)?;
+        if Checksum::of(&text) != self.checksum {
+            return Err(LoadError::Changed {
+                path: self.path.clone(),
+            });
+        }
+        Ok(self.text.get_or_init(|| text))
     }
 
     /// The script's statements for `dialect`.
     pub fn statements(&self, dialect: Dialect) -> Result<Vec<Statement>, LoadError> {
-        split(&self.text, dialect).map_err(|error| LoadError::Split {
+        split(self.text()?, dialect).map_err(|error| LoadError::Split {
             path: self.path.clone(),
             error,
         })
@@ -212,6 +255,12 @@ impl Source {
     /// Reads every migration in `dir` (and `dir/rollback`) for `plugin`; down scripts are
     /// only listed (see [`DownScript`]).
     pub fn load(dir: &Path, plugin: &str) -> Result<Source, LoadError> {
+        Source::load_with(dir, plugin, None)
+    }
+
+    /// Like [`Source::load`], with the summary cache at `cache` (see [`crate::cache`]): up
+    /// scripts whose files are unchanged are not read until their text is needed.
+    pub fn load_with(dir: &Path, plugin: &str, cache: Option<&Path>) -> Result<Source, LoadError> {
         if !dir.is_dir() {
             return Err(LoadError::MissingDir {
                 path: dir.to_owned(),
@@ -223,7 +272,12 @@ impl Source {
         if rollback.is_dir() {
             listed.extend(sql_files(&rollback)?.into_iter().map(|p| (p, true)));
         }
-        Source::build(plugin, prepare_all(listed)?)
+        let cache = cache.map(ScriptCache::open);
+        let prepared = prepare_all(listed, cache.as_ref())?;
+        if let Some(cache) = cache {
+            cache.update(prepared.hits, prepared.fresh);
+        }
+        Source::build(plugin, prepared.files)
     }
 
     /// Builds a source from (path, text, is-in-rollback-folder) triples. Pure.
@@ -233,7 +287,10 @@ impl Source {
     ) -> Result<Source, LoadError> {
         let mut named = Vec::new();
         for (path, text, in_rollback) in files {
-            named.extend(prepare(path, in_rollback, Some(text))?);
+            if let Some(name) = parse_name(&path, in_rollback)? {
+                let file = DownScript::Read(Script::new(path, text)?);
+                named.push(NamedFile { name, file });
+            }
         }
         Source::build(plugin, named)
     }
@@ -333,35 +390,84 @@ struct NamedFile {
     file: DownScript,
 }
 
-/// Parses a file's name and builds its script: from `text`, or, when there is none, from
-/// the file, except that down scripts are left on disk. `None` for a non-migration file.
-fn prepare(
-    path: PathBuf,
-    in_rollback: bool,
-    text: Option<String>,
-) -> Result<Option<NamedFile>, LoadError> {
-    let Some(name) = parse_name(&path, in_rollback)? else {
-        return Ok(None);
-    };
-    let text = match text {
-        Some(text) => text,
-        None if name.direction == Direction::Down => {
-            let file = DownScript::OnDisk(path);
-            return Ok(Some(NamedFile { name, file }));
+/// What reading the listed files produced: the files, and for the summary cache the
+/// entries still valid and the files read and settled since.
+#[derive(Default)]
+struct Prepared {
+    files: Vec<NamedFile>,
+    hits: Vec<usize>,
+    fresh: Vec<CachedScript>,
+}
+
+impl Prepared {
+    /// Parses a listed file's name and adds it: down scripts stay on disk, up scripts are
+    /// read or known from the cache. A `.sql` file that is not a migration is skipped.
+    fn add(
+        &mut self,
+        path: &Path,
+        in_rollback: bool,
+        cache: Option<&ScriptCache>,
+        now: SystemTime,
+    ) -> Result<(), LoadError> {
+        let Some(name) = parse_name(path, in_rollback)? else {
+            return Ok(());
+        };
+        let file = match name.direction {
+            Direction::Down => DownScript::OnDisk(path.to_owned()),
+            Direction::Up => DownScript::Read(self.up_script(path, cache, now)?),
+        };
+        self.files.push(NamedFile { name, file });
+        Ok(())
+    }
+
+    /// An up script: from the cache if its file is unchanged, else read (and recorded for
+    /// the cache once its times have settled).
+    fn up_script(
+        &mut self,
+        path: &Path,
+        cache: Option<&ScriptCache>,
+        now: SystemTime,
+    ) -> Result<Script, LoadError> {
+        let Some(cache) = cache else {
+            return Script::new(path.to_owned(), read_text(path)?);
+        };
+        let file = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let stamp = std::fs::metadata(path).ok().as_ref().and_then(Stamp::of);
+        if let Some((i, summary)) = stamp.and_then(|s| cache.get(file, &s)) {
+            self.hits.push(i);
+            return Ok(Script::known(path.to_owned(), summary));
         }
-        None => read_text(&path)?,
-    };
-    let file = DownScript::Read(Script::new(path, text)?);
-    Ok(Some(NamedFile { name, file }))
+        let script = Script::new(path.to_owned(), read_text(path)?)?;
+        if let Some(stamp) = stamp.filter(|s| s.settled(now)) {
+            (self.fresh).push(CachedScript::new(file.to_owned(), stamp, &script.summary()));
+        }
+        Ok(script)
+    }
+
+    fn extend(&mut self, other: Prepared) {
+        self.files.extend(other.files);
+        self.hits.extend(other.hits);
+        self.fresh.extend(other.fresh);
+    }
 }
 
 /// Prepares every listed file on a few threads: opening many small files is syscall-bound,
 /// and a multi-core machine divides the wait (checksums and directives come along).
-fn prepare_all(listed: Vec<(PathBuf, bool)>) -> Result<Vec<NamedFile>, LoadError> {
-    let prepare_part = |part: &[(PathBuf, bool)]| -> Result<Vec<NamedFile>, LoadError> {
-        let mut out = Vec::with_capacity(part.len());
+fn prepare_all(
+    listed: Vec<(PathBuf, bool)>,
+    cache: Option<&ScriptCache>,
+) -> Result<Prepared, LoadError> {
+    let now = SystemTime::now();
+    let prepare_part = |part: &[(PathBuf, bool)]| -> Result<Prepared, LoadError> {
+        let mut out = Prepared {
+            files: Vec::with_capacity(part.len()),
+            ..Prepared::default()
+        };
         for (path, in_rollback) in part {
-            out.extend(prepare(path.clone(), *in_rollback, None)?);
+            out.add(path, *in_rollback, cache, now)?;
         }
         Ok(out)
     };
@@ -378,15 +484,14 @@ fn prepare_all(listed: Vec<(PathBuf, bool)>) -> Result<Vec<NamedFile>, LoadError
             .chunks(chunk)
             .map(|part| scope.spawn(move || prepare_part(part)))
             .collect();
-        let mut files = Vec::with_capacity(listed.len());
+        let mut all = Prepared::default();
         for handle in handles {
-            files.extend(
-                handle
-                    .join()
-                    .unwrap_or_else(|p| std::panic::resume_unwind(p))?,
-            );
+            let part = handle
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+            all.extend(part);
         }
-        Ok(files)
+        Ok(all)
     })
 }
 
@@ -449,12 +554,15 @@ mod tests {
         let pg = source.resolve(Dialect::Postgres);
         let source = Source::from_files("app", files()).unwrap();
         assert_eq!(pg.len(), 2);
-        assert_eq!(pg[0].up.text, "pg");
-        assert_eq!(pg[0].down.as_ref().unwrap().load().unwrap().text, "down");
+        assert_eq!(pg[0].up.text().unwrap(), "pg");
+        assert_eq!(
+            pg[0].down.as_ref().unwrap().load().unwrap().text().unwrap(),
+            "down"
+        );
         let lite = source.resolve(Dialect::Sqlite);
         assert_eq!(lite.len(), 1);
         assert_eq!(
-            (lite[0].up.text.as_str(), lite[0].name.as_str()),
+            (lite[0].up.text().unwrap(), lite[0].name.as_str()),
             ("plain", "a")
         );
     }
@@ -499,10 +607,17 @@ mod tests {
         let m = &source.resolve(Dialect::Mysql)[0];
         assert_eq!(
             (
-                m.up.text.as_str(),
-                m.down.as_ref().unwrap().load().unwrap().text.as_str()
+                m.up.text().unwrap(),
+                m.down
+                    .as_ref()
+                    .unwrap()
+                    .load()
+                    .unwrap()
+                    .text()
+                    .unwrap()
+                    .to_owned()
             ),
-            ("u", "d")
+            ("u", "d".to_owned())
         );
     }
 
@@ -523,11 +638,27 @@ mod tests {
         assert_eq!(migrations.len(), count);
         for (i, m) in migrations.iter().enumerate() {
             let n = i + 1;
-            assert_eq!(m.up.text, format!("SELECT {n};"));
+            assert_eq!(m.up.text().unwrap(), format!("SELECT {n};"));
             let down = m.down.as_ref().unwrap();
             assert!(matches!(down, DownScript::OnDisk(_)), "left on disk");
-            assert_eq!(down.load().unwrap().text, format!("SELECT -{n};"));
+            assert_eq!(
+                down.load().unwrap().text().unwrap(),
+                format!("SELECT -{n};")
+            );
         }
+    }
+
+    #[test]
+    fn a_script_known_from_the_cache_refuses_a_text_that_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("001_a.sql");
+        std::fs::write(&path, "SELECT 1;").unwrap();
+        let planned = Script::new(path.clone(), "SELECT 1;".into()).unwrap();
+        let known = Script::known(path.clone(), planned.summary());
+        assert_eq!(known.text().unwrap(), "SELECT 1;");
+        std::fs::write(&path, "SELECT 2;").unwrap();
+        let known = Script::known(path, planned.summary());
+        assert!(matches!(known.text(), Err(LoadError::Changed { .. })));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use crate::{DbError, Lock};
 use async_trait::async_trait;
-use ferry_core::{Dialect, HistoryRow, RowState, ServerFacts};
+use ferry_core::{Checksum, Dialect, HistoryRow, RowState, ServerFacts};
 
 /// What an engine can and cannot do, declared once instead of tested all over the runner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,9 +25,7 @@ pub struct NewRow<'a> {
     /// Name.
     pub name: &'a str,
     /// Checksum of the up script.
-    pub checksum: &'a str,
-    /// Checksum algorithm.
-    pub checksum_algorithm: u32,
+    pub checksum: Checksum,
     /// The down script, stored for later rollbacks.
     pub down_sql: Option<&'a str>,
     /// Initial state.
@@ -68,9 +66,7 @@ pub enum RowUpdate<'a> {
     /// New checksum (repair --accept-checksums).
     Checksum {
         /// The new checksum.
-        checksum: &'a str,
-        /// Its algorithm.
-        algorithm: u32,
+        checksum: Checksum,
         /// The current down script.
         down_sql: Option<&'a str>,
         /// The current name.
@@ -123,8 +119,12 @@ pub trait Driver: Send {
     async fn history_exists(&mut self) -> Result<bool, DbError>;
     /// Creates the history and events tables if missing.
     async fn create_history(&mut self) -> Result<(), DbError>;
-    /// Every history row, oldest first.
-    async fn read_history(&mut self) -> Result<Vec<HistoryRow>, crate::EngineError>;
+    /// Every history row, in no particular order. Stored down scripts are read only
+    /// `with_down_sql` (they are the bulk of a long history, and only rollbacks need them).
+    async fn read_history(
+        &mut self,
+        with_down_sql: bool,
+    ) -> Result<Vec<HistoryRow>, crate::EngineError>;
     /// Inserts a history row and returns its id.
     async fn insert_history(&mut self, row: &NewRow<'_>) -> Result<i64, DbError>;
     /// Changes a history row.

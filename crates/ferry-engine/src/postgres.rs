@@ -26,7 +26,7 @@ impl Engine for Postgres {
 
 /// A stable 64-bit advisory lock key derived from the history table's name.
 fn lock_key(name: &str) -> i64 {
-    let hex = ferry_core::Checksum::of(&format!("ferry-lock:{name}")).hex;
+    let hex = ferry_core::Checksum::of(&format!("ferry-lock:{name}")).hex();
     u64::from_str_radix(&hex[..16], 16).unwrap_or(0x0066_6572_7279) as i64
 }
 

@@ -42,8 +42,12 @@ pub struct Done {
     pub duration_ms: i64,
 }
 
-/// Reads the history without creating anything (for read-only commands).
-pub async fn read_history(db: &mut dyn Driver) -> Result<History, EngineError> {
+/// Reads the history without creating anything (for read-only commands); the stored down
+/// scripts only `with_down_sql`.
+pub async fn read_history(
+    db: &mut dyn Driver,
+    with_down_sql: bool,
+) -> Result<History, EngineError> {
     if !db
         .history_exists()
         .await
@@ -51,7 +55,7 @@ pub async fn read_history(db: &mut dyn Driver) -> Result<History, EngineError> {
     {
         return Ok(History::default());
     }
-    let rows = db.read_history().await?;
+    let rows = db.read_history(with_down_sql).await?;
     tracing::debug!(rows = rows.len(), "read history");
     Ok(History::new(rows))
 }
@@ -105,10 +109,12 @@ async fn record<T>(
 }
 
 /// A history-changing command: its name, whether it creates the history tables when they
-/// are missing, and how its success reads in the events table.
+/// are missing, whether it needs the stored down scripts, and how its success reads in the
+/// events table.
 struct Command<'a> {
     name: &'a str,
     creates_history: bool,
+    rolls_back: bool,
     summary: &'a dyn Fn(usize) -> String,
 }
 
@@ -127,17 +133,20 @@ async fn command(
     ) -> Result<Vec<Done>, EngineError>,
 ) -> Result<Vec<Done>, EngineError> {
     locked(db, job.ctx, sink, async |db, sink| {
-        let history = if cmd.creates_history {
+        let exists = (db.history_exists().await)
+            .map_err(EngineError::db("looking for the history table"))?;
+        if cmd.creates_history && !exists {
             db.create_history()
                 .await
                 .map_err(EngineError::db("creating the history table"))?;
-            History::new(db.read_history().await?)
-        } else {
-            read_history(db).await?
+        }
+        let history = match exists {
+            true => History::new(db.read_history(cmd.rolls_back).await?),
+            false => History::default(),
         };
         let entries = plan::status(job.migrations, &history, job.plugin);
         let result = body(db, &history, &entries, sink).await;
-        if cmd.creates_history || db.history_exists().await.unwrap_or(false) {
+        if exists || cmd.creates_history {
             let ok = result
                 .as_ref()
                 .map_or(String::new(), |d| (cmd.summary)(d.len()));
@@ -158,6 +167,7 @@ pub async fn migrate(
     let cmd = Command {
         name: "migrate",
         creates_history: true,
+        rolls_back: false,
         summary: &|n| format!("applied {n} migration(s)"),
     };
     command(db, job, sink, cmd, async |db, history, entries, sink| {
@@ -241,8 +251,7 @@ async fn apply_one(
         plugin: &m.plugin,
         version: m.version.to_string(),
         name: &m.name,
-        checksum: &m.up.checksum.hex,
-        checksum_algorithm: m.up.checksum.algorithm,
+        checksum: m.up.checksum,
         down_sql: down.as_deref(),
         state: RowState::Applied,
         batch,
@@ -254,7 +263,7 @@ async fn apply_one(
     };
     if reason.is_none() {
         // The script and its history row commit together, or not at all.
-        if let Err(failed) = begin_and_run(db, &m.up, &statements).await {
+        if let Err(failed) = begin_and_run(db, m.up.text()?, &statements).await {
             let _ = db.rollback().await;
             return Err(failed.into_error(&what, "up", &m.up, &statements, true));
         }
@@ -320,7 +329,7 @@ async fn apply_one(
 /// The migration's down script text, read from disk if it was left there.
 fn down_text(m: &Migration) -> Result<Option<String>, EngineError> {
     let script = m.down.as_ref().map(|d| d.load()).transpose()?;
-    Ok(script.map(|s| s.into_owned().text))
+    Ok(script.map(|s| s.text().map(str::to_owned)).transpose()?)
 }
 
 fn elapsed_ms(started: Instant) -> i64 {
@@ -359,29 +368,26 @@ impl Failed {
 /// What goes before a script sent as one batch.
 const BATCH_PREFIX: &str = "BEGIN;\n";
 
-/// Opens a transaction and runs `statements` in it: as one round trip where the engine can
-/// (the script's own text, so the server's error position is a position in the file).
+/// Opens a transaction and runs `statements` (split from `text`) in it: as one round trip
+/// where the engine can (the script's own text, so the server's error position is a
+/// position in the file).
 async fn begin_and_run(
     db: &mut dyn Driver,
-    script: &Script,
+    text: &str,
     statements: &[Statement],
 ) -> Result<(), Failed> {
-    let batch = db.capabilities().batch_scripts
-        && !statements.is_empty()
-        && !script.text.starts_with('\u{feff}');
+    let batch =
+        db.capabilities().batch_scripts && !statements.is_empty() && !text.starts_with('\u{feff}');
     if !batch {
         db.begin().await.map_err(Failed::Begin)?;
         return run_statements(db, statements)
             .await
             .map_err(|(index, error)| Failed::Statement { index, error });
     }
-    match db
-        .execute_batch(&format!("{BATCH_PREFIX}{}", script.text))
-        .await
-    {
+    match db.execute_batch(&format!("{BATCH_PREFIX}{text}")).await {
         Ok(()) => Ok(()),
         Err((0, error)) => Err(Failed::Begin(error)),
-        Err((completed, error)) => Err(in_batch(&script.text, statements, completed - 1, error)),
+        Err((completed, error)) => Err(in_batch(text, statements, completed - 1, error)),
     }
 }
 
@@ -472,6 +478,7 @@ pub async fn rollback(
     let cmd = Command {
         name: command_name,
         creates_history: false,
+        rolls_back: true,
         summary: &|n| format!("rolled back {n} migration(s)"),
     };
     command(db, job, sink, cmd, async |db, _, entries, sink| {
@@ -519,7 +526,7 @@ async fn revert_one(
     let started = Instant::now();
     let atomic = reason.is_none();
     let ran = if atomic {
-        begin_and_run(db, &step.down, &statements).await
+        begin_and_run(db, step.down.text()?, &statements).await
     } else {
         run_statements(db, &statements)
             .await
@@ -579,6 +586,7 @@ pub async fn baseline(
     let cmd = Command {
         name: "baseline",
         creates_history: true,
+        rolls_back: false,
         summary: &|n| format!("baselined {n} migration(s) up to {target}"),
     };
     command(db, job, sink, cmd, async |db, history, entries, sink| {
@@ -610,8 +618,7 @@ async fn baseline_rows(
             plugin: &m.plugin,
             version: m.version.to_string(),
             name: &m.name,
-            checksum: &m.up.checksum.hex,
-            checksum_algorithm: m.up.checksum.algorithm,
+            checksum: m.up.checksum,
             down_sql: down.as_deref(),
             state: RowState::Applied,
             batch,
@@ -660,6 +667,7 @@ pub async fn repair(
     let cmd = Command {
         name: "repair",
         creates_history: false,
+        rolls_back: false,
         summary: &|n| format!("repaired {n} entr(ies)"),
     };
     command(db, job, sink, cmd, async |db, _, entries, sink| {
@@ -683,8 +691,7 @@ async fn repair_rows(
             (plan::State::Modified, Some(m)) if options.accept_checksums => {
                 let down = down_text(m)?;
                 let update = RowUpdate::Checksum {
-                    checksum: &m.up.checksum.hex,
-                    algorithm: m.up.checksum.algorithm,
+                    checksum: m.up.checksum,
                     down_sql: down.as_deref(),
                     name: &m.name,
                 };

@@ -4,7 +4,7 @@
 use crate::sql::{HistorySql, TableNames};
 use crate::{Capabilities, DbError, Driver, EngineError, Lock, NewEvent, NewRow, RowUpdate};
 use async_trait::async_trait;
-use ferry_core::{Dialect, HistoryRow, RowState, ServerFacts, Version};
+use ferry_core::{Checksum, Dialect, HistoryRow, RowState, ServerFacts, Version};
 use futures_util::StreamExt;
 use sqlx::{
     AssertSqlSafe, Connection, Database, Decode, Encode, Executor, IntoArguments, Row, Type,
@@ -158,13 +158,17 @@ where
         Ok(())
     }
 
-    async fn read_history(&mut self) -> Result<Vec<HistoryRow>, EngineError> {
+    async fn read_history(&mut self, with_down_sql: bool) -> Result<Vec<HistoryRow>, EngineError> {
         let failed = |e: sqlx::Error| EngineError::Db {
             context: "reading the history".into(),
             error: e.into(),
         };
         // Decoded as they arrive, so the raw rows of a long history are never all in memory.
-        let mut rows = sqlx::query(sql(&self.sql.select)).fetch(&mut self.conn);
+        let select = match with_down_sql {
+            true => &self.sql.select_with_down,
+            false => &self.sql.select,
+        };
+        let mut rows = sqlx::query(sql(select)).fetch(&mut self.conn);
         let mut history = Vec::new();
         while let Some(row) = rows.next().await {
             history.push(decode_row::<DB>(&row.map_err(failed)?)?);
@@ -177,8 +181,8 @@ where
             .bind(row.plugin.to_owned())
             .bind(row.version.clone())
             .bind(row.name.to_owned())
-            .bind(row.checksum.to_owned())
-            .bind(i64::from(row.checksum_algorithm))
+            .bind(row.checksum.hex())
+            .bind(i64::from(row.checksum.algorithm))
             .bind(row.down_sql.map(str::to_owned))
             .bind(row.state.as_str().to_owned())
             .bind(row.batch)
@@ -222,12 +226,11 @@ where
             }
             RowUpdate::Checksum {
                 checksum,
-                algorithm,
                 down_sql,
                 name,
             } => sqlx::query(sql(&self.sql.set_checksum))
-                .bind((*checksum).to_owned())
-                .bind(i64::from(*algorithm))
+                .bind(checksum.hex())
+                .bind(i64::from(checksum.algorithm))
                 .bind(down_sql.map(str::to_owned))
                 .bind((*name).to_owned()),
         };
@@ -287,20 +290,28 @@ where
     };
     let version_text = get_s(2)?;
     let state_text = get_s(7)?;
+    let (hex, algorithm) = (get_s(4)?, get_i(5)?);
+    let checksum = u32::try_from(algorithm)
+        .ok()
+        .and_then(|a| Checksum::from_hex(a, &hex))
+        .ok_or_else(|| {
+            bad(format!(
+                "checksum `{hex}` (algorithm {algorithm}) is not 64 hex digits"
+            ))
+        })?;
     Ok(HistoryRow {
         id,
         plugin: get_s(1)?,
         version: Version::parse(&version_text)
             .ok_or_else(|| bad(format!("version `{version_text}` is not a version")))?,
         name: get_s(3)?,
-        checksum: get_s(4)?,
-        checksum_algorithm: u32::try_from(get_i(5)?).map_err(|e| bad(e.to_string()))?,
+        checksum,
         down_sql: get_os(6)?,
         state: RowState::parse(&state_text)
             .ok_or_else(|| bad(format!("state `{state_text}` is unknown")))?,
         batch: get_i(8)?,
-        applied_at: get_os(9)?.unwrap_or_default(),
-        rolled_back_at: get_os(10)?,
+        applied_at: iso_utc(get_os(9)?.unwrap_or_default()),
+        rolled_back_at: get_os(10)?.map(iso_utc),
         duration_ms: get_oi(11)?,
         applied_by: get_s(12)?,
         ferry_version: get_s(13)?,
@@ -309,4 +320,34 @@ where
         baseline: get_i(16)? != 0,
         no_transaction: get_i(17)? != 0,
     })
+}
+
+/// Writes a timestamp PostgreSQL printed as `2026-01-30 12:00:00.123456` (UTC) the way the
+/// other engines store it, `2026-01-30T12:00:00.123Z`; other text is left as it is.
+fn iso_utc(text: String) -> String {
+    let b = text.as_bytes();
+    if b.len() < 19 || b[10] != b' ' || !text.is_char_boundary(19) {
+        return text;
+    }
+    let (date_time, rest) = text.split_at(19);
+    let fraction = rest.strip_prefix('.').unwrap_or("");
+    let millis = fraction.get(..3).unwrap_or(fraction);
+    format!("{}T{}.{millis:0<3}Z", &date_time[..10], &date_time[11..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::iso_utc;
+
+    #[test]
+    fn postgres_timestamps_become_iso_8601() {
+        let iso = |t: &str| iso_utc(t.to_owned());
+        assert_eq!(
+            iso("2026-01-30 12:00:00.123456"),
+            "2026-01-30T12:00:00.123Z"
+        );
+        assert_eq!(iso("2026-01-30 12:00:00.1"), "2026-01-30T12:00:00.100Z");
+        assert_eq!(iso("2026-01-30 12:00:00"), "2026-01-30T12:00:00.000Z");
+        assert_eq!(iso("2026-01-30T12:00:00.123Z"), "2026-01-30T12:00:00.123Z");
+    }
 }

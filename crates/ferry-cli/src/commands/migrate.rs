@@ -22,7 +22,7 @@ pub async fn run(
         allow_out_of_order: allow_ooo || s.config.allow_out_of_order,
     };
     if dry_run {
-        return dry_run_plan(s, g, "migrate", |entries| {
+        return dry_run_plan(s, g, ("migrate", false), |entries| {
             let steps = plan::plan_migrate(entries, &options)?;
             Ok(steps
                 .iter()
@@ -49,14 +49,15 @@ pub async fn run(
 /// A step of a plan: version, name and the script it runs.
 pub type PlanStep = (String, String, Script);
 
-/// Prints the steps `plan` picks from every migration's state, changing nothing.
+/// Prints the steps `plan` picks from every migration's state, changing nothing; a plan
+/// that rolls back needs the down scripts stored in the history.
 pub async fn dry_run_plan(
     s: &mut Session,
     g: &Global,
-    command: &str,
+    (command, rolls_back): (&str, bool),
     plan: impl FnOnce(&[Entry<'_>]) -> Result<Vec<PlanStep>, PlanError>,
 ) -> Result<(), CliError> {
-    let history = runner::read_history(s.db.as_mut()).await?;
+    let history = runner::read_history(s.db.as_mut(), rolls_back).await?;
     let entries = plan::status(&s.migrations, &history, &s.config.plugin);
     let steps = plan(&entries)?;
     print_plan(s, g, command, &steps)

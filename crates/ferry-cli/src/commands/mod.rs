@@ -26,7 +26,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             no_transaction,
         } => new::run(g, &name, no_transaction),
         command => {
-            let mut session = Session::open(g).await?;
+            // validate checks every file for itself.
+            let cached = !matches!(command, Command::Validate);
+            let mut session = Session::open(g, cached).await?;
             let result = run_connected(&mut session, g, command).await;
             session.close().await;
             result

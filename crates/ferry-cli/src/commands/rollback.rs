@@ -32,7 +32,7 @@ pub async fn run(
     dry_run: bool,
 ) -> Result<(), CliError> {
     if dry_run {
-        return dry_run_plan(s, g, command, |entries| {
+        return dry_run_plan(s, g, (command, true), |entries| {
             let steps = plan::plan_rollback(entries, &target)?;
             Ok(steps
                 .into_iter()

@@ -9,7 +9,7 @@ use ferry_engine::runner;
 
 /// Shows every migration's state; with `--check`, fails unless everything is applied.
 pub async fn run(s: &mut Session, g: &Global, check: bool) -> Result<(), CliError> {
-    let history = runner::read_history(s.db.as_mut()).await?;
+    let history = runner::read_history(s.db.as_mut(), false).await?;
     let entries = plan::status(&s.migrations, &history, &s.config.plugin);
     let mut notes = Vec::new();
     for e in entries.iter().filter(|e| e.is_pending()) {

@@ -13,7 +13,7 @@ pub async fn run(s: &mut Session, g: &Global) -> Result<(), CliError> {
     for down in s.migrations.iter().filter_map(|m| m.down.as_ref()) {
         down.load()?;
     }
-    let history = runner::read_history(s.db.as_mut()).await?;
+    let history = runner::read_history(s.db.as_mut(), false).await?;
     let entries = plan::status(&s.migrations, &history, &s.config.plugin);
     let problems = plan::validate(&entries);
     let allowed =
