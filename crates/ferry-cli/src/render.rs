@@ -137,7 +137,7 @@ pub fn status_table(entries: &[Entry<'_>], notes: &[(String, String)]) -> String
             e.name.clone(),
             state,
             row.map(|r| r.batch.to_string()).unwrap_or_default(),
-            row.map(|r| r.applied_at.clone()).unwrap_or_default(),
+            row.map(|r| r.applied_at.to_string()).unwrap_or_default(),
             row.and_then(|r| r.duration_ms)
                 .map(|d| format!("{d} ms"))
                 .unwrap_or_default(),

@@ -39,15 +39,19 @@ impl Session {
             .then(cache_dir)
             .flatten()
             .map(|d| ScriptCache::file_for(&d, &dir));
-        let loading =
-            tokio::task::spawn_blocking(move || Source::load_with(&dir, &plugin, cache.as_deref()));
-        let (loaded, connected) =
-            tokio::join!(loading, ferry_engine::connect(&config.url, &options));
-        let source = loaded.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))?;
-        let migrations = source.resolve(dialect);
-        tracing::debug!(count = migrations.len(), dir = %config.dir.display(), "read migrations");
+        let loading = tokio::task::spawn_blocking(move || {
+            let migrations = Source::load_with(&dir, &plugin, cache.as_deref())?.resolve(dialect);
+            tracing::debug!(count = migrations.len(), dir = %dir.display(), "read migrations");
+            Ok::<_, ferry_core::LoadError>(migrations)
+        });
+        let connecting = async {
+            let db = ferry_engine::connect(&config.url, &options).await;
+            tracing::debug!(engine = %dialect, ok = db.is_ok(), "connected");
+            db
+        };
+        let (loaded, connected) = tokio::join!(loading, connecting);
+        let migrations = loaded.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))?;
         let db = connected?;
-        tracing::debug!(engine = %dialect, "connected");
         Ok(Session {
             config,
             migrations,

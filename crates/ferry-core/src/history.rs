@@ -3,6 +3,7 @@
 use crate::{Checksum, Version};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// The state of one history row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -52,12 +53,13 @@ impl fmt::Display for RowState {
 pub struct HistoryRow {
     /// Surrogate key; later attempts have larger ids.
     pub id: i64,
-    /// The plugin that owns the migration.
-    pub plugin: String,
+    /// The plugin that owns the migration (shared by the rows that name the same plugin:
+    /// a long history repeats a handful of values thousands of times).
+    pub plugin: Arc<str>,
     /// The migration's version.
     pub version: Version,
     /// The migration's name.
-    pub name: String,
+    pub name: Box<str>,
     /// Checksum of the up script that was applied, with the algorithm that computed it.
     pub checksum: Checksum,
     /// The down script as it was when the migration was applied; only read for commands
@@ -68,17 +70,17 @@ pub struct HistoryRow {
     /// The run that applied it.
     pub batch: i64,
     /// When it was applied (ISO 8601, UTC).
-    pub applied_at: String,
+    pub applied_at: Box<str>,
     /// When it was rolled back or cleared.
-    pub rolled_back_at: Option<String>,
+    pub rolled_back_at: Option<Box<str>>,
     /// How long applying took.
     pub duration_ms: Option<i64>,
-    /// Who applied it.
-    pub applied_by: String,
-    /// The ferry version that applied it.
-    pub ferry_version: String,
+    /// Who applied it (shared, like `plugin`).
+    pub applied_by: Arc<str>,
+    /// The ferry version that applied it (shared, like `plugin`).
+    pub ferry_version: Arc<str>,
     /// For a failure: the error.
-    pub error: Option<String>,
+    pub error: Option<Box<str>>,
     /// For a failure: the 1-based index of the statement that failed.
     pub failed_statement: Option<i64>,
     /// Recorded by `baseline`, not run.
@@ -96,7 +98,8 @@ pub struct History {
 impl History {
     /// Wraps rows read from the database.
     pub fn new(mut rows: Vec<HistoryRow>) -> History {
-        rows.sort_by_key(|r| r.id);
+        // Ids are unique, so an unstable sort gives the same order without a copy of the rows.
+        rows.sort_unstable_by_key(|r| r.id);
         History { rows }
     }
 
@@ -108,7 +111,7 @@ impl History {
     /// The latest row of each version of `plugin`: the version's current state.
     pub fn current(&self, plugin: &str) -> BTreeMap<&Version, &HistoryRow> {
         let mut latest = BTreeMap::new();
-        for row in self.rows.iter().filter(|r| r.plugin == plugin) {
+        for row in self.rows.iter().filter(|r| &*r.plugin == plugin) {
             latest.insert(&row.version, row);
         }
         latest

@@ -123,14 +123,15 @@ pub fn status<'a>(
         entries.push(Entry {
             version: version.clone(),
             label: version.to_string(),
-            name: row.name.clone(),
+            name: row.name.to_string(),
             state,
             migration: None,
             row: Some(row),
             out_of_order: false,
         });
     }
-    entries.sort_by(|a, b| a.version.cmp(&b.version));
+    // Versions are unique here: files have one each, and history-only rows are the others.
+    entries.sort_unstable_by(|a, b| a.version.cmp(&b.version));
     let newest_applied = entries
         .iter()
         .filter(|e| e.row.is_some_and(|r| r.state != RowState::RolledBack))
@@ -272,7 +273,9 @@ fn refuse_failed(entries: &[Entry<'_>]) -> Result<(), PlanError> {
     match failed.first() {
         None => Ok(()),
         Some(first) => {
-            let error = first.row.and_then(|r| r.error.clone());
+            let error = first
+                .row
+                .and_then(|r| r.error.as_deref().map(str::to_owned));
             Err(PlanError::Failed(refs(failed.iter().copied()), error))
         }
     }
@@ -347,7 +350,7 @@ pub fn plan_rollback<'a>(
         RollbackTarget::Steps(n) => applied.into_iter().take(*n).collect(),
         RollbackTarget::To(v) => {
             // Version 0 means "before the first migration".
-            let before_all = v.parts() == ["0"];
+            let before_all = v.is_zero();
             if !before_all && !entries.iter().any(|e| &e.version == v) {
                 return Err(PlanError::UnknownTarget(v.to_string()));
             }
@@ -458,7 +461,7 @@ pub fn validate(entries: &[Entry<'_>]) -> Vec<Problem> {
             Some(match e.state {
                 State::Failed => Problem::Failed {
                     migration,
-                    error: e.row.and_then(|r| r.error.clone()),
+                    error: e.row.and_then(|r| r.error.as_deref().map(str::to_owned)),
                 },
                 State::Modified => Problem::Modified {
                     migration,

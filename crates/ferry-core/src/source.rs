@@ -9,7 +9,7 @@ use crate::{
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 /// The subfolder that holds down scripts in the seed layout.
@@ -162,8 +162,8 @@ impl Script {
 /// A migration as it applies to one engine: its up script and, if any, its down script.
 #[derive(Clone, Debug)]
 pub struct Migration {
-    /// The plugin that owns the migration.
-    pub plugin: String,
+    /// The plugin that owns the migration (one copy shared by all of its migrations).
+    pub plugin: Arc<str>,
     /// The version.
     pub version: Version,
     /// The version as written in the file name.
@@ -222,11 +222,26 @@ impl DownScript {
 struct VersionFiles {
     label: String,
     name: String,
+    /// The up script `label` and `name` come from: the plain file, or an engine's variant.
+    named_by: Option<Option<Dialect>>,
     /// A handful at most: a map's nodes would cost a kilobyte per version.
     scripts: Vec<((Direction, Option<Dialect>), DownScript)>,
 }
 
 impl VersionFiles {
+    /// Whether the up script at `path` should name the version: the plain file does, else
+    /// the variant whose path sorts first.
+    fn names_better(&self, dialect: Option<Dialect>, path: &Path) -> bool {
+        match self.named_by {
+            None => true,
+            Some(None) => false,
+            Some(Some(_)) if dialect.is_none() => true,
+            Some(current) => {
+                (self.get(&(Direction::Up, current))).is_some_and(|namer| path < namer.path())
+            }
+        }
+    }
+
     fn get(&self, key: &(Direction, Option<Dialect>)) -> Option<&DownScript> {
         self.scripts.iter().find(|(k, _)| k == key).map(|(_, s)| s)
     }
@@ -295,33 +310,41 @@ impl Source {
         Source::build(plugin, named)
     }
 
-    /// Arranges named files by version.
-    fn build(plugin: &str, mut files: Vec<NamedFile>) -> Result<Source, LoadError> {
-        // Byte order is enough for a stable result, and far cheaper than comparing components.
-        files.sort_unstable_by(|a, b| a.file.path().as_os_str().cmp(b.file.path().as_os_str()));
+    /// Arranges named files by version. The files come in directory order; every choice
+    /// below compares paths, so the result does not depend on it.
+    fn build(plugin: &str, files: Vec<NamedFile>) -> Result<Source, LoadError> {
         let mut versions: BTreeMap<Version, VersionFiles> = BTreeMap::new();
         for NamedFile { name, file } in files {
-            let entry = versions.entry(name.version.clone()).or_default();
-            let key = (name.direction, name.dialect);
+            let ParsedName {
+                version,
+                label,
+                name,
+                direction,
+                dialect,
+            } = name;
+            let entry = versions.entry(version).or_default();
+            let key = (direction, dialect);
             if let Some(existing) = entry.get(&key) {
+                let mut pair = [existing.path().to_owned(), file.path().to_owned()];
+                pair.sort();
+                let [first, second] = pair;
                 return Err(LoadError::Duplicate {
-                    version: name.label,
-                    first: existing.path().to_owned(),
-                    second: file.path().to_owned(),
+                    version: label,
+                    first,
+                    second,
                 });
             }
-            // An up script without an engine tag names the migration; a variant does if nothing else has.
-            if name.direction == Direction::Up && (name.dialect.is_none() || entry.label.is_empty())
-            {
-                entry.label = name.label;
-                entry.name = name.name;
+            if direction == Direction::Up && entry.names_better(dialect, file.path()) {
+                entry.label = label;
+                entry.name = name;
+                entry.named_by = Some(dialect);
             }
             entry.scripts.push((key, file));
         }
         for (version, files) in &versions {
             if files.label.is_empty() {
-                let path = (files.scripts.first())
-                    .map(|(_, s)| s.path().to_owned())
+                let path = (files.scripts.iter().map(|(_, s)| s.path()).min())
+                    .map(Path::to_owned)
                     .unwrap_or_default();
                 return Err(LoadError::OrphanDown {
                     version: version.to_string(),
@@ -338,8 +361,10 @@ impl Source {
     /// The migrations that apply to `dialect`, in version order: an engine's variant wins over
     /// the plain file, and versions with only other engines' variants are left out.
     pub fn resolve(self, dialect: Dialect) -> Vec<Migration> {
-        let plugin = self.plugin;
-        self.versions
+        let plugin: Arc<str> = self.plugin.into();
+        let mut migrations = Vec::with_capacity(self.versions.len());
+        let resolved = self
+            .versions
             .into_iter()
             .filter_map(|(version, mut files)| {
                 let up = match files.take(Direction::Up, dialect)? {
@@ -354,8 +379,9 @@ impl Source {
                     name: files.name,
                     up,
                 })
-            })
-            .collect()
+            });
+        migrations.extend(resolved);
+        migrations
     }
 
     /// The highest version with any file, if there are files.
@@ -370,7 +396,9 @@ impl Source {
 }
 
 /// Files read by one thread before another is worth starting.
-const FILES_PER_THREAD: usize = 256;
+/// (At a thousand files a second thread costs more than it saves: it competes with the
+/// connection being set up meanwhile.)
+const FILES_PER_THREAD: usize = 2048;
 
 /// The name of a migration file, or `None` for a `.sql` file that is not one.
 fn parse_name(path: &Path, in_rollback: bool) -> Result<Option<ParsedName>, LoadError> {
@@ -484,7 +512,10 @@ fn prepare_all(
             .chunks(chunk)
             .map(|part| scope.spawn(move || prepare_part(part)))
             .collect();
-        let mut all = Prepared::default();
+        let mut all = Prepared {
+            files: Vec::with_capacity(listed.len()),
+            ..Prepared::default()
+        };
         for handle in handles {
             let part = handle
                 .join()
@@ -565,6 +596,33 @@ mod tests {
             (lite[0].up.text().unwrap(), lite[0].name.as_str()),
             ("plain", "a")
         );
+    }
+
+    #[test]
+    fn the_result_does_not_depend_on_directory_order() {
+        let files = vec![
+            file("001_b.mysql.sql", "m"),
+            file("001_a.postgres.sql", "p"),
+            file("1_c.sql", "x"),
+            file("01_d.sql", "y"),
+        ];
+        let mut reversed = files.clone();
+        reversed.reverse();
+        for order in [files, reversed] {
+            let err = Source::from_files("app", order).unwrap_err().to_string();
+            assert!(err.starts_with("01_d.sql and 1_c.sql"), "{err}");
+        }
+        for order in [[0, 1], [1, 0]] {
+            let pair = ["001_b.mysql.sql", "001_a.postgres.sql"];
+            let files = order.map(|i| file(pair[i], "")).to_vec();
+            let m = Source::from_files("app", files)
+                .unwrap()
+                .resolve(Dialect::Mysql);
+            assert_eq!(
+                m[0].name, "a",
+                "the variant sorting first names the version"
+            );
+        }
     }
 
     #[test]

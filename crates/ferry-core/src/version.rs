@@ -11,8 +11,11 @@ use std::fmt;
 /// A migration version: one or more numeric parts, compared part by part as numbers.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Version {
-    /// Each part's digits with leading zeros removed ("0" for zero).
-    parts: Vec<String>,
+    /// The first part as a number, or `u64::MAX` if it is larger: most comparisons end here.
+    head: u64,
+    /// The parts' digits without leading zeros ("0" for zero), joined by dots: one small
+    /// allocation per version, since a long history holds tens of thousands of them.
+    text: Box<str>,
 }
 
 impl Version {
@@ -20,31 +23,31 @@ impl Version {
     /// optional leading `V`/`v` (`001`, `2.1`, `V2_1`, `20260130120000`).
     pub fn parse(text: &str) -> Option<Version> {
         let body = text.strip_prefix(['V', 'v']).unwrap_or(text);
-        let parts: Option<Vec<String>> = body
-            .split(['.', '_'])
-            .map(|part| {
-                if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
-                    return None;
-                }
-                let trimmed = part.trim_start_matches('0');
-                Some(if trimmed.is_empty() {
-                    "0".into()
-                } else {
-                    trimmed.into()
-                })
-            })
-            .collect();
-        let mut parts = parts?;
+        let mut parts = Vec::new();
+        for part in body.split(['.', '_']) {
+            if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let trimmed = part.trim_start_matches('0');
+            parts.push(if trimmed.is_empty() { "0" } else { trimmed });
+        }
         // 2.1.0 and 2.1 are one version: trailing zero parts carry no meaning.
-        while parts.len() > 1 && parts.last().is_some_and(|p| p == "0") {
+        while parts.len() > 1 && parts.last() == Some(&"0") {
             parts.pop();
         }
-        Some(Version { parts })
+        Some(Version {
+            head: parts[0].parse().unwrap_or(u64::MAX),
+            text: parts.join(".").into(),
+        })
     }
 
-    /// The parts of this version, without leading zeros.
-    pub fn parts(&self) -> &[String] {
-        &self.parts
+    /// Whether this is version 0, which stands for "before the first migration".
+    pub fn is_zero(&self) -> bool {
+        &*self.text == "0"
+    }
+
+    fn parts(&self) -> impl Iterator<Item = &str> {
+        self.text.split('.')
     }
 }
 
@@ -55,14 +58,20 @@ fn cmp_number(a: &str, b: &str) -> Ordering {
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        for (a, b) in self.parts.iter().zip(&other.parts) {
-            let ord = cmp_number(a, b);
-            if ord != Ordering::Equal {
-                return ord;
+        if self.head != other.head {
+            return self.head.cmp(&other.head);
+        }
+        let (mut a, mut b) = (self.parts(), other.parts());
+        loop {
+            // Trailing zero parts were dropped by `parse`, so the longer version is larger.
+            match (a.next(), b.next()) {
+                (Some(x), Some(y)) => match cmp_number(x, y) {
+                    Ordering::Equal => continue,
+                    ord => return ord,
+                },
+                (x, y) => return x.is_some().cmp(&y.is_some()),
             }
         }
-        // Trailing zero parts were dropped by `parse`, so the longer version is the larger.
-        self.parts.len().cmp(&other.parts.len())
     }
 }
 
@@ -74,13 +83,13 @@ impl PartialOrd for Version {
 
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.parts.join("."))
+        f.write_str(&self.text)
     }
 }
 
 impl serde::Serialize for Version {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        s.serialize_str(&self.text)
     }
 }
 
@@ -120,5 +129,11 @@ mod tests {
         assert!(Version::parse("1a").is_none());
         assert!(Version::parse("1..2").is_none());
         assert!(Version::parse("V").is_none());
+    }
+
+    #[test]
+    fn longer_versions_follow_their_prefixes() {
+        assert!(v("2") < v("2.1") && v("2.1") < v("2.1.1") && v("2.1.1") < v("3"));
+        assert!(v("0").is_zero() && v("000").is_zero() && !v("0.1").is_zero());
     }
 }

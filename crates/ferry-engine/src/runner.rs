@@ -515,7 +515,7 @@ async fn revert_one(
     let reason = no_transaction_reason(db, &mode);
     let what = MigrationRef {
         label: step.label.clone(),
-        name: step.row.name.clone(),
+        name: step.row.name.to_string(),
     };
     sink.event(&Event::Started {
         direction: "down".into(),

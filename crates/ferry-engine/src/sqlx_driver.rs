@@ -9,6 +9,8 @@ use futures_util::StreamExt;
 use sqlx::{
     AssertSqlSafe, Connection, Database, Decode, Encode, Executor, IntoArguments, Row, Type,
 };
+use std::collections::HashSet;
+use std::sync::Arc;
 
 /// What one engine adds to the shared sqlx driver.
 pub(crate) trait Engine: Database {
@@ -89,6 +91,7 @@ where
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
     DB::Arguments: IntoArguments<DB>,
     for<'t> String: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> &'t str: Decode<'t, DB> + Type<DB>,
     for<'t> Option<String>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
     for<'t> i64: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
     for<'t> Option<i64>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
@@ -169,9 +172,9 @@ where
             false => &self.sql.select,
         };
         let mut rows = sqlx::query(sql(select)).fetch(&mut self.conn);
-        let mut history = Vec::new();
+        let (mut history, mut shared) = (Vec::new(), Interner::default());
         while let Some(row) = rows.next().await {
-            history.push(decode_row::<DB>(&row.map_err(failed)?)?);
+            history.push(decode_row::<DB>(&row.map_err(failed)?, &mut shared)?);
         }
         Ok(history)
     }
@@ -264,9 +267,25 @@ where
     }
 }
 
-fn decode_row<DB>(row: &DB::Row) -> Result<HistoryRow, EngineError>
+/// One shared copy of each distinct value of the columns that repeat across a history.
+#[derive(Default)]
+struct Interner(HashSet<Arc<str>>);
+
+impl Interner {
+    fn get(&mut self, text: &str) -> Arc<str> {
+        if let Some(shared) = self.0.get(text) {
+            return shared.clone();
+        }
+        let shared: Arc<str> = text.into();
+        self.0.insert(shared.clone());
+        shared
+    }
+}
+
+fn decode_row<DB>(row: &DB::Row, shared: &mut Interner) -> Result<HistoryRow, EngineError>
 where
     DB: Database,
+    for<'t> &'t str: Decode<'t, DB> + Type<DB>,
     for<'t> String: Decode<'t, DB> + Type<DB>,
     for<'t> Option<String>: Decode<'t, DB> + Type<DB>,
     for<'t> i64: Decode<'t, DB> + Type<DB>,
@@ -278,7 +297,7 @@ where
         problem: e.to_string(),
     })?;
     let bad = |problem: String| EngineError::BadHistory { id, problem };
-    let get_s = |i: usize| row.try_get::<String, _>(i).map_err(|e| bad(e.to_string()));
+    let get_s = |i: usize| row.try_get::<&str, _>(i).map_err(|e| bad(e.to_string()));
     let get_os = |i: usize| {
         row.try_get::<Option<String>, _>(i)
             .map_err(|e| bad(e.to_string()))
@@ -293,7 +312,7 @@ where
     let (hex, algorithm) = (get_s(4)?, get_i(5)?);
     let checksum = u32::try_from(algorithm)
         .ok()
-        .and_then(|a| Checksum::from_hex(a, &hex))
+        .and_then(|a| Checksum::from_hex(a, hex))
         .ok_or_else(|| {
             bad(format!(
                 "checksum `{hex}` (algorithm {algorithm}) is not 64 hex digits"
@@ -301,21 +320,21 @@ where
         })?;
     Ok(HistoryRow {
         id,
-        plugin: get_s(1)?,
-        version: Version::parse(&version_text)
+        plugin: shared.get(get_s(1)?),
+        version: Version::parse(version_text)
             .ok_or_else(|| bad(format!("version `{version_text}` is not a version")))?,
-        name: get_s(3)?,
+        name: get_s(3)?.into(),
         checksum,
         down_sql: get_os(6)?,
-        state: RowState::parse(&state_text)
+        state: RowState::parse(state_text)
             .ok_or_else(|| bad(format!("state `{state_text}` is unknown")))?,
         batch: get_i(8)?,
-        applied_at: iso_utc(get_os(9)?.unwrap_or_default()),
-        rolled_back_at: get_os(10)?.map(iso_utc),
+        applied_at: iso_utc(get_os(9)?.unwrap_or_default()).into(),
+        rolled_back_at: get_os(10)?.map(|t| iso_utc(t).into()),
         duration_ms: get_oi(11)?,
-        applied_by: get_s(12)?,
-        ferry_version: get_s(13)?,
-        error: get_os(14)?,
+        applied_by: shared.get(get_s(12)?),
+        ferry_version: shared.get(get_s(13)?),
+        error: get_os(14)?.map(String::into_boxed_str),
         failed_statement: get_oi(15)?,
         baseline: get_i(16)? != 0,
         no_transaction: get_i(17)? != 0,

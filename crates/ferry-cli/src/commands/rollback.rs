@@ -36,7 +36,7 @@ pub async fn run(
             let steps = plan::plan_rollback(entries, &target)?;
             Ok(steps
                 .into_iter()
-                .map(|st| (st.label, st.row.name.clone(), st.down))
+                .map(|st| (st.label, st.row.name.to_string(), st.down))
                 .collect())
         })
         .await;
