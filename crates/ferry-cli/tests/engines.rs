@@ -317,6 +317,26 @@ fn redo_and_steps_and_to() {
 }
 
 #[test]
+fn redo_reapplies_only_the_last_migration() {
+    let p = Project::new(TestDb::new(Engine::Sqlite));
+    for v in ["001", "003"] {
+        p.write(
+            &format!("{v}_t.up.sql"),
+            &format!("CREATE TABLE t{v} (id INT);"),
+        );
+        p.write(&format!("{v}_t.down.sql"), &format!("DROP TABLE t{v};"));
+    }
+    p.expect(&["migrate"], 0);
+    // A branch merged later brings an older migration; redo must not sweep it in.
+    p.write("002_t.up.sql", "CREATE TABLE t002 (id INT);");
+    p.expect(&["redo"], 0);
+    assert_eq!(
+        p.states(),
+        states(&[("001", "applied"), ("002", "pending"), ("003", "applied")])
+    );
+}
+
+#[test]
 fn baseline_adopts_an_existing_database() {
     let p = Project::new(TestDb::new(Engine::Mysql));
     p.db.query("CREATE TABLE legacy (id INT)");

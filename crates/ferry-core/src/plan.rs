@@ -253,6 +253,8 @@ pub struct MigrateOptions {
     pub target: Option<Version>,
     /// Apply pending migrations older than the newest applied one.
     pub allow_out_of_order: bool,
+    /// Apply this one migration and nothing else (for `redo`).
+    pub only: Option<Version>,
 }
 
 /// Refuses when a failed or modified migration needs a human first.
@@ -295,6 +297,7 @@ pub fn plan_migrate<'a>(
     let pending: Vec<&Entry<'a>> = entries
         .iter()
         .filter(|e| e.is_pending() && options.target.as_ref().is_none_or(|t| &e.version <= t))
+        .filter(|e| options.only.as_ref().is_none_or(|v| &e.version == v))
         .collect();
     let out_of_order = refs(pending.iter().copied().filter(|e| e.out_of_order));
     if !out_of_order.is_empty() && !options.allow_out_of_order {
@@ -477,3 +480,6 @@ pub fn validate(entries: &[Entry<'_>]) -> Vec<Problem> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

@@ -20,6 +20,7 @@ pub async fn run(
     let options = MigrateOptions {
         target,
         allow_out_of_order: allow_ooo || s.config.allow_out_of_order,
+        only: None,
     };
     if dry_run {
         return dry_run_plan(s, g, ("migrate", false), |entries| {

@@ -72,10 +72,11 @@ pub async fn redo(s: &mut Session, g: &Global) -> Result<(), CliError> {
     let Some(last) = done.first() else {
         return Ok(());
     };
-    let target = super::parse_version(&last.version)?;
+    // Exactly the migration just rolled back: never older pending ones that --to would take.
     let options = MigrateOptions {
-        target: Some(target),
+        only: Some(super::parse_version(&last.version)?),
         allow_out_of_order: true,
+        ..MigrateOptions::default()
     };
     let done = (s.run(g, async |db, job, p| {
         runner::migrate(db, job, &options, p).await

@@ -1,0 +1,253 @@
+//! The planner from files and history alone: no database.
+
+use super::*;
+use crate::{Dialect, Source};
+use std::sync::Arc;
+
+/// Migrations 1..=n, each `SELECT i;` with a `SELECT -i;` down file.
+fn files(n: u32) -> Vec<Migration> {
+    let mut all = Vec::new();
+    for i in 1..=n {
+        let up = (
+            PathBuf::from(format!("00{i}_m{i}.sql")),
+            format!("SELECT {i};"),
+            false,
+        );
+        let down = (
+            PathBuf::from(format!("rollback/00{i}_m{i}.sql")),
+            format!("SELECT -{i};"),
+            true,
+        );
+        all.extend([up, down]);
+    }
+    Source::from_files("app", all)
+        .unwrap()
+        .resolve(Dialect::Postgres)
+}
+
+/// A history row for version `v` of the files above, `id` and `batch` as given.
+fn row(v: u32, state: RowState, id: i64, batch: i64) -> HistoryRow {
+    HistoryRow {
+        id,
+        plugin: Arc::from("app"),
+        version: Version::parse(&v.to_string()).unwrap(),
+        name: format!("m{v}").into(),
+        checksum: Checksum::of(&format!("SELECT {v};")),
+        down_sql: Some(format!("SELECT -{v}; -- stored")),
+        state,
+        batch,
+        applied_at: "2026-01-30T12:00:00.000Z".into(),
+        rolled_back_at: None,
+        duration_ms: Some(1),
+        applied_by: Arc::from("tester"),
+        ferry_version: Arc::from("0.1.0"),
+        error: None,
+        failed_statement: None,
+        baseline: false,
+        no_transaction: false,
+    }
+}
+
+fn applied(versions: &[u32]) -> History {
+    let rows = versions.iter().enumerate();
+    History::new(
+        rows.map(|(i, v)| row(*v, RowState::Applied, i as i64 + 1, 1))
+            .collect(),
+    )
+}
+
+fn states(entries: &[Entry<'_>]) -> Vec<(String, State, bool)> {
+    let shown = entries.iter();
+    shown
+        .map(|e| (e.label.clone(), e.state, e.out_of_order))
+        .collect()
+}
+
+fn labels(migrations: &[&Migration]) -> Vec<String> {
+    migrations.iter().map(|m| m.label.clone()).collect()
+}
+
+#[test]
+fn every_state_is_derived_from_files_and_history() {
+    let mut migrations = files(5);
+    migrations.retain(|m| m.label != "004");
+    let mut rows = applied(&[1, 2]).rows().to_vec();
+    rows[1].checksum = Checksum::of("SELECT 'edited';");
+    rows.push(row(3, RowState::Failed, 3, 2));
+    rows.push(row(4, RowState::Applied, 4, 2));
+    rows.push(row(5, RowState::RolledBack, 5, 2));
+    let history = History::new(rows);
+    let entries = status(&migrations, &history, "app");
+    assert_eq!(
+        states(&entries),
+        [
+            ("001".into(), State::Applied, false),
+            ("002".into(), State::Modified, false),
+            ("003".into(), State::Failed, false),
+            ("4".into(), State::Missing, false),
+            ("005".into(), State::RolledBack, false),
+        ]
+    );
+}
+
+#[test]
+fn other_plugins_rows_are_not_this_plugins_history() {
+    let migrations = files(1);
+    let mut other = row(1, RowState::Applied, 1, 1);
+    other.plugin = Arc::from("billing");
+    let history = History::new(vec![other]);
+    let entries = status(&migrations, &history, "app");
+    assert_eq!(states(&entries), [("001".into(), State::Pending, false)]);
+}
+
+#[test]
+fn migrate_applies_pending_in_order_up_to_a_target() {
+    let migrations = files(4);
+    let history = applied(&[1]);
+    let entries = status(&migrations, &history, "app");
+    let all = plan_migrate(&entries, &MigrateOptions::default()).unwrap();
+    assert_eq!(labels(&all), ["002", "003", "004"]);
+    let options = MigrateOptions {
+        target: Version::parse("3"),
+        ..MigrateOptions::default()
+    };
+    assert_eq!(
+        labels(&plan_migrate(&entries, &options).unwrap()),
+        ["002", "003"]
+    );
+    let unknown = MigrateOptions {
+        target: Version::parse("9"),
+        ..MigrateOptions::default()
+    };
+    assert!(matches!(
+        plan_migrate(&entries, &unknown),
+        Err(PlanError::UnknownTarget(_))
+    ));
+}
+
+#[test]
+fn only_applies_exactly_one_migration() {
+    let migrations = files(3);
+    let history = applied(&[3]);
+    let entries = status(&migrations, &history, "app");
+    let options = MigrateOptions {
+        only: Version::parse("2"),
+        allow_out_of_order: true,
+        ..MigrateOptions::default()
+    };
+    assert_eq!(labels(&plan_migrate(&entries, &options).unwrap()), ["002"]);
+}
+
+#[test]
+fn out_of_order_is_refused_unless_allowed_and_never_skipped() {
+    let migrations = files(3);
+    let history = applied(&[1, 3]);
+    let entries = status(&migrations, &history, "app");
+    assert!(entries[1].out_of_order);
+    let err = plan_migrate(&entries, &MigrateOptions::default()).unwrap_err();
+    assert!(matches!(&err, PlanError::OutOfOrder { newest, .. } if newest == "003"));
+    assert!(!err.is_validation(), "a policy, not a validation failure");
+    let allowed = MigrateOptions {
+        allow_out_of_order: true,
+        ..MigrateOptions::default()
+    };
+    assert_eq!(labels(&plan_migrate(&entries, &allowed).unwrap()), ["002"]);
+}
+
+#[test]
+fn failed_and_modified_entries_block_migrate() {
+    let migrations = files(2);
+    let mut rows = applied(&[1]).rows().to_vec();
+    rows.push(row(2, RowState::Failed, 2, 2));
+    let history = History::new(rows);
+    let entries = status(&migrations, &history, "app");
+    let err = plan_migrate(&entries, &MigrateOptions::default()).unwrap_err();
+    assert!(matches!(err, PlanError::Failed(..)) && err.is_validation());
+    let mut rows = applied(&[1]).rows().to_vec();
+    rows[0].checksum = Checksum::of("other");
+    let history = History::new(rows);
+    let entries = status(&migrations, &history, "app");
+    let err = plan_migrate(&entries, &MigrateOptions::default()).unwrap_err();
+    assert!(matches!(err, PlanError::Modified(_)) && err.is_validation());
+}
+
+#[test]
+fn a_cleared_failure_is_pending_again() {
+    let migrations = files(1);
+    let history = History::new(vec![row(1, RowState::Cleared, 1, 1)]);
+    let entries = status(&migrations, &history, "app");
+    assert_eq!(states(&entries), [("001".into(), State::Pending, false)]);
+}
+
+#[test]
+fn rollback_targets_pick_newest_applications_first() {
+    let migrations = files(4);
+    let mut rows = applied(&[1, 2]).rows().to_vec();
+    rows.push(row(3, RowState::Applied, 3, 2));
+    rows.push(row(4, RowState::Applied, 4, 2));
+    let history = History::new(rows);
+    let entries = status(&migrations, &history, "app");
+    let pick = |target| -> Vec<String> {
+        let steps = plan_rollback(&entries, &target).unwrap();
+        steps.into_iter().map(|s| s.label).collect()
+    };
+    assert_eq!(pick(RollbackTarget::Steps(1)), ["004"]);
+    assert_eq!(pick(RollbackTarget::Steps(3)), ["004", "003", "002"]);
+    assert_eq!(pick(RollbackTarget::LastBatch), ["004", "003"]);
+    assert_eq!(
+        pick(RollbackTarget::To(Version::parse("2").unwrap())),
+        ["004", "003"]
+    );
+    assert_eq!(
+        pick(RollbackTarget::To(Version::parse("0").unwrap())).len(),
+        4
+    );
+    assert_eq!(pick(RollbackTarget::All).len(), 4);
+}
+
+#[test]
+fn rollback_prefers_the_stored_down_script_then_the_file() {
+    let migrations = files(2);
+    let mut rows = applied(&[1, 2]).rows().to_vec();
+    rows[1].down_sql = None;
+    let history = History::new(rows);
+    let entries = status(&migrations, &history, "app");
+    let steps = plan_rollback(&entries, &RollbackTarget::All).unwrap();
+    let shown: Vec<(bool, &str)> = (steps.iter())
+        .map(|s| (s.stored, s.down.text().unwrap()))
+        .collect();
+    assert_eq!(
+        shown,
+        [(false, "SELECT -2;"), (true, "SELECT -1; -- stored")]
+    );
+}
+
+#[test]
+fn rollback_without_any_down_script_is_refused() {
+    let migrations: Vec<Migration> = files(1)
+        .into_iter()
+        .map(|m| Migration { down: None, ..m })
+        .collect();
+    let mut rows = applied(&[1]).rows().to_vec();
+    rows[0].down_sql = None;
+    let history = History::new(rows);
+    let entries = status(&migrations, &history, "app");
+    assert!(matches!(
+        plan_rollback(&entries, &RollbackTarget::Steps(1)),
+        Err(PlanError::NoDownScript(_))
+    ));
+}
+
+#[test]
+fn validate_lists_every_problem() {
+    let migrations = files(3);
+    let mut rows = applied(&[1, 3, 4]).rows().to_vec();
+    rows[0].checksum = Checksum::of("other");
+    let history = History::new(rows);
+    let entries = status(&migrations, &history, "app");
+    let kinds: Vec<String> = validate(&entries)
+        .iter()
+        .map(|p| serde_json::to_value(p).unwrap()["kind"].to_string())
+        .collect();
+    assert_eq!(kinds, ["\"modified\"", "\"out_of_order\"", "\"missing\""]);
+}
