@@ -22,6 +22,9 @@ pub fn err(line: &str) {
 pub struct EventPrinter {
     json: bool,
     bar: Option<ProgressBar>,
+    /// The last no-transaction reason printed: a run of migrations sharing one (every DDL
+    /// migration on MySQL) states it once, not once per migration.
+    last_note: Option<String>,
 }
 
 impl EventPrinter {
@@ -36,7 +39,11 @@ impl EventPrinter {
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });
-        EventPrinter { json, bar }
+        EventPrinter {
+            json,
+            bar,
+            last_note: None,
+        }
     }
 
     fn line(&self, text: &str) {
@@ -82,10 +89,13 @@ impl EventSink for EventPrinter {
                 if let Some(bar) = &self.bar {
                     bar.set_message(format!("{direction} {version} {name}"));
                 }
-                if let Some(reason) = no_transaction {
+                if let Some(reason) = no_transaction
+                    && self.last_note.as_ref() != Some(reason)
+                {
                     self.line(&format!(
                         "  note: {version} runs without a transaction: {reason}"
                     ));
+                    self.last_note = Some(reason.clone());
                 }
             }
             Event::Finished {

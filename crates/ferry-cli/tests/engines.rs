@@ -192,6 +192,43 @@ fn mysql_failure_is_recorded_and_blocks_until_repair() {
 }
 
 #[test]
+fn mysql_runs_a_data_only_migration_atomically() {
+    let p = Project::new(TestDb::new(Engine::Mysql));
+    p.write("001_t.sql", "CREATE TABLE t (id INT PRIMARY KEY);\n");
+    p.write(
+        "002_rows.sql",
+        "INSERT INTO t VALUES (1);\nINSERT INTO t VALUES (1);\n",
+    );
+    p.write("003_more.sql", "CREATE TABLE u (id INT);\n");
+    let (out, err) = p.expect(&["migrate"], 1);
+    assert!(err.contains("[1062]"), "{err}");
+    assert_eq!(
+        out.matches("commits DDL implicitly").count(),
+        1,
+        "the reason is stated once: {out}"
+    );
+    let rows = p.db.query("SELECT CAST(COUNT(*) AS CHAR) FROM t");
+    assert_eq!(
+        rows,
+        ["0"],
+        "the first INSERT was rolled back with the second"
+    );
+    assert_eq!(
+        p.states(),
+        states(&[("001", "applied"), ("002", "pending"), ("003", "pending")])
+    );
+    p.write(
+        "002_rows.sql",
+        "INSERT INTO t VALUES (1);\nINSERT INTO t VALUES (2);\n",
+    );
+    p.write("004_more.sql", "CREATE TABLE w (id INT);\n");
+    let (out, _) = p.expect(&["migrate"], 0);
+    let notes: Vec<&str> = out.lines().filter(|l| l.contains("note:")).collect();
+    assert_eq!(notes.len(), 1, "003 and 004 share one note: {out}");
+    assert!(notes[0].contains("003 runs without"), "not 002: {out}");
+}
+
+#[test]
 fn concurrent_index_runs_without_transaction_and_says_why() {
     let p = Project::new(TestDb::new(Engine::Postgres));
     p.write("001_t.sql", "CREATE TABLE t (id INT);");

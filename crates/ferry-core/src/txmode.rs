@@ -34,6 +34,9 @@ pub enum NoTxReason {
         /// 1-based line of the first `BEGIN`/`COMMIT`-like statement.
         line: u32,
     },
+    /// The engine commits DDL (and other statements besides plain DML) implicitly, and the
+    /// script holds such a statement.
+    ImplicitCommit,
 }
 
 impl fmt::Display for NoTxReason {
@@ -46,6 +49,9 @@ impl fmt::Display for NoTxReason {
             NoTxReason::OwnTransaction { line } => {
                 write!(f, "the file manages its own transaction (line {line})")
             }
+            NoTxReason::ImplicitCommit => f.write_str(
+                "MySQL/MariaDB commits DDL implicitly; each statement commits on its own",
+            ),
         }
     }
 }
@@ -58,6 +64,9 @@ pub struct ServerFacts {
     /// The server's major version, when known (PostgreSQL 11 forbids `ALTER TYPE ... ADD
     /// VALUE` in a transaction; 12 and later allow it).
     pub major_version: Option<u32>,
+    /// DDL runs inside transactions. Without it, only a script of plain DML statements
+    /// can commit together with its history row.
+    pub transactional_ddl: bool,
 }
 
 /// Decides how a script with these directives and statements runs on `server`.
@@ -82,7 +91,24 @@ pub fn transaction_mode(
             });
         }
     }
+    if !server.transactional_ddl && !statements.iter().all(|s| plain_dml(&s.words)) {
+        return TxMode::NoTransaction(NoTxReason::ImplicitCommit);
+    }
     TxMode::Transaction
+}
+
+/// Statements that never commit implicitly: the data changes a transaction can undo
+/// (on transactional tables). Anything else, including CALL, is assumed to commit.
+fn plain_dml(words: &[String]) -> bool {
+    let Some(first) = words.first() else {
+        return true;
+    };
+    match first.as_str() {
+        "INSERT" | "UPDATE" | "DELETE" | "REPLACE" | "SELECT" | "WITH" | "VALUES" | "DO" => true,
+        // `SET autocommit = 1` commits; other session settings do not.
+        "SET" => !words.iter().any(|w| w == "AUTOCOMMIT"),
+        _ => false,
+    }
 }
 
 fn manages_transaction(words: &[String]) -> bool {
@@ -169,6 +195,7 @@ mod tests {
             ServerFacts {
                 dialect,
                 major_version: Some(15),
+                transactional_ddl: dialect != Dialect::Mysql,
             },
         )
     }
@@ -240,12 +267,25 @@ mod tests {
         let old = ServerFacts {
             dialect: Dialect::Postgres,
             major_version: Some(11),
+            transactional_ddl: true,
         };
         assert!(matches!(
             transaction_mode(&Directives::default(), &statements, old),
             TxMode::NoTransaction(_)
         ));
         assert_eq!(mode(sql, Dialect::Postgres), TxMode::Transaction);
+    }
+
+    #[test]
+    fn mysql_runs_plain_dml_in_a_transaction_and_ddl_without() {
+        let dml = "INSERT INTO t VALUES (1);\nUPDATE t SET a = 2;\nDELETE FROM t WHERE a = 3;";
+        assert_eq!(mode(dml, Dialect::Mysql), TxMode::Transaction);
+        let mixed = format!("{dml}\nALTER TABLE t ADD COLUMN b INT;");
+        let ddl = TxMode::NoTransaction(NoTxReason::ImplicitCommit);
+        assert_eq!(mode(&mixed, Dialect::Mysql), ddl);
+        assert_eq!(mode("SET autocommit = 1;", Dialect::Mysql), ddl);
+        assert_eq!(mode("CALL refresh();", Dialect::Mysql), ddl);
+        assert_eq!(mode(&mixed, Dialect::Postgres), TxMode::Transaction);
     }
 
     #[test]

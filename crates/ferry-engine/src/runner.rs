@@ -214,14 +214,10 @@ pub fn run_mode(db: &dyn Driver, script: &Script) -> Result<(Vec<Statement>, TxM
     Ok((statements, mode))
 }
 
-/// Why a script on this driver runs without a transaction, or `None` if it runs in one.
-pub fn no_transaction_reason(db: &dyn Driver, mode: &TxMode) -> Option<String> {
+/// Why a script runs without a transaction, or `None` if it runs in one.
+pub fn no_transaction_reason(mode: &TxMode) -> Option<String> {
     match mode {
         TxMode::NoTransaction(reason) => Some(reason.to_string()),
-        TxMode::Transaction if !db.capabilities().transactional_ddl => Some(format!(
-            "{} commits DDL implicitly; each statement commits on its own",
-            db.dialect()
-        )),
         TxMode::Transaction => None,
     }
 }
@@ -234,7 +230,7 @@ async fn apply_one(
     sink: &mut dyn EventSink,
 ) -> Result<Done, EngineError> {
     let (statements, mode) = run_mode(db, &m.up)?;
-    let reason = no_transaction_reason(db, &mode);
+    let reason = no_transaction_reason(&mode);
     let what = MigrationRef {
         label: m.label.clone(),
         name: m.name.clone(),
@@ -512,7 +508,7 @@ async fn revert_one(
     sink: &mut dyn EventSink,
 ) -> Result<Done, EngineError> {
     let (statements, mode) = run_mode(db, &step.down)?;
-    let reason = no_transaction_reason(db, &mode);
+    let reason = no_transaction_reason(&mode);
     let what = MigrationRef {
         label: step.label.clone(),
         name: step.row.name.to_string(),

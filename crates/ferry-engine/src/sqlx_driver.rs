@@ -49,6 +49,7 @@ impl<DB: Engine> SqlxDriver<DB> {
             facts: ServerFacts {
                 dialect: DB::DIALECT,
                 major_version,
+                transactional_ddl: DB::CAPABILITIES.transactional_ddl,
             },
             lock_key,
             owner,

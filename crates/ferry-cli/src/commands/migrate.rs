@@ -75,7 +75,7 @@ fn print_plan(
     let mut steps = Vec::new();
     for (version, name, script) in scripts {
         let (statements, mode) = runner::run_mode(db, script)?;
-        let reason = runner::no_transaction_reason(db, &mode);
+        let reason = runner::no_transaction_reason(&mode);
         steps.push(serde_json::json!({
             "version": version,
             "name": name,

@@ -15,7 +15,7 @@ pub async fn run(s: &mut Session, g: &Global, check: bool) -> Result<(), CliErro
     for e in entries.iter().filter(|e| e.is_pending()) {
         let m = e.migration.expect("pending entries have files");
         let (_, mode) = runner::run_mode(s.db.as_ref(), &m.up)?;
-        if let Some(reason) = runner::no_transaction_reason(s.db.as_ref(), &mode) {
+        if let Some(reason) = runner::no_transaction_reason(&mode) {
             notes.push((e.label.clone(), reason));
         }
     }
