@@ -109,13 +109,28 @@ fn killed_runner_leaves_a_truthful_state_and_no_lock() {
     wait_until("the non-transactional migration to start", || {
         sleeping_backends(&p.db) > 0
     });
+    // While its runner lives, the started entry is running, not failed.
+    let (out, _) = p.expect(&["status", "--json"], 0);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("status json");
+    let last = &doc["migrations"][2];
+    assert_eq!(
+        (&last["version"], &last["state"]),
+        (&"003".into(), &"running".into())
+    );
+    assert!(
+        last["running_by"]
+            .as_str()
+            .is_some_and(|h| h.contains("pid")),
+        "{last}"
+    );
+    p.expect(&["status", "--check"], 4);
     child.kill().expect("kill -9");
     child.wait().ok();
-    let states = p.states();
-    assert_eq!(
-        states.last().map(|(v, s)| (v.as_str(), s.as_str())),
-        Some(("003", "failed"))
-    );
+    // The server cancels the dead runner's statement within a second, and the lock goes.
+    wait_until("the dead runner's entry to read failed", || {
+        let states = p.states();
+        states.last().map(|(v, s)| (v.as_str(), s.as_str())) == Some(("003", "failed"))
+    });
     let (_, err) = p.expect(&["migrate", "--lock-timeout", "10s"], 4);
     assert!(err.contains("interrupted"), "{err}");
 }

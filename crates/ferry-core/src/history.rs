@@ -48,6 +48,11 @@ impl fmt::Display for RowState {
     }
 }
 
+/// The error a migration run without a transaction is recorded with before it starts; it
+/// stays if the runner dies before the migration finishes or fails.
+pub const UNFINISHED: &str =
+    "interrupted: ferry stopped before this migration finished; some statements may have run";
+
 /// One row of the history table.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct HistoryRow {
@@ -87,6 +92,15 @@ pub struct HistoryRow {
     pub baseline: bool,
     /// Ran without an outer transaction.
     pub no_transaction: bool,
+}
+
+impl HistoryRow {
+    /// Recorded as started and never finished: still running, or its runner died.
+    pub fn is_unfinished(&self) -> bool {
+        self.state == RowState::Failed
+            && self.failed_statement.is_none()
+            && self.error.as_deref() == Some(UNFINISHED)
+    }
 }
 
 /// The rows of the history table, as read.

@@ -20,7 +20,7 @@ mod version;
 pub use checksum::{CURRENT_ALGORITHM, Checksum, UnknownAlgorithm};
 pub use dialect::Dialect;
 pub use directive::{DirectiveError, Directives, parse_directives};
-pub use history::{History, HistoryRow, RowState};
+pub use history::{History, HistoryRow, RowState, UNFINISHED};
 pub use redact::{redact_url, scrub_password};
 pub use source::{DownScript, LoadError, Migration, ROLLBACK_DIR, Script, Source};
 pub use split::{SplitError, Statement, split};

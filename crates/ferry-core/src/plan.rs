@@ -24,6 +24,8 @@ pub enum State {
     Missing,
     /// Applied once and rolled back; `migrate` applies it again.
     RolledBack,
+    /// Started without a transaction by a runner that still holds the lock.
+    Running,
 }
 
 impl State {
@@ -36,6 +38,7 @@ impl State {
             State::Modified => "modified",
             State::Missing => "missing",
             State::RolledBack => "rolled_back",
+            State::Running => "running",
         }
     }
 }
@@ -151,6 +154,16 @@ fn checksum_matches(row: &HistoryRow, script: &Script) -> bool {
     (script.text().ok())
         .and_then(|text| Checksum::with_algorithm(row.checksum.algorithm, text).ok())
         .is_some_and(|c| c == row.checksum)
+}
+
+/// Marks as running the failed entries that were started and never finished, for when
+/// another runner holds the lock: they are its migrations in progress, not failures.
+pub fn mark_running(entries: &mut [Entry<'_>]) {
+    for e in entries.iter_mut() {
+        if e.state == State::Failed && e.row.is_some_and(HistoryRow::is_unfinished) {
+            e.state = State::Running;
+        }
+    }
 }
 
 /// A short reference to a migration, for messages.

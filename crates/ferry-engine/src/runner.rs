@@ -60,6 +60,20 @@ pub async fn read_history(
     Ok(History::new(rows))
 }
 
+/// Who holds the migration lock right now (`Some("another ferry")` if the engine cannot
+/// say), or `None` if it is free. Takes the lock for an instant to find out.
+pub async fn lock_holder(db: &mut dyn Driver) -> Result<Option<String>, EngineError> {
+    let mut the_lock = db.lock();
+    let free = (the_lock.try_acquire(db).await)
+        .map_err(EngineError::db("looking at the migration lock"))?;
+    if free {
+        let _ = the_lock.release(db).await;
+        return Ok(None);
+    }
+    let holder = the_lock.holder(db).await;
+    Ok(Some(holder.unwrap_or_else(|| "another ferry".into())))
+}
+
 /// Runs `body` holding the migration lock, and releases the lock whatever `body` returns.
 async fn locked<T>(
     db: &mut dyn Driver,
@@ -275,7 +289,7 @@ async fn apply_one(
     } else {
         // Recorded as failed before it starts, so a crash leaves a truthful entry.
         row.state = RowState::Failed;
-        row.error = Some("interrupted: ferry stopped before this migration finished; some statements may have run".into());
+        row.error = Some(ferry_core::UNFINISHED.into());
         let id = db
             .insert_history(&row)
             .await

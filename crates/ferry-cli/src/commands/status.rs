@@ -10,8 +10,18 @@ use ferry_engine::runner;
 /// Shows every migration's state; with `--check`, fails unless everything is applied.
 pub async fn run(s: &mut Session, g: &Global, check: bool) -> Result<(), CliError> {
     let history = runner::read_history(s.db.as_mut(), false).await?;
-    let entries = plan::status(&s.migrations, &history, &s.config.plugin);
+    let mut entries = plan::status(&s.migrations, &history, &s.config.plugin);
     let mut notes = Vec::new();
+    // An unfinished entry is a failure only if no runner is still at work on it.
+    let mut runner_at_work = None;
+    if entries
+        .iter()
+        .any(|e| e.row.is_some_and(|r| r.is_unfinished()))
+        && let Some(holder) = runner::lock_holder(s.db.as_mut()).await?
+    {
+        plan::mark_running(&mut entries);
+        runner_at_work = Some(holder);
+    }
     for e in entries.iter().filter(|e| e.is_pending()) {
         let m = e.migration.expect("pending entries have files");
         let (_, mode) = runner::run_mode(s.db.as_ref(), &m.up)?;
@@ -35,6 +45,7 @@ pub async fn run(s: &mut Session, g: &Global, check: bool) -> Result<(), CliErro
                     "duration_ms": row.and_then(|r| r.duration_ms),
                     "applied_by": row.map(|r| &r.applied_by),
                     "no_transaction": notes.iter().find(|(v, _)| v == &e.label).map(|(_, n)| n),
+                    "running_by": runner_at_work.as_ref().filter(|_| e.state == State::Running),
                 })
             })
             .collect();
@@ -51,13 +62,21 @@ pub async fn run(s: &mut Session, g: &Global, check: bool) -> Result<(), CliErro
             s.config.plugin
         ));
         out(status_table(&entries, &notes).trim_end());
+        if let Some(holder) = &runner_at_work {
+            out(&format!(
+                "running: the migration lock is held by {holder}; run `ferry status` again to follow it"
+            ));
+        }
     }
     if check {
         let bad = entries
             .iter()
             .filter(|e| {
                 e.is_pending()
-                    || matches!(e.state, State::Failed | State::Modified | State::Missing)
+                    || matches!(
+                        e.state,
+                        State::Failed | State::Modified | State::Missing | State::Running
+                    )
             })
             .count();
         if bad > 0 {

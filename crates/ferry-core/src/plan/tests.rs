@@ -251,3 +251,18 @@ fn validate_lists_every_problem() {
         .collect();
     assert_eq!(kinds, ["\"modified\"", "\"out_of_order\"", "\"missing\""]);
 }
+
+#[test]
+fn only_unfinished_failures_can_be_running() {
+    let migrations = files(2);
+    let mut unfinished = row(1, RowState::Failed, 1, 1);
+    unfinished.error = Some(crate::UNFINISHED.into());
+    let mut failed = row(2, RowState::Failed, 2, 1);
+    failed.error = Some("syntax error".into());
+    failed.failed_statement = Some(1);
+    let history = History::new(vec![unfinished, failed]);
+    let mut entries = status(&migrations, &history, "app");
+    mark_running(&mut entries);
+    let shown: Vec<State> = entries.iter().map(|e| e.state).collect();
+    assert_eq!(shown, [State::Running, State::Failed]);
+}
