@@ -120,6 +120,39 @@ impl EventSink for EventPrinter {
     }
 }
 
+/// A dry run's plan as SQL a person can read (or feed to a client): a header, the session
+/// preamble, then each step's statements under a comment saying how it runs. `steps` are
+/// the objects `--json` prints.
+pub fn plan_text(command: &str, session: &[String], steps: &[serde_json::Value]) -> String {
+    if steps.is_empty() {
+        return format!("{command}: nothing to do (dry run)\n");
+    }
+    let mut text = format!(
+        "-- {command} plan (dry run; nothing was changed): {} step(s)\n",
+        steps.len()
+    );
+    for statement in session {
+        text.push_str(&format!("-- session: {statement};\n"));
+    }
+    let field = |step: &serde_json::Value, key: &str| step[key].as_str().unwrap_or("").to_owned();
+    for step in steps {
+        let mode = match step["no_transaction_reason"].as_str() {
+            None => "in one transaction with its history row".to_owned(),
+            Some(reason) => format!("WITHOUT a transaction: {reason}"),
+        };
+        text.push_str(&format!(
+            "\n-- {} {} ({}) runs {mode}\n",
+            field(step, "version"),
+            field(step, "name"),
+            field(step, "file")
+        ));
+        for st in step["statements"].as_array().into_iter().flatten() {
+            text.push_str(&format!("{};\n", st.as_str().unwrap_or("")));
+        }
+    }
+    text
+}
+
 /// The status table.
 pub fn status_table(entries: &[Entry<'_>], notes: &[(String, String)]) -> String {
     let mut rows = vec![
@@ -172,4 +205,96 @@ pub fn status_table(entries: &[Entry<'_>], notes: &[(String, String)]) -> String
         ));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ferry_core::plan::{self, State};
+    use ferry_core::{Checksum, Dialect, History, HistoryRow, RowState, Source, Version};
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    fn row(v: &str, name: &str, text: &str, state: RowState, id: i64) -> HistoryRow {
+        HistoryRow {
+            id,
+            plugin: Arc::from("app"),
+            version: Version::parse(v).unwrap(),
+            name: name.into(),
+            checksum: Checksum::of(text),
+            down_sql: None,
+            state,
+            batch: id,
+            applied_at: format!("2026-01-30T12:0{id}:00.000Z").into(),
+            rolled_back_at: None,
+            duration_ms: Some(id * 7),
+            applied_by: Arc::from("tester"),
+            ferry_version: Arc::from("0.1.0"),
+            error: None,
+            failed_statement: None,
+            baseline: false,
+            no_transaction: false,
+        }
+    }
+
+    #[test]
+    fn status_table_shows_every_state() {
+        let file = |name: &str, text: &str| (PathBuf::from(name), text.to_owned(), false);
+        let files = vec![
+            file("001_customers.sql", "CREATE TABLE customers (id INT);"),
+            file("002_invoices.sql", "CREATE TABLE invoices (id INT);"),
+            file(
+                "003_index.sql",
+                "CREATE INDEX CONCURRENTLY i ON invoices (id);",
+            ),
+            file("005_plans.sql", "CREATE TABLE plans (id INT);"),
+        ];
+        let migrations = Source::from_files("app", files)
+            .unwrap()
+            .resolve(Dialect::Postgres);
+        let history = History::new(vec![
+            row(
+                "1",
+                "customers",
+                "CREATE TABLE customers (id INT);",
+                RowState::Applied,
+                1,
+            ),
+            row("2", "invoices", "edited since", RowState::Applied, 2),
+            row("4", "gone", "x", RowState::Applied, 3),
+            row(
+                "5",
+                "plans",
+                "CREATE TABLE plans (id INT);",
+                RowState::Failed,
+                4,
+            ),
+        ]);
+        let entries = plan::status(&migrations, &history, "app");
+        assert_eq!(entries[1].state, State::Modified);
+        let notes = [(
+            "003".to_owned(),
+            "CREATE INDEX CONCURRENTLY on line 1 cannot run inside a transaction".to_owned(),
+        )];
+        insta::assert_snapshot!(status_table(&entries, &notes));
+    }
+
+    #[test]
+    fn dry_run_plan_reads_as_sql() {
+        let steps = [
+            serde_json::json!({
+                "version": "002", "name": "invoices", "file": "migrations/002_invoices.sql",
+                "no_transaction_reason": null,
+                "statements": ["CREATE TABLE invoices (id INT)", "INSERT INTO invoices VALUES (1)"],
+            }),
+            serde_json::json!({
+                "version": "003", "name": "index", "file": "migrations/003_index.sql",
+                "no_transaction_reason": "CREATE INDEX CONCURRENTLY on line 1 cannot run inside a transaction",
+                "statements": ["CREATE INDEX CONCURRENTLY i ON invoices (id)"],
+            }),
+        ];
+        let session = ["SET search_path = app, public".to_owned()];
+        insta::assert_snapshot!(plan_text("migrate", &session, &steps));
+        insta::assert_snapshot!(plan_text("rollback", &[], &[]), @"rollback: nothing to do (dry run)");
+    }
 }

@@ -3,7 +3,7 @@
 use super::summary;
 use crate::cli::Global;
 use crate::error::CliError;
-use crate::render::out;
+use crate::render::{self, out};
 use crate::session::Session;
 use ferry_core::plan::{self, Entry, MigrateOptions, PlanError};
 use ferry_core::{Script, Version};
@@ -90,31 +90,6 @@ fn print_plan(
         out(&serde_json::to_string_pretty(&doc).unwrap_or_default());
         return Ok(());
     }
-    if steps.is_empty() {
-        out(&format!("{command}: nothing to do (dry run)"));
-        return Ok(());
-    }
-    out(&format!(
-        "-- {command} plan (dry run; nothing was changed): {} step(s)",
-        steps.len()
-    ));
-    for statement in &s.config.session {
-        out(&format!("-- session: {statement};"));
-    }
-    for step in &steps {
-        let mode = match step["no_transaction_reason"].as_str() {
-            None => "in one transaction with its history row".to_owned(),
-            Some(reason) => format!("WITHOUT a transaction: {reason}"),
-        };
-        out(&format!(
-            "\n-- {} {} ({}) runs {mode}",
-            step["version"].as_str().unwrap_or(""),
-            step["name"].as_str().unwrap_or(""),
-            step["file"].as_str().unwrap_or("")
-        ));
-        for st in step["statements"].as_array().into_iter().flatten() {
-            out(&format!("{};", st.as_str().unwrap_or("")));
-        }
-    }
+    out(render::plan_text(command, &s.config.session, &steps).trim_end());
     Ok(())
 }
