@@ -91,7 +91,11 @@ fn run(args: &Args) -> Result<(), String> {
     if args.large > 0 {
         generate::migrations(&large_dir, args.large).map_err(|e| e.to_string())?;
     }
-    let bench = Bench { ferry, args };
+    let bench = Bench {
+        ferry,
+        cache: work.path().join("cache"),
+        args,
+    };
     let (mut applies, mut noops) = (Vec::new(), Vec::new());
     for name in &args.engines {
         let engine = parse_engine(name)?;
@@ -127,25 +131,24 @@ fn parse_engine(name: &str) -> Result<Engine, String> {
 
 struct Bench<'a> {
     ferry: PathBuf,
+    /// Where ferry keeps its summary cache during the bench (inside the bench's temp folder).
+    cache: PathBuf,
     args: &'a Args,
 }
 
 impl Bench<'_> {
-    fn ferry_args(&self, db: &TestDb, dir: &Path, command: &str) -> Vec<String> {
-        vec![
-            "-d".into(),
-            db.url.clone(),
-            "--dir".into(),
-            dir.display().to_string(),
-            command.into(),
-        ]
+    /// `ferry COMMAND` on `db` and `dir`, with its summary cache kept in the bench's folder.
+    fn ferry(&self, db: &TestDb, dir: &Path, command: &str) -> Command {
+        let mut cmd = Command::new(&self.ferry);
+        cmd.arg("-d").arg(&db.url).arg("--dir").arg(dir).arg(command);
+        cmd.env("FERRY_CACHE_DIR", &self.cache);
+        cmd
     }
 
     /// Applies everything in `dir` with ferry; its wall time and peak memory.
     fn ferry_migrate(&self, db: &TestDb, dir: &Path) -> Result<(Duration, u64), String> {
-        let args = self.ferry_args(db, dir, "migrate");
         let started = std::time::Instant::now();
-        let peak = measure::peak_kib(&self.ferry.display().to_string(), &args)?;
+        let peak = measure::peak_kib(&self.ferry(db, dir, "migrate"))?;
         Ok((started.elapsed(), peak))
     }
 
@@ -198,15 +201,12 @@ impl Bench<'_> {
         let (mut status, mut migrate) = (vec![], vec![]);
         for _ in 0..self.args.noop_runs {
             for (command, samples) in [("status", &mut status), ("migrate", &mut migrate)] {
-                let mut cmd = Command::new(&self.ferry);
-                cmd.args(self.ferry_args(db, dir, command));
-                samples.push(measure::time(&mut cmd)?);
+                samples.push(measure::time(&mut self.ferry(db, dir, command))?);
             }
         }
-        let program = self.ferry.display().to_string();
         let peak = ["status", "migrate"]
             .iter()
-            .map(|c| measure::peak_kib(&program, &self.ferry_args(db, dir, c)))
+            .map(|c| measure::peak_kib(&self.ferry(db, dir, c)))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Noop {
             engine: db.engine,

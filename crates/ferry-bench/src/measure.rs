@@ -19,16 +19,22 @@ pub fn time(cmd: &mut Command) -> Result<Duration, String> {
     Ok(elapsed)
 }
 
-/// Peak resident memory of `program args` in KiB, measured by GNU time.
-pub fn peak_kib(program: &str, args: &[String]) -> Result<u64, String> {
-    let out = Command::new("/usr/bin/time")
-        .args(["-f", "%M", program])
-        .args(args)
-        .output()
-        .map_err(|e| format!("/usr/bin/time (apt-get install time): {e}"))?;
+/// Peak resident memory of `cmd` (program, arguments and environment) in KiB, measured
+/// by GNU time.
+pub fn peak_kib(cmd: &Command) -> Result<u64, String> {
+    let mut timed = Command::new("/usr/bin/time");
+    timed.args(["-f", "%M"]).arg(cmd.get_program()).args(cmd.get_args());
+    for (key, value) in cmd.get_envs() {
+        match value {
+            Some(value) => timed.env(key, value),
+            None => timed.env_remove(key),
+        };
+    }
+    let out = (timed.output()).map_err(|e| format!("/usr/bin/time (apt-get install time): {e}"))?;
     if !out.status.success() {
         return Err(format!(
-            "{program} failed: {}",
+            "{:?} failed: {}",
+            cmd.get_program(),
             String::from_utf8_lossy(&out.stderr).trim()
         ));
     }
