@@ -88,6 +88,7 @@ async fn locked<T>(
         })
     })
     .await?;
+    tracing::debug!("locked");
     sink.event(&Event::LockAcquired);
     let result = body(db, sink).await;
     if let Err(e) = the_lock.release(db).await {
@@ -158,6 +159,7 @@ async fn command(
             true => History::new(db.read_history(cmd.rolls_back).await?),
             false => History::default(),
         };
+        tracing::debug!(rows = history.rows().len(), "read history");
         let entries = plan::status(job.migrations, &history, job.plugin);
         let result = body(db, &history, &entries, sink).await;
         if exists || cmd.creates_history {
@@ -165,6 +167,7 @@ async fn command(
                 .as_ref()
                 .map_or(String::new(), |d| (cmd.summary)(d.len()));
             record(db, job, cmd.name, &result, ok).await;
+            tracing::debug!("recorded the event");
         }
         result
     })
