@@ -140,7 +140,11 @@ impl Bench<'_> {
     /// `ferry COMMAND` on `db` and `dir`, with its summary cache kept in the bench's folder.
     fn ferry(&self, db: &TestDb, dir: &Path, command: &str) -> Command {
         let mut cmd = Command::new(&self.ferry);
-        cmd.arg("-d").arg(&db.url).arg("--dir").arg(dir).arg(command);
+        cmd.arg("-d")
+            .arg(&db.url)
+            .arg("--dir")
+            .arg(dir)
+            .arg(command);
         cmd.env("FERRY_CACHE_DIR", &self.cache);
         cmd
     }

@@ -23,7 +23,10 @@ pub fn time(cmd: &mut Command) -> Result<Duration, String> {
 /// by GNU time.
 pub fn peak_kib(cmd: &Command) -> Result<u64, String> {
     let mut timed = Command::new("/usr/bin/time");
-    timed.args(["-f", "%M"]).arg(cmd.get_program()).args(cmd.get_args());
+    timed
+        .args(["-f", "%M"])
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
     for (key, value) in cmd.get_envs() {
         match value {
             Some(value) => timed.env(key, value),

@@ -222,18 +222,11 @@ mod tests {
             version: Version::parse(v).unwrap(),
             name: name.into(),
             checksum: Checksum::of(text),
-            down_sql: None,
             state,
             batch: id,
             applied_at: format!("2026-01-30T12:0{id}:00.000Z").into(),
-            rolled_back_at: None,
             duration_ms: Some(id * 7),
-            applied_by: Arc::from("tester"),
-            ferry_version: Arc::from("0.1.0"),
-            error: None,
-            failed_statement: None,
-            baseline: false,
-            no_transaction: false,
+            ..HistoryRow::default()
         }
     }
 

@@ -21,7 +21,7 @@ use std::fmt;
 pub const CURRENT_ALGORITHM: u32 = 1;
 
 /// The checksum of a script under one numbered algorithm.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Checksum {
     /// Which algorithm computed `digest`.
     pub algorithm: u32,

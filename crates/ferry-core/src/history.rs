@@ -6,10 +6,11 @@ use std::fmt;
 use std::sync::Arc;
 
 /// The state of one history row.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RowState {
     /// The migration is applied.
+    #[default]
     Applied,
     /// The migration failed, or was interrupted, part-way; a human must look.
     Failed,
@@ -53,8 +54,8 @@ impl fmt::Display for RowState {
 pub const UNFINISHED: &str =
     "interrupted: ferry stopped before this migration finished; some statements may have run";
 
-/// One row of the history table.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+/// One row of the history table. (`Default` is for building rows in tests.)
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct HistoryRow {
     /// Surrogate key; later attempts have larger ids.
     pub id: i64,

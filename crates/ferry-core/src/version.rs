@@ -75,6 +75,16 @@ impl Ord for Version {
     }
 }
 
+/// Version 0: "before the first migration".
+impl Default for Version {
+    fn default() -> Version {
+        Version {
+            head: 0,
+            text: "0".into(),
+        }
+    }
+}
+
 impl PartialOrd for Version {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))

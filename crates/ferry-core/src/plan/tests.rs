@@ -36,15 +36,7 @@ fn row(v: u32, state: RowState, id: i64, batch: i64) -> HistoryRow {
         down_sql: Some(format!("SELECT -{v}; -- stored")),
         state,
         batch,
-        applied_at: "2026-01-30T12:00:00.000Z".into(),
-        rolled_back_at: None,
-        duration_ms: Some(1),
-        applied_by: Arc::from("tester"),
-        ferry_version: Arc::from("0.1.0"),
-        error: None,
-        failed_statement: None,
-        baseline: false,
-        no_transaction: false,
+        ..HistoryRow::default()
     }
 }
 
