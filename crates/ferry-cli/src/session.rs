@@ -4,10 +4,10 @@ use crate::cli::Global;
 use crate::config::Config;
 use crate::error::CliError;
 use crate::render::EventPrinter;
+use ferry_core::Source;
 use ferry_core::cache::ScriptCache;
-use ferry_core::{Migration, Source};
 use ferry_engine::runner::{Job, RunContext};
-use ferry_engine::{ConnectOptions, Driver, EngineError, EventSink};
+use ferry_engine::{ConnectOptions, Driver, EngineError, EventSink, Files};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -15,16 +15,17 @@ use std::path::PathBuf;
 pub struct Session {
     /// The resolved configuration.
     pub config: Config,
-    /// The migrations for this database's engine.
-    pub migrations: Vec<Migration>,
+    /// The migrations for this database's engine, perhaps still being read.
+    pub files: Files,
     /// The connection.
     pub db: Box<dyn Driver>,
 }
 
 impl Session {
-    /// Reads the configuration, then reads the files while connecting. A file error wins
-    /// over a connection error: it is reported, and the connection dropped. Unless `cached`
-    /// is false (or `--no-cache` given), unchanged files are known from the summary cache.
+    /// Reads the configuration, then connects while the files are read; commands wait for
+    /// the files only when they plan (the history is read meanwhile). A file error wins over
+    /// a connection error. Unless `cached` is false (or `--no-cache` given), unchanged files
+    /// are known from the summary cache.
     pub async fn open(global: &Global, cached: bool) -> Result<Session, CliError> {
         let config = Config::load(global)?;
         let dialect = ferry_engine::dialect_of(&config.url)?;
@@ -39,24 +40,21 @@ impl Session {
             .then(cache_dir)
             .flatten()
             .map(|d| ScriptCache::file_for(&d, &dir));
-        let loading = tokio::task::spawn_blocking(move || {
+        let files = Files::spawn(move || {
             let migrations = Source::load_with(&dir, &plugin, cache.as_deref())?.resolve(dialect);
             tracing::debug!(count = migrations.len(), dir = %dir.display(), "read migrations");
-            Ok::<_, ferry_core::LoadError>(migrations)
+            Ok(migrations)
         });
-        let connecting = async {
-            let db = ferry_engine::connect(&config.url, &options).await;
-            tracing::debug!(engine = %dialect, ok = db.is_ok(), "connected");
-            db
+        let connected = ferry_engine::connect(&config.url, &options).await;
+        tracing::debug!(engine = %dialect, ok = connected.is_ok(), "connected");
+        let db = match connected {
+            Ok(db) => db,
+            Err(e) => {
+                files.get().await?;
+                return Err(e.into());
+            }
         };
-        let (loaded, connected) = tokio::join!(loading, connecting);
-        let migrations = loaded.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))?;
-        let db = connected?;
-        Ok(Session {
-            config,
-            migrations,
-            db,
-        })
+        Ok(Session { config, files, db })
     }
 
     /// Runs a history-changing runner call on this session's migrations, with its progress
@@ -71,7 +69,7 @@ impl Session {
             lock_timeout: self.config.lock_timeout,
         };
         let job = Job {
-            migrations: &self.migrations,
+            files: &self.files,
             plugin: &self.config.plugin,
             ctx: &ctx,
         };
@@ -106,8 +104,10 @@ impl Session {
         }
     }
 
-    /// Closes the connection.
+    /// Closes the connection, once the files are read (their reading may still be writing
+    /// the summary cache when a command ends without planning).
     pub async fn close(self) {
+        let _ = self.files.get().await;
         self.db.close().await;
     }
 }

@@ -441,6 +441,10 @@ fn bad_input_files_are_located_and_exit_2() {
         err.contains("001_a.sql:1:4: unknown directive `ferry:no-transacton`"),
         "{err}"
     );
+    assert!(
+        p.db.tables().is_empty(),
+        "bad files create nothing, not even the history"
+    );
     p.write("001_a.sql", "SELECT 1;");
     p.expect(&["migrate", "--to", "x"], 2);
     // Down scripts are read only when needed, but a bad one is still reported, not ignored.
@@ -457,6 +461,16 @@ fn bad_input_files_are_located_and_exit_2() {
         err.contains("001_a.sql") && err.contains("1_b.sql"),
         "{err}"
     );
+    // With a history, a bad file is found while the history is read: still nothing recorded.
+    p.remove("1_b.sql");
+    p.expect(&["migrate"], 0);
+    let events = || {
+        p.db.query("SELECT CAST(COUNT(*) AS TEXT) FROM ferry_events")
+    };
+    let before = events();
+    p.write("002_c.sql", "-- ferry:nope\nSELECT 3;");
+    p.expect(&["migrate"], 2);
+    assert_eq!(events(), before, "a file error is not a migrate that ran");
 }
 
 #[test]

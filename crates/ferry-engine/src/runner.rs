@@ -2,8 +2,8 @@
 //! the history and the events table, and reports progress as [`Event`]s.
 
 use crate::{
-    DbError, Driver, EngineError, Event, EventSink, Location, MigrationFailure, NewEvent, NewRow,
-    RowUpdate, lock,
+    DbError, Driver, EngineError, Event, EventSink, Files, Location, MigrationFailure, NewEvent,
+    NewRow, RowUpdate, lock,
 };
 use ferry_core::plan::{self, Entry, MigrateOptions, MigrationRef, RollbackTarget};
 use ferry_core::{
@@ -23,8 +23,8 @@ pub struct RunContext {
 /// What a history-changing command works on: one plugin's migrations, and who runs.
 #[derive(Clone, Copy, Debug)]
 pub struct Job<'a> {
-    /// The plugin's migrations for this engine, in version order.
-    pub migrations: &'a [Migration],
+    /// The plugin's migrations for this engine, in version order (perhaps still being read).
+    pub files: &'a Files,
     /// The plugin.
     pub plugin: &'a str,
     /// Who runs, and how long to wait for the lock.
@@ -151,6 +151,8 @@ async fn command(
         let exists = (db.history_exists().await)
             .map_err(EngineError::db("looking for the history table"))?;
         if cmd.creates_history && !exists {
+            // Bad files must change nothing, not even create the tables.
+            job.files.get().await?;
             db.create_history()
                 .await
                 .map_err(EngineError::db("creating the history table"))?;
@@ -160,7 +162,9 @@ async fn command(
             false => History::default(),
         };
         tracing::debug!(rows = history.rows().len(), "read history");
-        let entries = plan::status(job.migrations, &history, job.plugin);
+        // A file error returns before anything is recorded: nothing was attempted.
+        let migrations = job.files.get().await?;
+        let entries = plan::status(migrations, &history, job.plugin);
         let result = body(db, &history, &entries, sink).await;
         if exists || cmd.creates_history {
             let ok = result

@@ -59,7 +59,8 @@ pub async fn dry_run_plan(
     plan: impl FnOnce(&[Entry<'_>]) -> Result<Vec<PlanStep>, PlanError>,
 ) -> Result<(), CliError> {
     let history = runner::read_history(s.db.as_mut(), rolls_back).await?;
-    let entries = plan::status(&s.migrations, &history, &s.config.plugin);
+    let migrations = s.files.get().await?;
+    let entries = plan::status(migrations, &history, &s.config.plugin);
     let steps = plan(&entries)?;
     print_plan(s, g, command, &steps)
 }

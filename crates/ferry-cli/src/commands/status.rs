@@ -10,7 +10,8 @@ use ferry_engine::runner;
 /// Shows every migration's state; with `--check`, fails unless everything is applied.
 pub async fn run(s: &mut Session, g: &Global, check: bool) -> Result<(), CliError> {
     let history = runner::read_history(s.db.as_mut(), false).await?;
-    let mut entries = plan::status(&s.migrations, &history, &s.config.plugin);
+    let migrations = s.files.get().await?;
+    let mut entries = plan::status(migrations, &history, &s.config.plugin);
     let mut notes = Vec::new();
     // An unfinished entry is a failure only if no runner is still at work on it.
     let mut runner_at_work = None;

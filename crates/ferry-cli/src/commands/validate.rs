@@ -10,11 +10,12 @@ use ferry_engine::runner;
 /// Reports everything wrong between the files and the history; exit 4 if anything is.
 pub async fn run(s: &mut Session, g: &Global) -> Result<(), CliError> {
     // Down scripts are left on disk until needed; validate reads them all.
-    for down in s.migrations.iter().filter_map(|m| m.down.as_ref()) {
+    let migrations = s.files.get().await?;
+    for down in migrations.iter().filter_map(|m| m.down.as_ref()) {
         down.load()?;
     }
     let history = runner::read_history(s.db.as_mut(), false).await?;
-    let entries = plan::status(&s.migrations, &history, &s.config.plugin);
+    let entries = plan::status(migrations, &history, &s.config.plugin);
     let problems = plan::validate(&entries);
     let allowed =
         |p: &Problem| matches!(p, Problem::OutOfOrder { .. }) && s.config.allow_out_of_order;
