@@ -281,13 +281,28 @@ impl Source {
                 path: dir.to_owned(),
             });
         }
-        let mut listed: Vec<(PathBuf, bool)> =
-            sql_files(dir)?.into_iter().map(|p| (p, false)).collect();
+        // The two folders are listed, and the cache read, at the same time.
         let rollback = dir.join(ROLLBACK_DIR);
-        if rollback.is_dir() {
-            listed.extend(sql_files(&rollback)?.into_iter().map(|p| (p, true)));
-        }
-        let cache = cache.map(ScriptCache::open);
+        let (ups, downs, cache) = std::thread::scope(|scope| {
+            let downs = scope.spawn(|| match rollback.is_dir() {
+                true => sql_files(&rollback),
+                false => Ok(Vec::new()),
+            });
+            let cache = scope.spawn(|| cache.map(ScriptCache::open));
+            let ups = sql_files(dir);
+            let downs = downs
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (
+                ups,
+                downs,
+                cache
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            )
+        });
+        let mut listed: Vec<(PathBuf, bool)> = ups?.into_iter().map(|p| (p, false)).collect();
+        listed.extend(downs?.into_iter().map(|p| (p, true)));
         let prepared = prepare_all(listed, cache.as_ref())?;
         if let Some(cache) = cache {
             cache.update(prepared.hits, prepared.fresh);
@@ -432,16 +447,16 @@ impl Prepared {
     /// read or known from the cache. A `.sql` file that is not a migration is skipped.
     fn add(
         &mut self,
-        path: &Path,
+        path: PathBuf,
         in_rollback: bool,
         cache: Option<&ScriptCache>,
         now: SystemTime,
     ) -> Result<(), LoadError> {
-        let Some(name) = parse_name(path, in_rollback)? else {
+        let Some(name) = parse_name(&path, in_rollback)? else {
             return Ok(());
         };
         let file = match name.direction {
-            Direction::Down => DownScript::OnDisk(path.to_owned()),
+            Direction::Down => DownScript::OnDisk(path),
             Direction::Up => DownScript::Read(self.up_script(path, cache, now)?),
         };
         self.files.push(NamedFile { name, file });
@@ -452,25 +467,30 @@ impl Prepared {
     /// the cache once its times have settled).
     fn up_script(
         &mut self,
-        path: &Path,
+        path: PathBuf,
         cache: Option<&ScriptCache>,
         now: SystemTime,
     ) -> Result<Script, LoadError> {
         let Some(cache) = cache else {
-            return Script::new(path.to_owned(), read_text(path)?);
+            let text = read_text(&path)?;
+            return Script::new(path, text);
         };
         let file = path
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
-        let stamp = std::fs::metadata(path).ok().as_ref().and_then(Stamp::of);
+        let stamp = std::fs::metadata(&path).ok().as_ref().and_then(Stamp::of);
         if let Some((i, summary)) = stamp.and_then(|s| cache.get(file, &s)) {
             self.hits.push(i);
-            return Ok(Script::known(path.to_owned(), summary));
+            return Ok(Script::known(path, summary));
         }
-        let script = Script::new(path.to_owned(), read_text(path)?)?;
-        if let Some(stamp) = stamp.filter(|s| s.settled(now)) {
-            (self.fresh).push(CachedScript::new(file.to_owned(), stamp, &script.summary()));
+        let settled = stamp
+            .filter(|s| s.settled(now))
+            .map(|s| (file.to_owned(), s));
+        let text = read_text(&path)?;
+        let script = Script::new(path, text)?;
+        if let Some((file, stamp)) = settled {
+            (self.fresh).push(CachedScript::new(file, stamp, &script.summary()));
         }
         Ok(script)
     }
@@ -489,31 +509,37 @@ fn prepare_all(
     cache: Option<&ScriptCache>,
 ) -> Result<Prepared, LoadError> {
     let now = SystemTime::now();
-    let prepare_part = |part: &[(PathBuf, bool)]| -> Result<Prepared, LoadError> {
+    let prepare_part = |part: Vec<(PathBuf, bool)>| -> Result<Prepared, LoadError> {
         let mut out = Prepared {
             files: Vec::with_capacity(part.len()),
             ..Prepared::default()
         };
         for (path, in_rollback) in part {
-            out.add(path, *in_rollback, cache, now)?;
+            out.add(path, in_rollback, cache, now)?;
         }
         Ok(out)
     };
+    let total = listed.len();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(listed.len().div_ceil(FILES_PER_THREAD))
+        .min(total.div_ceil(FILES_PER_THREAD))
         .max(1);
     if threads == 1 {
-        return prepare_part(&listed);
+        return prepare_part(listed);
     }
-    let chunk = listed.len().div_ceil(threads);
+    // Dealt out in turn, so that each thread gets its share of the up scripts (which are
+    // stat'ed or read) and of the down scripts (which are only named); owned, so that each
+    // path moves into its script instead of being copied.
+    let mut parts = vec![Vec::with_capacity(total.div_ceil(threads)); threads];
+    for (i, file) in listed.into_iter().enumerate() {
+        parts[i % threads].push(file);
+    }
     std::thread::scope(|scope| {
-        let handles: Vec<_> = listed
-            .chunks(chunk)
+        let handles: Vec<_> = (parts.into_iter())
             .map(|part| scope.spawn(move || prepare_part(part)))
             .collect();
         let mut all = Prepared {
-            files: Vec::with_capacity(listed.len()),
+            files: Vec::with_capacity(total),
             ..Prepared::default()
         };
         for handle in handles {
