@@ -1,7 +1,7 @@
 //! PostgreSQL: transactional DDL, session advisory lock.
 
 use crate::lock::PgAdvisoryLock;
-use crate::sqlx_driver::{Engine, SqlxDriver, first_text};
+use crate::sqlx_driver::{Engine, SqlxDriver};
 use crate::{Capabilities, ConnectOptions, DbError, Driver, Lock};
 use ferry_core::Dialect;
 use sqlx::postgres::{PgConnectOptions, PgConnection, Postgres};
@@ -38,6 +38,8 @@ pub(crate) async fn connect(
         .application_name(&format!("ferry {}", options.owner))
         .disable_statement_logging();
     let conn = PgConnection::connect_with(&opts).await?;
+    // The server reports its version when the session starts: no query needed.
+    let num = conn.server_version_num();
     let mut driver = SqlxDriver::<Postgres>::new(
         conn,
         &options.tables,
@@ -45,10 +47,6 @@ pub(crate) async fn connect(
         options.tables.history.clone(),
         options.owner.clone(),
     );
-    let num: Option<u32> = first_text(&mut driver, "SELECT current_setting('server_version_num')")
-        .await?
-        .parse()
-        .ok();
     driver.facts.major_version = num.map(|n| n / 10_000);
     if num.is_some_and(|n| n >= 140_000) {
         // A killed runner's backend would otherwise run on (holding the lock) until its
