@@ -176,8 +176,8 @@ pub fn status_table(entries: &[Entry<'_>], notes: &[(String, String)]) -> String
             state.push_str(" (out of order)");
         }
         rows.push(vec![
-            e.label.clone(),
-            e.name.clone(),
+            e.label.to_owned(),
+            e.name.to_owned(),
             state,
             row.map(|r| r.batch.to_string()).unwrap_or_default(),
             row.map(|r| r.applied_at.to_string()).unwrap_or_default(),

@@ -53,11 +53,11 @@ impl fmt::Display for State {
 #[derive(Clone, Debug)]
 pub struct Entry<'a> {
     /// The version.
-    pub version: Version,
+    pub version: &'a Version,
     /// The version as written in the file name (or as stored, if the file is gone).
-    pub label: String,
+    pub label: &'a str,
     /// The name.
-    pub name: String,
+    pub name: &'a str,
     /// The derived state.
     pub state: State,
     /// The file, if present.
@@ -104,9 +104,9 @@ pub fn status<'a>(
             }
         };
         entries.push(Entry {
-            version: m.version.clone(),
-            label: m.label.clone(),
-            name: m.name.clone(),
+            version: &m.version,
+            label: &m.label,
+            name: &m.name,
             state,
             migration: Some(m),
             row,
@@ -124,9 +124,9 @@ pub fn status<'a>(
             _ => State::RolledBack,
         };
         entries.push(Entry {
-            version: version.clone(),
-            label: version.to_string(),
-            name: row.name.to_string(),
+            version,
+            label: version.as_str(),
+            name: &row.name,
             state,
             migration: None,
             row: Some(row),
@@ -134,14 +134,14 @@ pub fn status<'a>(
         });
     }
     // Versions are unique here: files have one each, and history-only rows are the others.
-    entries.sort_unstable_by(|a, b| a.version.cmp(&b.version));
+    entries.sort_unstable_by(|a, b| a.version.cmp(b.version));
     let newest_applied = entries
         .iter()
         .filter(|e| e.row.is_some_and(|r| r.state != RowState::RolledBack))
-        .map(|e| e.version.clone())
+        .map(|e| e.version)
         .max();
     for e in &mut entries {
-        e.out_of_order = e.is_pending() && newest_applied.as_ref().is_some_and(|n| &e.version < n);
+        e.out_of_order = e.is_pending() && newest_applied.is_some_and(|n| e.version < n);
     }
     entries
 }
@@ -188,8 +188,8 @@ impl fmt::Display for MigrationRef {
 impl From<&Entry<'_>> for MigrationRef {
     fn from(e: &Entry<'_>) -> Self {
         MigrationRef {
-            label: e.label.clone(),
-            name: e.name.clone(),
+            label: e.label.to_owned(),
+            name: e.name.to_owned(),
         }
     }
 }
@@ -303,26 +303,26 @@ pub fn plan_migrate<'a>(
 ) -> Result<Vec<&'a Migration>, PlanError> {
     check_blockers(entries)?;
     if let Some(target) = &options.target
-        && !entries.iter().any(|e| &e.version == target)
+        && !entries.iter().any(|e| e.version == target)
     {
         return Err(PlanError::UnknownTarget(target.to_string()));
     }
     let pending: Vec<&Entry<'a>> = entries
         .iter()
-        .filter(|e| e.is_pending() && options.target.as_ref().is_none_or(|t| &e.version <= t))
-        .filter(|e| options.only.as_ref().is_none_or(|v| &e.version == v))
+        .filter(|e| e.is_pending() && options.target.as_ref().is_none_or(|t| e.version <= t))
+        .filter(|e| options.only.as_ref().is_none_or(|v| e.version == v))
         .collect();
     let out_of_order = refs(pending.iter().copied().filter(|e| e.out_of_order));
     if !out_of_order.is_empty() && !options.allow_out_of_order {
         let newest = entries
             .iter()
             .filter(|e| e.is_applied())
-            .map(|e| e.label.clone())
+            .map(|e| e.label)
             .next_back()
             .unwrap_or_default();
         return Err(PlanError::OutOfOrder {
             pending: out_of_order,
-            newest,
+            newest: newest.to_owned(),
         });
     }
     Ok(pending.into_iter().filter_map(|e| e.migration).collect())
@@ -367,10 +367,10 @@ pub fn plan_rollback<'a>(
         RollbackTarget::To(v) => {
             // Version 0 means "before the first migration".
             let before_all = v.is_zero();
-            if !before_all && !entries.iter().any(|e| &e.version == v) {
+            if !before_all && !entries.iter().any(|e| e.version == v) {
                 return Err(PlanError::UnknownTarget(v.to_string()));
             }
-            applied.into_iter().filter(|e| &e.version > v).collect()
+            applied.into_iter().filter(|e| e.version > v).collect()
         }
         RollbackTarget::LastBatch => {
             let last = applied.iter().filter_map(|e| e.row.map(|r| r.batch)).max();
@@ -405,7 +405,7 @@ fn rollback_step<'a>(entry: &Entry<'a>) -> Result<RollbackStep<'a>, PlanError> {
     };
     Ok(RollbackStep {
         row,
-        label: entry.label.clone(),
+        label: entry.label.to_owned(),
         down,
         stored,
     })

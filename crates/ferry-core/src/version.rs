@@ -41,6 +41,11 @@ impl Version {
         })
     }
 
+    /// The version in its canonical form: parts without leading zeros, joined by dots.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
     /// Whether this is version 0, which stands for "before the first migration".
     pub fn is_zero(&self) -> bool {
         &*self.text == "0"

@@ -621,13 +621,13 @@ async fn baseline_rows(
     ctx: &RunContext,
     sink: &mut dyn EventSink,
 ) -> Result<Vec<Done>, EngineError> {
-    if !entries.iter().any(|e| &e.version == target) {
+    if !entries.iter().any(|e| e.version == target) {
         return Err(plan::PlanError::UnknownTarget(target.to_string()).into());
     }
     let mut done = Vec::new();
     for m in entries
         .iter()
-        .filter(|e| e.is_pending() && &e.version <= target)
+        .filter(|e| e.is_pending() && e.version <= target)
         .filter_map(|e| e.migration)
     {
         let down = down_text(m)?;
@@ -726,13 +726,13 @@ async fn repair_rows(
             _ => continue,
         };
         sink.event(&Event::Recorded {
-            version: e.label.clone(),
-            name: e.name.clone(),
+            version: e.label.to_owned(),
+            name: e.name.to_owned(),
             what: what.into(),
         });
         done.push(Done {
-            version: e.label.clone(),
-            name: e.name.clone(),
+            version: e.label.to_owned(),
+            name: e.name.to_owned(),
             duration_ms: 0,
         });
     }

@@ -27,7 +27,7 @@ pub async fn run(s: &mut Session, g: &Global, check: bool) -> Result<(), CliErro
         let m = e.migration.expect("pending entries have files");
         let (_, mode) = runner::run_mode(s.db.as_ref(), &m.up)?;
         if let Some(reason) = runner::no_transaction_reason(&mode) {
-            notes.push((e.label.clone(), reason));
+            notes.push((e.label.to_owned(), reason));
         }
     }
     if g.json {
@@ -45,7 +45,7 @@ pub async fn run(s: &mut Session, g: &Global, check: bool) -> Result<(), CliErro
                     "applied_at": row.map(|r| &r.applied_at),
                     "duration_ms": row.and_then(|r| r.duration_ms),
                     "applied_by": row.map(|r| &r.applied_by),
-                    "no_transaction": notes.iter().find(|(v, _)| v == &e.label).map(|(_, n)| n),
+                    "no_transaction": notes.iter().find(|(v, _)| v == e.label).map(|(_, n)| n),
                     "running_by": runner_at_work.as_ref().filter(|_| e.state == State::Running),
                 })
             })

@@ -51,7 +51,7 @@ fn applied(versions: &[u32]) -> History {
 fn states(entries: &[Entry<'_>]) -> Vec<(String, State, bool)> {
     let shown = entries.iter();
     shown
-        .map(|e| (e.label.clone(), e.state, e.out_of_order))
+        .map(|e| (e.label.to_owned(), e.state, e.out_of_order))
         .collect()
 }
 
