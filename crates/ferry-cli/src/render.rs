@@ -1,8 +1,9 @@
 //! How results look: text for people, JSON for machines, progress on a terminal.
 
-use ferry_core::plan::Entry;
+use ferry_core::plan::{Entry, State};
 use ferry_engine::{Event, EventSink};
 use indicatif::{ProgressBar, ProgressStyle};
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
@@ -155,49 +156,27 @@ pub fn plan_text(command: &str, session: &[String], steps: &[serde_json::Value])
 
 /// The status table.
 pub fn status_table(entries: &[Entry<'_>], notes: &[(String, String)]) -> String {
-    let mut rows = vec![
-        [
-            "VERSION",
-            "NAME",
-            "STATE",
-            "BATCH",
-            "APPLIED AT",
-            "DURATION",
-        ]
-        .map(String::from)
-        .to_vec(),
-    ];
+    // Widths first, then the lines: the cells of a long history are never all held at once.
+    let mut widths = STATUS_HEADER.map(|h| h.chars().count());
     for e in entries {
-        let row = e
-            .row
-            .filter(|_| e.state != ferry_core::plan::State::Pending);
-        let mut state = e.state.to_string();
-        if e.out_of_order {
-            state.push_str(" (out of order)");
+        for (width, cell) in widths.iter_mut().zip(status_cells(e)) {
+            *width = (*width).max(cell.chars().count());
         }
-        rows.push(vec![
-            e.label.to_owned(),
-            e.name.to_owned(),
-            state,
-            row.map(|r| r.batch.to_string()).unwrap_or_default(),
-            row.map(|r| r.applied_at.to_string()).unwrap_or_default(),
-            row.and_then(|r| r.duration_ms)
-                .map(|d| format!("{d} ms"))
-                .unwrap_or_default(),
-        ]);
     }
-    let widths: Vec<usize> = (0..6)
-        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
-        .collect();
     let mut text = String::new();
-    for row in rows {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        text.push_str(cells.join("  ").trim_end());
+    let mut line = |cells: [&str; 6]| {
+        let start = text.len();
+        for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
+            let gap = if i == 0 { "" } else { "  " };
+            text.push_str(&format!("{gap}{cell:<width$}"));
+        }
+        text.truncate(start + text[start..].trim_end().len());
         text.push('\n');
+    };
+    line(STATUS_HEADER);
+    for e in entries {
+        let cells = status_cells(e);
+        line(cells.each_ref().map(|c| c.as_ref()));
     }
     for (version, note) in notes {
         text.push_str(&format!(
@@ -205,6 +184,33 @@ pub fn status_table(entries: &[Entry<'_>], notes: &[(String, String)]) -> String
         ));
     }
     text
+}
+
+const STATUS_HEADER: [&str; 6] = [
+    "VERSION",
+    "NAME",
+    "STATE",
+    "BATCH",
+    "APPLIED AT",
+    "DURATION",
+];
+
+/// One entry's cells in the status table, borrowed where the entry holds the text.
+fn status_cells<'a>(e: &Entry<'a>) -> [Cow<'a, str>; 6] {
+    let row = e.row.filter(|_| e.state != State::Pending);
+    let state = match e.out_of_order {
+        true => Cow::Owned(format!("{} (out of order)", e.state)),
+        false => Cow::Borrowed(e.state.as_str()),
+    };
+    let none = || Cow::Borrowed("");
+    [
+        Cow::Borrowed(e.label),
+        Cow::Borrowed(e.name),
+        state,
+        row.map_or_else(none, |r| Cow::Owned(r.batch.to_string())),
+        row.map_or_else(none, |r| Cow::Borrowed(&*r.applied_at)),
+        (row.and_then(|r| r.duration_ms)).map_or_else(none, |d| Cow::Owned(format!("{d} ms"))),
+    ]
 }
 
 #[cfg(test)]

@@ -191,8 +191,9 @@ impl Migration {
 /// long history reading every rollback file doubled the work of a no-op run.
 #[derive(Clone, Debug)]
 pub enum DownScript {
-    /// Read already.
-    Read(Script),
+    /// Read already (boxed: most down scripts stay on disk, and a migration's `down` should
+    /// cost a path, not a whole script, in a long history).
+    Read(Box<Script>),
     /// To be read when needed.
     OnDisk(PathBuf),
 }
@@ -303,11 +304,18 @@ impl Source {
         });
         let mut listed: Vec<(PathBuf, bool)> = ups?.into_iter().map(|p| (p, false)).collect();
         listed.extend(downs?.into_iter().map(|p| (p, true)));
-        let prepared = prepare_all(listed, cache.as_ref())?;
-        if let Some(cache) = cache {
-            cache.update(prepared.hits, prepared.fresh);
+        let parts = prepare_all(listed, cache.as_ref())?;
+        let (mut hits, mut fresh, mut files) = (Vec::new(), Vec::new(), Vec::new());
+        for part in parts {
+            hits.extend(part.hits);
+            fresh.extend(part.fresh);
+            files.push(part.files);
         }
-        Source::build(plugin, prepared.files)
+        if let Some(cache) = cache {
+            cache.update(hits, fresh);
+        }
+        // Each thread's files are consumed in turn, never copied into one long list.
+        Source::build(plugin, files.into_iter().flatten())
     }
 
     /// Builds a source from (path, text, is-in-rollback-folder) triples. Pure.
@@ -318,7 +326,7 @@ impl Source {
         let mut named = Vec::new();
         for (path, text, in_rollback) in files {
             if let Some(name) = parse_name(&path, in_rollback)? {
-                let file = DownScript::Read(Script::new(path, text)?);
+                let file = DownScript::Read(Box::new(Script::new(path, text)?));
                 named.push(NamedFile { name, file });
             }
         }
@@ -327,7 +335,10 @@ impl Source {
 
     /// Arranges named files by version. The files come in directory order; every choice
     /// below compares paths, so the result does not depend on it.
-    fn build(plugin: &str, files: Vec<NamedFile>) -> Result<Source, LoadError> {
+    fn build(
+        plugin: &str,
+        files: impl IntoIterator<Item = NamedFile>,
+    ) -> Result<Source, LoadError> {
         let mut versions: BTreeMap<Version, VersionFiles> = BTreeMap::new();
         for NamedFile { name, file } in files {
             let ParsedName {
@@ -353,6 +364,10 @@ impl Source {
                 entry.label = label;
                 entry.name = name;
                 entry.named_by = Some(dialect);
+            }
+            if entry.scripts.is_empty() {
+                // Most versions have an up and a down file: room for two, not the default four.
+                entry.scripts.reserve_exact(2);
             }
             entry.scripts.push((key, file));
         }
@@ -383,7 +398,7 @@ impl Source {
             .into_iter()
             .filter_map(|(version, mut files)| {
                 let up = match files.take(Direction::Up, dialect)? {
-                    DownScript::Read(script) => script,
+                    DownScript::Read(script) => *script,
                     DownScript::OnDisk(_) => unreachable!("up scripts are always read"),
                 };
                 Some(Migration {
@@ -457,7 +472,7 @@ impl Prepared {
         };
         let file = match name.direction {
             Direction::Down => DownScript::OnDisk(path),
-            Direction::Up => DownScript::Read(self.up_script(path, cache, now)?),
+            Direction::Up => DownScript::Read(Box::new(self.up_script(path, cache, now)?)),
         };
         self.files.push(NamedFile { name, file });
         Ok(())
@@ -494,20 +509,15 @@ impl Prepared {
         }
         Ok(script)
     }
-
-    fn extend(&mut self, other: Prepared) {
-        self.files.extend(other.files);
-        self.hits.extend(other.hits);
-        self.fresh.extend(other.fresh);
-    }
 }
 
-/// Prepares every listed file on a few threads: opening many small files is syscall-bound,
-/// and a multi-core machine divides the wait (checksums and directives come along).
+/// Prepares every listed file on a few threads (one part each): opening many small files
+/// is syscall-bound, and a multi-core machine divides the wait (checksums and directives
+/// come along).
 fn prepare_all(
     listed: Vec<(PathBuf, bool)>,
     cache: Option<&ScriptCache>,
-) -> Result<Prepared, LoadError> {
+) -> Result<Vec<Prepared>, LoadError> {
     let now = SystemTime::now();
     let prepare_part = |part: Vec<(PathBuf, bool)>| -> Result<Prepared, LoadError> {
         let mut out = Prepared {
@@ -525,7 +535,7 @@ fn prepare_all(
         .min(total.div_ceil(FILES_PER_THREAD))
         .max(1);
     if threads == 1 {
-        return prepare_part(listed);
+        return Ok(vec![prepare_part(listed)?]);
     }
     // Dealt out in turn, so that each thread gets its share of the up scripts (which are
     // stat'ed or read) and of the down scripts (which are only named); owned, so that each
@@ -538,17 +548,9 @@ fn prepare_all(
         let handles: Vec<_> = (parts.into_iter())
             .map(|part| scope.spawn(move || prepare_part(part)))
             .collect();
-        let mut all = Prepared {
-            files: Vec::with_capacity(total),
-            ..Prepared::default()
-        };
-        for handle in handles {
-            let part = handle
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
-            all.extend(part);
-        }
-        Ok(all)
+        (handles.into_iter())
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
     })
 }
 
