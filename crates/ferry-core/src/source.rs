@@ -748,6 +748,23 @@ mod tests {
     }
 
     #[test]
+    fn a_cache_that_cannot_be_written_only_costs_time() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("001_a.sql"), "SELECT 1;").unwrap();
+        // The cache's folder is a file: nothing can be written under it.
+        let blocker = dir.path().join("not-a-folder");
+        std::fs::write(&blocker, "").unwrap();
+        let cache = blocker.join("cache.json");
+        // Settled files are the ones the cache would record.
+        std::thread::sleep(crate::cache::SETTLED + std::time::Duration::from_millis(200));
+        let migrations = Source::load_with(dir.path(), "app", Some(&cache))
+            .unwrap()
+            .resolve(Dialect::Sqlite);
+        assert_eq!(migrations[0].up.text().unwrap(), "SELECT 1;");
+        assert!(!cache.exists());
+    }
+
+    #[test]
     fn orphan_down_is_an_error() {
         let err = Source::from_files("app", vec![file("rollback/003_x.sql", "")]).unwrap_err();
         assert!(matches!(err, LoadError::OrphanDown { .. }));
