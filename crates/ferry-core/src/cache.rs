@@ -125,10 +125,21 @@ impl<'de> serde::Deserialize<'de> for Digest {
     }
 }
 
+/// The layout of the cache and the meaning of its summaries: raise it whenever what a
+/// summary holds, or how it is derived from a script (checksum, directives), changes.
+const FORMAT: u32 = 1;
+
 #[derive(serde::Serialize, serde::Deserialize)]
 struct CacheFile {
+    format: u32,
     ferry: String,
     scripts: Vec<CachedScript>,
+}
+
+impl CacheFile {
+    fn is_ours(&self) -> bool {
+        self.format == FORMAT && self.ferry == env!("CARGO_PKG_VERSION")
+    }
 }
 
 /// The cache of one migrations folder.
@@ -148,12 +159,12 @@ impl ScriptCache {
         cache_dir.join(format!("scripts-{}.json", &id[..16]))
     }
 
-    /// Reads the cache at `path`; an unreadable or foreign cache is empty.
+    /// Reads the cache at `path`; an unreadable cache, or another version's, is empty.
     pub fn open(path: &Path) -> ScriptCache {
         let mut scripts = std::fs::read(path)
             .ok()
             .and_then(|bytes| serde_json::from_slice::<CacheFile>(&bytes).ok())
-            .filter(|c| c.ferry == env!("CARGO_PKG_VERSION"))
+            .filter(CacheFile::is_ours)
             .map(|c| c.scripts)
             .unwrap_or_default();
         // The names move into the index; `update` puts them back if it writes.
@@ -194,6 +205,7 @@ impl ScriptCache {
         scripts.sort_by(|a, b| a.file().cmp(b.file()));
         scripts.dedup_by(|a, b| a.file() == b.file());
         let file = CacheFile {
+            format: FORMAT,
             ferry: env!("CARGO_PKG_VERSION").to_owned(),
             scripts,
         };
@@ -270,7 +282,8 @@ mod tests {
         let path = dir.path().join("c.json");
         std::fs::write(&path, "{not json").unwrap();
         assert!(ScriptCache::open(&path).scripts.is_empty());
-        std::fs::write(&path, r#"{"ferry":"0.0.0-other","scripts":[]}"#).unwrap();
+        let other = r#"{"format":1,"ferry":"0.0.0-other","scripts":[["1_a.sql",[1,1,1,1],[0,0,0,0],false,null]]}"#;
+        std::fs::write(&path, other).unwrap();
         assert!(ScriptCache::open(&path).scripts.is_empty());
     }
 }
