@@ -202,6 +202,8 @@ impl Bench<'_> {
 
     /// Median no-op `status` and `migrate` times, alternating, and their peak memory.
     fn noop(&self, db: &TestDb, dir: &Path, applied: usize) -> Result<Noop, String> {
+        // As before each apply run: the server finishes what the applies left it to do.
+        settle(db);
         let (mut status, mut migrate) = (vec![], vec![]);
         for _ in 0..self.args.noop_runs {
             for (command, samples) in [("status", &mut status), ("migrate", &mut migrate)] {
