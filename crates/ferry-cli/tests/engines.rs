@@ -142,6 +142,38 @@ fn file_errors_win_over_an_unreachable_database() {
 }
 
 #[test]
+fn postgres_sends_script_row_and_commit_together_and_keeps_them_exact() {
+    let p = Project::new(TestDb::new(Engine::Postgres));
+    // No final semicolon, then a comment without a newline: what ferry appends must still parse.
+    p.write(
+        "001_a.sql",
+        "CREATE TABLE a (id INT);\nINSERT INTO a VALUES (1) -- the end",
+    );
+    let down = "DROP TABLE a; -- it's $ferry0$ and $$ quoted";
+    p.write("rollback/001_a.sql", down);
+    p.expect(&["migrate"], 0);
+    let rows = p.db.query(
+        "SELECT down_sql || '|' || name || '|' || CAST(duration_ms >= 0 AS TEXT) FROM ferry_migrations",
+    );
+    assert_eq!(rows, [format!("{down}|a|true")]);
+    // A deferred constraint fails at COMMIT, after the script ran: nothing of it is kept.
+    p.write(
+        "002_deferred.sql",
+        "CREATE TABLE p (id INT PRIMARY KEY);\n\
+         CREATE TABLE c (p INT REFERENCES p DEFERRABLE INITIALLY DEFERRED);\n\
+         INSERT INTO c VALUES (1);\n",
+    );
+    let (_, err) = p.expect(&["migrate"], 1);
+    assert!(err.contains("committing migration 002"), "{err}");
+    assert!(err.contains("[23503]"), "{err}");
+    assert!(!p.db.tables().contains(&"c".to_owned()), "rolled back");
+    assert_eq!(
+        p.states(),
+        states(&[("001", "applied"), ("002", "pending")])
+    );
+}
+
+#[test]
 fn postgres_error_points_at_line_and_column() {
     let p = Project::new(TestDb::new(Engine::Postgres));
     p.write(

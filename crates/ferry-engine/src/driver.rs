@@ -127,6 +127,9 @@ pub trait Driver: Send {
     ) -> Result<Vec<HistoryRow>, crate::EngineError>;
     /// Inserts a history row and returns its id.
     async fn insert_history(&mut self, row: &NewRow<'_>) -> Result<i64, DbError>;
+    /// The INSERT of an applied row as SQL text, to send in one batch with the script and
+    /// the COMMIT (engines with `batch_scripts`); `None` where the engine has no such batch.
+    fn insert_history_sql(&self, row: &NewRow<'_>) -> Option<String>;
     /// Changes a history row.
     async fn update_history(&mut self, id: i64, update: &RowUpdate<'_>) -> Result<(), DbError>;
     /// Appends to the events table.

@@ -280,18 +280,10 @@ async fn apply_one(
     };
     if reason.is_none() {
         // The script and its history row commit together, or not at all.
-        if let Err(failed) = begin_and_run(db, m.up.text()?, &statements).await {
+        let text = m.up.text()?;
+        if let Err(failed) = apply_atomically(db, text, &statements, &mut row, started).await {
             let _ = db.rollback().await;
             return Err(failed.into_error(&what, "up", &m.up, &statements, true));
-        }
-        row.duration_ms = Some(elapsed_ms(started));
-        let saved = db.insert_history(&row).await;
-        if let Err(e) = saved.map(drop).and(db.commit().await) {
-            let _ = db.rollback().await;
-            return Err(EngineError::Db {
-                context: format!("recording migration {what}"),
-                error: e,
-            });
         }
     } else {
         // Recorded as failed before it starts, so a crash leaves a truthful entry.
@@ -353,12 +345,15 @@ fn elapsed_ms(started: Instant) -> i64 {
     started.elapsed().as_millis() as i64
 }
 
-/// Why a script did not run.
+/// Why a script did not run, or did not commit.
 enum Failed {
     /// The transaction could not be opened.
     Begin(DbError),
     /// Statement `index` (0-based) failed; a position in `error` is relative to it.
     Statement { index: usize, error: DbError },
+    /// The script ran, but its history row or the COMMIT failed (a deferred constraint,
+    /// for one); the transaction is rolled back.
+    Record(DbError),
 }
 
 impl Failed {
@@ -378,6 +373,10 @@ impl Failed {
             Failed::Statement { index, error } => {
                 failure(what, direction, script, statements, index, error, atomic)
             }
+            Failed::Record(error) => EngineError::Db {
+                context: format!("committing migration {what} (nothing of it was kept)"),
+                error,
+            },
         }
     }
 }
@@ -393,24 +392,78 @@ async fn begin_and_run(
     text: &str,
     statements: &[Statement],
 ) -> Result<(), Failed> {
-    let batch =
-        db.capabilities().batch_scripts && !statements.is_empty() && !text.starts_with('\u{feff}');
-    if !batch {
-        db.begin().await.map_err(Failed::Begin)?;
-        return run_statements(db, statements)
-            .await
-            .map_err(|(index, error)| Failed::Statement { index, error });
+    if batchable(db, text, statements) {
+        return run_batch(db, text, statements, "").await;
     }
-    match db.execute_batch(&format!("{BATCH_PREFIX}{text}")).await {
+    db.begin().await.map_err(Failed::Begin)?;
+    run_statements(db, statements)
+        .await
+        .map_err(|(index, error)| Failed::Statement { index, error })
+}
+
+/// Runs a script and inserts its history row in one transaction, uncommitted only on
+/// failure. Where the engine takes batches, the script, the INSERT and the COMMIT go as one
+/// (one round trip per migration); otherwise the row follows the script, then the COMMIT.
+async fn apply_atomically(
+    db: &mut dyn Driver,
+    text: &str,
+    statements: &[Statement],
+    row: &mut NewRow<'_>,
+    started: Instant,
+) -> Result<(), Failed> {
+    if batchable(db, text, statements)
+        && let Some(insert) = db.insert_history_sql(row)
+    {
+        // The newline ends a trailing `--` comment; the `;` a last statement without one.
+        return run_batch(db, text, statements, &format!("\n;\n{insert};\nCOMMIT;")).await;
+    }
+    begin_and_run(db, text, statements).await?;
+    row.duration_ms = Some(elapsed_ms(started));
+    db.insert_history(row).await.map_err(Failed::Record)?;
+    db.commit().await.map_err(Failed::Record)
+}
+
+/// Whether the engine can take `text` as one batch after a `BEGIN`.
+fn batchable(db: &dyn Driver, text: &str, statements: &[Statement]) -> bool {
+    db.capabilities().batch_scripts && !statements.is_empty() && !text.starts_with('\u{feff}')
+}
+
+/// Sends `BEGIN`, the script's own text and `tail` as one batch.
+async fn run_batch(
+    db: &mut dyn Driver,
+    text: &str,
+    statements: &[Statement],
+    tail: &str,
+) -> Result<(), Failed> {
+    match db
+        .execute_batch(&format!("{BATCH_PREFIX}{text}{tail}"))
+        .await
+    {
         Ok(()) => Ok(()),
         Err((0, error)) => Err(Failed::Begin(error)),
-        Err((completed, error)) => Err(in_batch(text, statements, completed - 1, error)),
+        Err((completed, error)) => Err(in_batch(text, statements, tail, completed - 1, error)),
     }
 }
 
 /// Which statement of a batch failed: the one holding the error's position if the server
 /// gave one (made relative to that statement), else the one after the `completed` ones.
-fn in_batch(text: &str, statements: &[Statement], completed: usize, mut error: DbError) -> Failed {
+/// With a `tail`, an error past the script is in the tail: the history row or the COMMIT.
+fn in_batch(
+    text: &str,
+    statements: &[Statement],
+    tail: &str,
+    completed: usize,
+    mut error: DbError,
+) -> Failed {
+    let past_script = !tail.is_empty()
+        && match error.position {
+            Some(position) => position > BATCH_PREFIX.chars().count() + text.chars().count(),
+            None => completed >= statements.len(),
+        };
+    if past_script {
+        error.position = None;
+        return Failed::Record(error);
+    }
     let mut index = completed.min(statements.len() - 1);
     if let Some(position) = error.position.take() {
         let in_script = position.saturating_sub(BATCH_PREFIX.chars().count());

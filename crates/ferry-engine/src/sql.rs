@@ -1,5 +1,6 @@
 //! The SQL text of ferry's own tables, per dialect. Generated once per connection.
 
+use crate::NewRow;
 use ferry_core::Dialect;
 
 /// Names of ferry's tables.
@@ -33,6 +34,9 @@ pub(crate) struct HistorySql {
     pub select_with_down: String,
     /// Inserts a row; returns its id when `last_id` is `None`.
     pub insert: String,
+    /// The start of an INSERT whose values are written out (see [`HistorySql::insert_literal`]),
+    /// where the engine runs a script and this row in one batch.
+    pub insert_values: Option<String>,
     pub last_id: Option<String>,
     pub set_finished: String,
     pub set_failed: String,
@@ -204,6 +208,12 @@ impl HistorySql {
             exists_arg,
             select: select(f.null_text),
             select_with_down: select("down_sql"),
+            insert_values: (dialect == Dialect::Postgres).then(|| {
+                format!(
+                    "INSERT INTO {t} (plugin, version, name, checksum, checksum_algorithm, down_sql, state, batch, applied_at, duration_ms, \
+                     applied_by, ferry_version, error, failed_statement, baseline, no_transaction) VALUES "
+                )
+            }),
             insert,
             last_id: (!f.returning).then(|| "SELECT CAST(LAST_INSERT_ID() AS SIGNED)".to_owned()),
             set_finished: format!(
@@ -236,5 +246,56 @@ impl HistorySql {
                 ps(1, 6)
             ),
         }
+    }
+}
+
+impl HistorySql {
+    /// The INSERT of an applied migration's row with its values written out, to end a batch
+    /// that runs the script: text in dollar quotes (which no setting reinterprets), the
+    /// duration measured by the server from the batch's arrival. `None` if the engine has
+    /// no such batch.
+    pub fn insert_literal(&self, row: &NewRow<'_>) -> Option<String> {
+        let start = self.insert_values.as_ref()?;
+        let text = |value: &str| dollar_quote(value);
+        let values = [
+            text(row.plugin),
+            text(&row.version),
+            text(row.name),
+            text(&row.checksum.hex()),
+            row.checksum.algorithm.to_string(),
+            row.down_sql.map_or_else(|| "NULL".to_owned(), text),
+            text(row.state.as_str()),
+            row.batch.to_string(),
+            "clock_timestamp()".to_owned(),
+            "CAST(EXTRACT(EPOCH FROM clock_timestamp() - statement_timestamp()) * 1000 AS BIGINT)"
+                .to_owned(),
+            text(row.applied_by),
+            text(env!("CARGO_PKG_VERSION")),
+            "NULL".to_owned(),
+            "NULL".to_owned(),
+            row.baseline.to_string(),
+            row.no_transaction.to_string(),
+        ];
+        Some(format!("{start}({})", values.join(", ")))
+    }
+}
+
+/// `value` as a PostgreSQL dollar-quoted string, with a tag that does not occur in it.
+fn dollar_quote(value: &str) -> String {
+    let tag = (0..)
+        .map(|n| format!("$ferry{n}$"))
+        .find(|tag| !value.contains(tag.as_str()))
+        .expect("some tag is free");
+    format!("{tag}{value}{tag}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dollar_quote;
+
+    #[test]
+    fn dollar_quotes_pick_a_tag_the_text_does_not_hold() {
+        assert_eq!(dollar_quote("it's"), "$ferry0$it's$ferry0$");
+        assert_eq!(dollar_quote("x $ferry0$ y"), "$ferry1$x $ferry0$ y$ferry1$");
     }
 }

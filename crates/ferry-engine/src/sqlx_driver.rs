@@ -212,6 +212,10 @@ where
         }
     }
 
+    fn insert_history_sql(&self, row: &NewRow<'_>) -> Option<String> {
+        self.sql.insert_literal(row)
+    }
+
     async fn update_history(&mut self, id: i64, update: &RowUpdate<'_>) -> Result<(), DbError> {
         let query = match update {
             RowUpdate::Finished { duration_ms } => {
