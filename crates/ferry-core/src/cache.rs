@@ -106,10 +106,8 @@ struct Digest([u8; 32]);
 
 impl serde::Serialize for Digest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut words = [0u64; 4];
-        for (word, bytes) in words.iter_mut().zip(self.0.chunks_exact(8)) {
-            *word = u64::from_le_bytes(bytes.try_into().expect("8 bytes"));
-        }
+        let (chunks, _) = self.0.as_chunks::<8>();
+        let words: Vec<u64> = chunks.iter().map(|c| u64::from_le_bytes(*c)).collect();
         words.serialize(s)
     }
 }

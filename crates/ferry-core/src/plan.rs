@@ -90,18 +90,15 @@ pub fn status<'a>(
     let mut entries: Vec<Entry<'a>> = Vec::new();
     for m in migrations {
         let row = current.get(&m.version).copied();
-        let state = match row.map(|r| r.state) {
-            None | Some(RowState::Cleared) => State::Pending,
-            Some(RowState::RolledBack) => State::RolledBack,
-            Some(RowState::Failed) => State::Failed,
-            Some(RowState::Applied) => {
-                let row = row.expect("state came from the row");
-                if checksum_matches(row, &m.up) {
-                    State::Applied
-                } else {
-                    State::Modified
-                }
-            }
+        let state = match row {
+            None => State::Pending,
+            Some(r) => match r.state {
+                RowState::Cleared => State::Pending,
+                RowState::RolledBack => State::RolledBack,
+                RowState::Failed => State::Failed,
+                RowState::Applied if checksum_matches(r, &m.up) => State::Applied,
+                RowState::Applied => State::Modified,
+            },
         };
         entries.push(Entry {
             version: &m.version,
@@ -360,9 +357,12 @@ pub fn plan_rollback<'a>(
     target: &RollbackTarget,
 ) -> Result<Vec<RollbackStep<'a>>, PlanError> {
     refuse_failed(entries)?;
-    let mut applied: Vec<&Entry<'a>> = entries.iter().filter(|e| e.is_applied()).collect();
-    applied.sort_by_key(|e| std::cmp::Reverse(e.row.map(|r| r.id)));
-    let chosen: Vec<&Entry<'a>> = match target {
+    // Each applied entry with its row, newest application first.
+    let mut applied: Vec<(&Entry<'a>, &'a HistoryRow)> = (entries.iter())
+        .filter_map(|e| Some((e, e.row.filter(|r| r.state == RowState::Applied)?)))
+        .collect();
+    applied.sort_by_key(|(_, r)| std::cmp::Reverse(r.id));
+    let chosen: Vec<(&Entry<'a>, &'a HistoryRow)> = match target {
         RollbackTarget::Steps(n) => applied.into_iter().take(*n).collect(),
         RollbackTarget::To(v) => {
             // Version 0 means "before the first migration".
@@ -370,22 +370,26 @@ pub fn plan_rollback<'a>(
             if !before_all && !entries.iter().any(|e| e.version == v) {
                 return Err(PlanError::UnknownTarget(v.to_string()));
             }
-            applied.into_iter().filter(|e| e.version > v).collect()
+            applied.into_iter().filter(|(e, _)| e.version > v).collect()
         }
         RollbackTarget::LastBatch => {
-            let last = applied.iter().filter_map(|e| e.row.map(|r| r.batch)).max();
+            let last = applied.iter().map(|(_, r)| r.batch).max();
             applied
                 .into_iter()
-                .filter(|e| e.row.map(|r| r.batch) == last)
+                .filter(|(_, r)| Some(r.batch) == last)
                 .collect()
         }
         RollbackTarget::All => applied,
     };
-    chosen.into_iter().map(rollback_step).collect()
+    (chosen.into_iter())
+        .map(|(entry, row)| rollback_step(entry, row))
+        .collect()
 }
 
-fn rollback_step<'a>(entry: &Entry<'a>) -> Result<RollbackStep<'a>, PlanError> {
-    let row = entry.row.expect("applied entries have a row");
+fn rollback_step<'a>(
+    entry: &Entry<'a>,
+    row: &'a HistoryRow,
+) -> Result<RollbackStep<'a>, PlanError> {
     let (down, stored) = match (&row.down_sql, entry.migration.and_then(|m| m.down.as_ref())) {
         (Some(text), _) => {
             let origin = PathBuf::from(format!("history:{}/{}", row.plugin, entry.label));

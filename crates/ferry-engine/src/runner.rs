@@ -212,14 +212,11 @@ async fn apply_pending(
         count: steps.len(),
     });
     let mut done = Vec::new();
-    for m in steps {
+    for (i, m) in steps.iter().enumerate() {
         match apply_one(db, m, batch, ctx, sink).await {
             Ok(d) => done.push(d),
             Err(EngineError::MigrationFailed(mut failure)) => {
-                failure.applied_before = done
-                    .iter()
-                    .map(|d: &Done| Version::parse(&d.version).expect("labels are versions"))
-                    .collect();
+                failure.applied_before = steps[..i].iter().map(|m| m.version.clone()).collect();
                 return Err(EngineError::MigrationFailed(failure));
             }
             Err(e) => return Err(e),

@@ -282,10 +282,12 @@ impl HistorySql {
 
 /// `value` as a PostgreSQL dollar-quoted string, with a tag that does not occur in it.
 fn dollar_quote(value: &str) -> String {
-    let tag = (0..)
-        .map(|n| format!("$ferry{n}$"))
-        .find(|tag| !value.contains(tag.as_str()))
-        .expect("some tag is free");
+    let mut n = 0;
+    let mut tag = String::from("$ferry0$");
+    while value.contains(&tag) {
+        n += 1;
+        tag = format!("$ferry{n}$");
+    }
     format!("{tag}{value}{tag}")
 }
 

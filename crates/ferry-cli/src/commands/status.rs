@@ -23,8 +23,9 @@ pub async fn run(s: &mut Session, g: &Global, check: bool) -> Result<(), CliErro
         plan::mark_running(&mut entries);
         runner_at_work = Some(holder);
     }
-    for e in entries.iter().filter(|e| e.is_pending()) {
-        let m = e.migration.expect("pending entries have files");
+    let pending =
+        (entries.iter().filter(|e| e.is_pending())).filter_map(|e| Some((e, e.migration?)));
+    for (e, m) in pending {
         let (_, mode) = runner::run_mode(s.db.as_ref(), &m.up)?;
         if let Some(reason) = runner::no_transaction_reason(&mode) {
             notes.push((e.label.to_owned(), reason));
