@@ -2,7 +2,7 @@
 
 use crate::{DbError, Lock};
 use async_trait::async_trait;
-use ferry_core::{Checksum, Dialect, HistoryRow, RowState, ServerFacts};
+use ferry_core::{Checksum, Dialect, HistoryRow, Migration, RowState, ServerFacts};
 
 /// What an engine can and cannot do, declared once instead of tested all over the runner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +42,32 @@ pub struct NewRow<'a> {
     pub baseline: bool,
     /// Runs without an outer transaction.
     pub no_transaction: bool,
+}
+
+impl<'a> NewRow<'a> {
+    /// The row of migration `m` applied in `batch` by `applied_by`, with its down script;
+    /// callers set what differs (duration, state, baseline, no transaction).
+    pub fn applied(
+        m: &'a Migration,
+        down_sql: Option<&'a str>,
+        batch: i64,
+        applied_by: &'a str,
+    ) -> NewRow<'a> {
+        NewRow {
+            plugin: &m.plugin,
+            version: m.version.to_string(),
+            name: &m.name,
+            checksum: m.up.checksum,
+            down_sql,
+            state: RowState::Applied,
+            batch,
+            duration_ms: None,
+            applied_by,
+            error: None,
+            baseline: false,
+            no_transaction: false,
+        }
+    }
 }
 
 /// A change to an existing history row.

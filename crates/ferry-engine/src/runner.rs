@@ -262,18 +262,8 @@ async fn apply_one(
     let started = Instant::now();
     let down = down_text(m)?;
     let mut row = NewRow {
-        plugin: &m.plugin,
-        version: m.version.to_string(),
-        name: &m.name,
-        checksum: m.up.checksum,
-        down_sql: down.as_deref(),
-        state: RowState::Applied,
-        batch,
-        duration_ms: None,
-        applied_by: &ctx.actor,
-        error: None,
-        baseline: false,
         no_transaction: reason.is_some(),
+        ..NewRow::applied(m, down.as_deref(), batch, &ctx.actor)
     };
     if reason.is_none() {
         // The script and its history row commit together, or not at all.
@@ -682,18 +672,9 @@ async fn baseline_rows(
     {
         let down = down_text(m)?;
         let row = NewRow {
-            plugin: &m.plugin,
-            version: m.version.to_string(),
-            name: &m.name,
-            checksum: m.up.checksum,
-            down_sql: down.as_deref(),
-            state: RowState::Applied,
-            batch,
             duration_ms: Some(0),
-            applied_by: &ctx.actor,
-            error: None,
             baseline: true,
-            no_transaction: false,
+            ..NewRow::applied(m, down.as_deref(), batch, &ctx.actor)
         };
         db.insert_history(&row)
             .await

@@ -1,7 +1,7 @@
 //! How ferry connects to PostgreSQL on the loopback interface.
 
 use ferry_engine::{ConnectOptions, connect};
-use ferry_testkit::{Engine, TestDb};
+use ferry_testkit::{Engine, TestDb, block_on};
 
 async fn uses_tls(url: &str) -> String {
     let mut db = connect(url, &ConnectOptions::default())
@@ -15,18 +15,14 @@ async fn uses_tls(url: &str) -> String {
 
 #[test]
 fn loopback_skips_tls_unless_the_url_asks_for_it() {
-    // The test database is made and dropped outside this runtime (the testkit has its own).
+    // The test database is made and dropped outside this runtime: the testkit runs its own.
     let db = TestDb::new(Engine::Postgres);
     assert!(
         db.url.contains("127.0.0.1") && !db.url.contains("sslmode"),
         "{}",
         db.url
     );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
+    block_on(async {
         assert_eq!(uses_tls(&db.url).await, "false");
         assert_eq!(
             uses_tls(&format!("{}?sslmode=require", db.url)).await,

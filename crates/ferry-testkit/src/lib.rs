@@ -54,7 +54,8 @@ fn with_database(url: &str, name: &str) -> String {
     format!("{base}/{name}")
 }
 
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
+/// Runs `f` to completion on a fresh single-threaded runtime (for sync tests of async code).
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
