@@ -38,8 +38,12 @@ pub struct Global {
     #[arg(long, global = true)]
     pub actor: Option<String>,
     /// How long to wait for another runner's lock: 60, 60s, 500ms, 2m [default: 60s].
-    #[arg(long, global = true)]
-    pub lock_timeout: Option<String>,
+    #[arg(long, global = true, value_parser = parse_duration)]
+    pub lock_timeout: Option<std::time::Duration>,
+    /// How long to wait for the database to accept a connection, and for each of ferry's
+    /// own queries (history, lock) to answer [default: 10s].
+    #[arg(long, global = true, value_parser = parse_duration)]
+    pub connect_timeout: Option<std::time::Duration>,
     /// Read every migration file instead of trusting the summary cache of unchanged ones
     /// (kept in $FERRY_CACHE_DIR, else $XDG_CACHE_HOME/ferry or ~/.cache/ferry).
     #[arg(long, global = true)]
@@ -130,20 +134,27 @@ pub enum Command {
     Reset,
 }
 
-/// Parses `60`, `60s`, `500ms`, `2m` into a duration.
-pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
+/// The longest wait ferry accepts: beyond it a timeout is a typo, and engines that take
+/// milliseconds as a 32-bit number (SQLite's busy timeout) would overflow.
+pub const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
+
+/// Parses a duration as humantime writes it (`500ms`, `60s`, `2m`, `1h 30m`); a bare number
+/// is seconds. Used as clap's value parser and for ferry.toml.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
     let t = text.trim();
-    let (number, scale) = if let Some(n) = t.strip_suffix("ms") {
-        (n, 0.001)
-    } else if let Some(n) = t.strip_suffix('s') {
-        (n, 1.0)
-    } else if let Some(n) = t.strip_suffix('m') {
-        (n, 60.0)
-    } else {
-        (t, 1.0)
+    let with_unit = match !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+        true => format!("{t}s"),
+        false => t.to_owned(),
     };
-    let value: f64 = number.trim().parse().ok()?;
-    (value >= 0.0 && value.is_finite()).then(|| std::time::Duration::from_secs_f64(value * scale))
+    let hint = "write it like 60, 60s, 500ms, 2m or 1h 30m";
+    let d = humantime::parse_duration(&with_unit)
+        .map_err(|e| format!("`{t}` is not a duration ({e}); {hint}"))?;
+    if d > MAX_WAIT {
+        return Err(format!(
+            "`{t}` is longer than the 7 days ferry accepts; {hint}"
+        ));
+    }
+    Ok(d)
 }
 
 #[cfg(test)]
@@ -153,11 +164,29 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(parse_duration("60"), Some(Duration::from_secs(60)));
-        assert_eq!(parse_duration("1.5s"), Some(Duration::from_millis(1500)));
-        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
-        assert_eq!(parse_duration("2m"), Some(Duration::from_secs(120)));
-        assert_eq!(parse_duration("soon"), None);
+        assert_eq!(parse_duration("60"), Ok(Duration::from_secs(60)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("1h 30m"), Ok(Duration::from_secs(5400)));
+        assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn a_huge_or_malformed_duration_is_an_error_not_a_panic() {
+        for text in [
+            "1e20",
+            "1e20s",
+            "99999999999999999999999",
+            "18446744073709551615s",
+            "-1",
+            "NaN",
+            "inf",
+            "",
+            "10000000h",
+        ] {
+            let err = parse_duration(text).unwrap_err();
+            assert!(err.contains("write it like"), "{text}: {err}");
+        }
     }
 
     #[test]

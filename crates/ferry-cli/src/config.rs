@@ -15,6 +15,7 @@ pub const DEFAULT_URL: &str = "sqlite://ferry.db";
 struct File {
     env: Option<String>,
     lock_timeout: Option<String>,
+    connect_timeout: Option<String>,
     #[serde(default)]
     database: DatabaseSection,
     #[serde(default)]
@@ -69,6 +70,8 @@ pub struct Config {
     pub protected: bool,
     /// Lock wait.
     pub lock_timeout: Duration,
+    /// Connection wait, and the limit on each of ferry's own queries.
+    pub connect_timeout: Duration,
     /// Recorded as applied_by.
     pub actor: String,
 }
@@ -101,16 +104,23 @@ impl Config {
             .clone()
             .or_else(|| file.migrations.dir.as_ref().map(|d| base.join(d)))
             .unwrap_or_else(|| base.join("migrations"));
-        let timeout_text = global
-            .lock_timeout
-            .clone()
-            .or(file.lock_timeout.clone())
-            .unwrap_or_else(|| "60s".into());
-        let lock_timeout = crate::cli::parse_duration(&timeout_text).ok_or_else(|| {
-            CliError::Usage(format!(
-                "lock timeout `{timeout_text}` is not a duration; write 60, 60s, 500ms or 2m"
-            ))
-        })?;
+        let from_file = |key: &str, text: &Option<String>| {
+            text.as_deref()
+                .map(crate::cli::parse_duration)
+                .transpose()
+                .map_err(|e| CliError::Usage(format!("{}: {key}: {e}", config_name(global))))
+        };
+        let lock_timeout = match global.lock_timeout {
+            Some(d) => d,
+            None => {
+                from_file("lock_timeout", &file.lock_timeout)?.unwrap_or(Duration::from_secs(60))
+            }
+        };
+        let connect_timeout = match global.connect_timeout {
+            Some(d) => d,
+            None => from_file("connect_timeout", &file.connect_timeout)?
+                .unwrap_or(Duration::from_secs(10)),
+        };
         let defaults = ferry_engine::TableNames::default();
         Ok(Config {
             url,
@@ -136,9 +146,20 @@ impl Config {
             protected: env == "production" || section.and_then(|s| s.protected).unwrap_or(false),
             env,
             lock_timeout,
+            connect_timeout,
             actor: global.actor.clone().unwrap_or_else(os_user),
         })
     }
+}
+
+/// The configuration file's name, for messages.
+fn config_name(global: &Global) -> String {
+    global
+        .config
+        .as_deref()
+        .unwrap_or(Path::new("ferry.toml"))
+        .display()
+        .to_string()
 }
 
 fn os_user() -> String {

@@ -85,7 +85,7 @@ pub fn parse_file_name(
 /// Splits `stem` into (version text, label, rest, direction given by a Flyway prefix).
 fn split_version(stem: &str) -> Option<(&str, String, &str, Option<Direction>)> {
     let first = stem.chars().next()?;
-    let after_prefix = &stem[1..];
+    let after_prefix = &stem[first.len_utf8()..];
     let prefixed = matches!(first, 'V' | 'v' | 'U' | 'u')
         && after_prefix.starts_with(|c: char| c.is_ascii_digit());
     if prefixed && let Some((version, rest)) = after_prefix.split_once("__") {
@@ -269,6 +269,16 @@ mod tests {
         assert_eq!(parse("20260130120000_init.sql").0, "20260130120000");
         assert_eq!(parse("1.2_x.sql").0, "1.2");
         assert_eq!(parse("001.sql").1, "");
+    }
+
+    #[test]
+    fn a_name_starting_with_a_multibyte_character_is_refused_not_a_panic() {
+        for name in ["ü001_x.sql", "é.sql", "日本_1.sql", "Ü__x.sql", "ü"] {
+            assert!(matches!(
+                parse_file_name(name, false),
+                Err(NameError::NoVersion) | Ok(None)
+            ));
+        }
     }
 
     #[test]

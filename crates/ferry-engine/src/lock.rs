@@ -101,6 +101,22 @@ impl Lock for PgAdvisoryLock {
     }
 }
 
+/// The longest `GET_LOCK` name MySQL and MariaDB accept, in characters.
+const MYSQL_LOCK_NAME_MAX: usize = 64;
+
+/// The `GET_LOCK` name for `key` (`database.history_table`): `ferry:KEY` when it fits in 64
+/// characters, else `ferry:` and the first 58 hex digits of SHA-256 of the key. Never a
+/// truncation: two long keys sharing a prefix would share a lock.
+pub(crate) fn mysql_lock_name(key: &str) -> String {
+    let name = format!("ferry:{key}");
+    if name.chars().count() <= MYSQL_LOCK_NAME_MAX {
+        return name;
+    }
+    use sha2::Digest;
+    let hex = hex::encode(sha2::Sha256::digest(key.as_bytes()));
+    format!("ferry:{}", &hex[..MYSQL_LOCK_NAME_MAX - "ferry:".len()])
+}
+
 /// MySQL/MariaDB named lock (`GET_LOCK`).
 pub(crate) struct MysqlNamedLock {
     pub name: String,
@@ -195,6 +211,26 @@ impl Lock for FileLock {
             file.unlock().map_err(|e| self.io(e))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mysql_lock_name;
+
+    #[test]
+    fn long_mysql_lock_names_are_hashed_never_cut() {
+        assert_eq!(
+            mysql_lock_name("db.ferry_migrations"),
+            "ferry:db.ferry_migrations"
+        );
+        let long = |tail: &str| format!("{}.{tail}", "ü".repeat(60));
+        let (a, b) = (mysql_lock_name(&long("a")), mysql_lock_name(&long("b")));
+        assert_ne!(a, b, "two long keys with one prefix share no lock");
+        for name in [a, b] {
+            assert_eq!(name.chars().count(), 64, "{name}");
+            assert!(name.is_ascii());
+        }
     }
 }
 

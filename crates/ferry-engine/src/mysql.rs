@@ -19,9 +19,9 @@ impl Engine for MySql {
 
     fn lock(driver: &SqlxDriver<Self>) -> Box<dyn Lock> {
         // GET_LOCK names are server-wide: the key includes the database.
-        let mut name = format!("ferry:{}", driver.lock_key);
-        name.truncate(64);
-        Box::new(MysqlNamedLock { name })
+        Box::new(MysqlNamedLock {
+            name: crate::lock::mysql_lock_name(&driver.lock_key),
+        })
     }
 }
 

@@ -37,10 +37,32 @@ fn refused_without_tls(e: &sqlx::Error) -> bool {
     (e.as_database_error()).is_some_and(|d| d.code().as_deref() == Some("28000"))
 }
 
-/// A stable 64-bit advisory lock key derived from the history table's name.
-fn lock_key(name: &str) -> i64 {
-    let hex = ferry_core::Checksum::of(&format!("ferry-lock:{name}")).hex();
-    u64::from_str_radix(&hex[..16], 16).unwrap_or(0x0066_6572_7279) as i64
+/// The advisory lock key of a history table: the first 8 bytes of SHA-256 of
+/// `ferry-lock:` followed by the table's name as configured, read as a big-endian signed
+/// 64-bit integer. Fixed for good, independent of the checksum algorithm, so that every
+/// ferry version that ever runs against a database contends for the same key.
+pub(crate) fn lock_key(name: &str) -> i64 {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("ferry-lock:{name}").as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_advisory_lock_key_is_fixed() {
+        // Changing this breaks mutual exclusion between old and new ferry binaries.
+        assert_eq!(
+            super::lock_key("ferry_migrations"),
+            -1_392_602_307_139_669_383
+        );
+        assert_ne!(
+            super::lock_key("a.ferry_migrations"),
+            super::lock_key("ferry_migrations")
+        );
+    }
 }
 
 pub(crate) async fn connect(

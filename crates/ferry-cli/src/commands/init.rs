@@ -11,6 +11,7 @@ const TEMPLATE: &str = r#"# ferry configuration. Flags and environment variables
 
 # env = "development"          # `production` makes rollback/redo/repair ask, and refuses reset
 # lock_timeout = "60s"         # how long to wait for another runner
+# connect_timeout = "10s"      # how long to wait for the server, and for each of ferry's own queries
 
 [database]
 # url = "postgres://app:secret@127.0.0.1:5432/app"
