@@ -30,45 +30,83 @@ pub struct DirectiveError {
 /// The directive names ferry knows, for error messages.
 const KNOWN: &str = "ferry:no-transaction, ferry:description";
 
-/// Reads the directives of `script`'s leading comment lines.
+/// Reads the directives of `script`'s leading comment lines (`--` lines, blank lines and
+/// `/* */` blocks before the first statement). A `-- ferry:` line after the first statement
+/// is an error: it would otherwise be ignored without a word.
 pub fn parse_directives(script: &str) -> Result<Directives, DirectiveError> {
     let mut found = Directives::default();
     let script = script.strip_prefix('\u{feff}').unwrap_or(script);
+    let mut leading = true;
+    let mut in_block = false;
     for (n, line) in script.lines().enumerate() {
         let trimmed = line.trim_start();
-        if trimmed.is_empty() {
+        if in_block {
+            in_block = !trimmed.contains("*/");
             continue;
         }
         let Some(comment) = trimmed.strip_prefix("--") else {
-            break;
+            if leading && !trimmed.is_empty() {
+                leading = leading_block_comment(trimmed, &mut in_block);
+            }
+            continue;
         };
         let body = comment.trim_start();
         let Some(directive) = body.strip_prefix("ferry:") else {
             continue;
         };
         let column = (line.len() - body.len()) as u32 + 1;
-        let (name, arg) = directive
-            .split_once(char::is_whitespace)
-            .unwrap_or((directive, ""));
-        let arg = arg.trim();
         let err = |message: String| DirectiveError {
             line: n as u32 + 1,
             column,
             message,
         };
-        match name {
-            "no-transaction" if arg.is_empty() => found.no_transaction = true,
-            "no-transaction" => return Err(err("`ferry:no-transaction` takes no argument".into())),
-            "description" if !arg.is_empty() => found.description = Some(arg.to_owned()),
-            "description" => return Err(err("`ferry:description` needs a text after it".into())),
-            other => {
-                return Err(err(format!(
-                    "unknown directive `ferry:{other}`; known directives: {KNOWN}"
-                )));
-            }
+        if !leading {
+            return Err(err(format!(
+                "`ferry:{}` comes after the first statement, where ferry does not read directives; move it to the comments at the top of the file",
+                directive.split_whitespace().next().unwrap_or_default()
+            )));
         }
+        apply(&mut found, directive).map_err(err)?;
     }
     Ok(found)
+}
+
+/// Whether a line that is not a `--` comment keeps the leading comments going: it is a
+/// `/* */` comment (setting `in_block` if it does not close on this line) with nothing after.
+fn leading_block_comment(trimmed: &str, in_block: &mut bool) -> bool {
+    let Some(rest) = trimmed.strip_prefix("/*") else {
+        return false;
+    };
+    match rest.find("*/") {
+        None => {
+            *in_block = true;
+            true
+        }
+        Some(end) => {
+            let after = rest[end + 2..].trim_start();
+            after.is_empty() || after.starts_with("--")
+        }
+    }
+}
+
+/// Records one directive (the text after `ferry:`), or says what is wrong with it.
+fn apply(found: &mut Directives, directive: &str) -> Result<(), String> {
+    let (name, arg) = directive
+        .split_once(char::is_whitespace)
+        .unwrap_or((directive, ""));
+    let arg = arg.trim();
+    match name {
+        "no-transaction" if arg.is_empty() => found.no_transaction = true,
+        "no-transaction" => return Err("`ferry:no-transaction` takes no argument".into()),
+        "description" if !arg.is_empty() => found.description = Some(arg.to_owned()),
+        "description" => return Err("`ferry:description` needs a text after it".into()),
+        other => {
+            return Err(format!(
+                "unknown directive `ferry:{other}`; known directives: {KNOWN}"
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -86,9 +124,22 @@ mod tests {
     }
 
     #[test]
-    fn stops_at_first_statement() {
-        let d = parse_directives("SELECT 1;\n-- ferry:no-transaction\n").unwrap();
-        assert!(!d.no_transaction);
+    fn a_directive_after_the_first_statement_is_an_error() {
+        let err = parse_directives("SELECT 1;\n-- ferry:no-transaction\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 4));
+        assert!(err.message.contains("after the first statement"), "{err:?}");
+        // Plain comments there are fine.
+        assert!(parse_directives("SELECT 1;\n-- ferry is a tool\n").is_ok());
+    }
+
+    #[test]
+    fn directives_after_block_comments_are_read_and_checked() {
+        let d = parse_directives("/* header\n spans lines */\n/* one */\n-- ferry:no-transaction\nSELECT 1;")
+            .unwrap();
+        assert!(d.no_transaction);
+        let err = parse_directives("/* licence */\n-- ferry:no-transacton\nSELECT 1;").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("unknown directive"), "{err:?}");
     }
 
     #[test]

@@ -18,6 +18,11 @@ pub enum RowState {
     RolledBack,
     /// A failed entry that a human cleared with `repair --clear-failed`.
     Cleared,
+    /// Being applied without a transaction: recorded before its first statement, so a
+    /// runner that dies leaves this state, which reads as interrupted once the lock is free.
+    Running,
+    /// Being rolled back without a transaction; like `Running`, for the down script.
+    RollingBack,
 }
 
 impl RowState {
@@ -28,6 +33,8 @@ impl RowState {
             RowState::Failed => "failed",
             RowState::RolledBack => "rolled_back",
             RowState::Cleared => "cleared",
+            RowState::Running => "running",
+            RowState::RollingBack => "rolling_back",
         }
     }
 
@@ -38,6 +45,8 @@ impl RowState {
             "failed" => RowState::Failed,
             "rolled_back" => RowState::RolledBack,
             "cleared" => RowState::Cleared,
+            "running" => RowState::Running,
+            "rolling_back" => RowState::RollingBack,
             _ => return None,
         })
     }
@@ -49,10 +58,13 @@ impl fmt::Display for RowState {
     }
 }
 
-/// The error a migration run without a transaction is recorded with before it starts; it
-/// stays if the runner dies before the migration finishes or fails.
+/// The error ferry 0.1 recorded a no-transaction migration with before it started (as a
+/// `failed` row); such rows still read as unfinished. Newer rows use [`RowState::Running`].
 pub const UNFINISHED: &str =
     "interrupted: ferry stopped before this migration finished; some statements may have run";
+
+/// What an unfinished rollback reads as once its runner is gone.
+const UNFINISHED_ROLLBACK: &str = "interrupted: ferry stopped before this migration's rollback finished; some of its down script may have run (the migration is partly undone)";
 
 /// One row of the history table. (`Default` is for building rows in tests.)
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -98,9 +110,22 @@ pub struct HistoryRow {
 impl HistoryRow {
     /// Recorded as started and never finished: still running, or its runner died.
     pub fn is_unfinished(&self) -> bool {
-        self.state == RowState::Failed
-            && self.failed_statement.is_none()
-            && self.error.as_deref() == Some(UNFINISHED)
+        match self.state {
+            RowState::Running | RowState::RollingBack => true,
+            RowState::Failed => {
+                self.failed_statement.is_none() && self.error.as_deref() == Some(UNFINISHED)
+            }
+            _ => false,
+        }
+    }
+
+    /// What went wrong with a failed or unfinished row, for messages.
+    pub fn problem(&self) -> Option<String> {
+        match self.state {
+            RowState::Running => Some(UNFINISHED.to_owned()),
+            RowState::RollingBack => Some(UNFINISHED_ROLLBACK.to_owned()),
+            _ => self.error.as_deref().map(str::to_owned),
+        }
     }
 }
 

@@ -95,7 +95,7 @@ pub fn status<'a>(
             Some(r) => match r.state {
                 RowState::Cleared => State::Pending,
                 RowState::RolledBack => State::RolledBack,
-                RowState::Failed => State::Failed,
+                RowState::Failed | RowState::Running | RowState::RollingBack => State::Failed,
                 RowState::Applied if checksum_matches(r, &m.up) => State::Applied,
                 RowState::Applied => State::Modified,
             },
@@ -117,8 +117,8 @@ pub fn status<'a>(
         }
         let state = match row.state {
             RowState::Applied => State::Missing,
-            RowState::Failed => State::Failed,
-            _ => State::RolledBack,
+            RowState::Failed | RowState::Running | RowState::RollingBack => State::Failed,
+            RowState::RolledBack | RowState::Cleared => State::RolledBack,
         };
         entries.push(Entry {
             version,
@@ -132,9 +132,10 @@ pub fn status<'a>(
     }
     // Versions are unique here: files have one each, and history-only rows are the others.
     entries.sort_unstable_by(|a, b| a.version.cmp(b.version));
+    // Only applied rows count: a cleared or rolled-back newer version makes nothing late.
     let newest_applied = entries
         .iter()
-        .filter(|e| e.row.is_some_and(|r| r.state != RowState::RolledBack))
+        .filter(|e| e.is_applied())
         .map(|e| e.version)
         .max();
     for e in &mut entries {
@@ -228,6 +229,17 @@ pub enum PlanError {
         /// The newest applied version.
         newest: String,
     },
+    /// A pending file holds exactly the script of an applied migration whose file is gone:
+    /// most likely that file was renamed, and applying it would run it twice.
+    #[error(
+        "pending migration {pending} has the same checksum as applied migration {applied}, whose file is gone: it was probably renamed. Rename it back, or if it really must run again, change its text"
+    )]
+    ProbableRename {
+        /// The pending migration.
+        pending: MigrationRef,
+        /// The applied migration whose file is missing.
+        applied: MigrationRef,
+    },
     /// `--to` names no known migration.
     #[error("no migration has version {0}; `ferry status` lists them")]
     UnknownTarget(String),
@@ -252,7 +264,10 @@ fn failed_detail(error: &Option<String>) -> String {
 impl PlanError {
     /// Whether this is a validation failure (modified or failed entries) rather than a policy.
     pub fn is_validation(&self) -> bool {
-        matches!(self, PlanError::Failed(..) | PlanError::Modified(_))
+        matches!(
+            self,
+            PlanError::Failed(..) | PlanError::Modified(_) | PlanError::ProbableRename { .. }
+        )
     }
 }
 
@@ -274,7 +289,30 @@ pub fn check_blockers(entries: &[Entry<'_>]) -> Result<(), PlanError> {
     if !modified.is_empty() {
         return Err(PlanError::Modified(modified));
     }
+    if let Some((pending, applied)) = probable_renames(entries).into_iter().next() {
+        return Err(PlanError::ProbableRename { pending, applied });
+    }
     Ok(())
+}
+
+/// Pending migrations whose up script has the checksum of an applied migration whose file
+/// is missing, each with that applied migration.
+pub fn probable_renames(entries: &[Entry<'_>]) -> Vec<(MigrationRef, MigrationRef)> {
+    let missing: Vec<(&Entry<'_>, &HistoryRow)> = (entries.iter())
+        .filter(|e| e.state == State::Missing)
+        .filter_map(|e| Some((e, e.row?)))
+        .collect();
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    let pending = (entries.iter()).filter_map(|e| Some((e, e.migration.filter(|_| e.is_pending())?)));
+    let mut found = Vec::new();
+    for (e, m) in pending {
+        if let Some((gone, _)) = missing.iter().find(|(_, row)| checksum_matches(row, &m.up)) {
+            found.push((MigrationRef::from(e), MigrationRef::from(*gone)));
+        }
+    }
+    found
 }
 
 fn refuse_failed(entries: &[Entry<'_>]) -> Result<(), PlanError> {
@@ -285,9 +323,7 @@ fn refuse_failed(entries: &[Entry<'_>]) -> Result<(), PlanError> {
     match failed.first() {
         None => Ok(()),
         Some(first) => {
-            let error = first
-                .row
-                .and_then(|r| r.error.as_deref().map(str::to_owned));
+            let error = first.row.and_then(HistoryRow::problem);
             Err(PlanError::Failed(refs(failed.iter().copied()), error))
         }
     }
@@ -365,12 +401,14 @@ pub fn plan_rollback<'a>(
     let chosen: Vec<(&Entry<'a>, &'a HistoryRow)> = match target {
         RollbackTarget::Steps(n) => applied.into_iter().take(*n).collect(),
         RollbackTarget::To(v) => {
-            // Version 0 means "before the first migration".
+            // Version 0 means "before the first migration", a version-0 migration included.
             let before_all = v.is_zero();
             if !before_all && !entries.iter().any(|e| e.version == v) {
                 return Err(PlanError::UnknownTarget(v.to_string()));
             }
-            applied.into_iter().filter(|(e, _)| e.version > v).collect()
+            (applied.into_iter())
+                .filter(|(e, _)| before_all || e.version > v)
+                .collect()
         }
         RollbackTarget::LastBatch => {
             let last = applied.iter().map(|(_, r)| r.batch).max();
@@ -443,6 +481,13 @@ pub enum Problem {
         /// The migration.
         migration: MigrationRef,
     },
+    /// A pending migration holds the script of a missing applied one.
+    ProbableRename {
+        /// The pending migration.
+        migration: MigrationRef,
+        /// The applied migration whose file is gone.
+        applied: MigrationRef,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -468,20 +513,27 @@ impl fmt::Display for Problem {
                     "{migration}: pending but older than the newest applied migration (out of order)"
                 )
             }
+            Problem::ProbableRename { migration, applied } => write!(
+                f,
+                "{migration}: pending, with the same checksum as applied migration {applied} whose file is gone (probably renamed; rename it back)"
+            ),
         }
     }
 }
 
 /// Everything wrong between the files and the history.
 pub fn validate(entries: &[Entry<'_>]) -> Vec<Problem> {
-    entries
+    let renames = probable_renames(entries)
+        .into_iter()
+        .map(|(migration, applied)| Problem::ProbableRename { migration, applied });
+    let problems = entries
         .iter()
         .filter_map(|e| {
             let migration = MigrationRef::from(e);
             Some(match e.state {
                 State::Failed => Problem::Failed {
                     migration,
-                    error: e.row.and_then(|r| r.error.as_deref().map(str::to_owned)),
+                    error: e.row.and_then(HistoryRow::problem),
                 },
                 State::Modified => Problem::Modified {
                     migration,
@@ -494,8 +546,8 @@ pub fn validate(entries: &[Entry<'_>]) -> Vec<Problem> {
                 _ if e.out_of_order => Problem::OutOfOrder { migration },
                 _ => return None,
             })
-        })
-        .collect()
+        });
+    problems.chain(renames).collect()
 }
 
 #[cfg(test)]

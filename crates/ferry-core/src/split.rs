@@ -26,6 +26,8 @@ pub struct Statement {
     pub column: u32,
     /// The first words of the statement, upper-cased; quoted identifiers keep their quotes.
     pub words: Vec<String>,
+    /// 0-based position of the statement in its script.
+    pub index: usize,
 }
 
 /// A script that could not be split.
@@ -58,6 +60,7 @@ pub fn split(script: &str, dialect: Dialect) -> Result<Vec<Statement>, SplitErro
         }
         return Ok(statements);
     }
+    refuse_nul(script)?;
     let prepared = match dialect {
         Dialect::Mysql => prepare_mysql_delimiters(script)?,
         _ => Prepared {
@@ -92,6 +95,23 @@ pub fn split(script: &str, dialect: Dialect) -> Result<Vec<Statement>, SplitErro
     }
     splitter.finish(script.len());
     Ok(splitter.out)
+}
+
+/// A NUL byte is never SQL: PostgreSQL rejects the message, SQLite reads the text up to it
+/// and loops on the rest. Refused where it is, before anything runs.
+fn refuse_nul(script: &str) -> Result<(), SplitError> {
+    let Some(at) = script.find('\0') else {
+        return Ok(());
+    };
+    let before = &script[..at];
+    let line = before.matches('\n').count() as u32 + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+    Err(SplitError {
+        line,
+        column,
+        message: "a NUL byte (\\0) is not SQL; remove it (the file may be binary or saved as UTF-16)"
+            .into(),
+    })
 }
 
 /// The script as the tokenizer sees it, after MySQL `DELIMITER` handling.
@@ -244,6 +264,7 @@ impl<'a> Splitter<'a> {
                     line: tok.span.start.line as u32,
                     column: tok.span.start.column as u32,
                     words: Vec::new(),
+                    index: 0,
                 });
                 if let Token::Word(w) = token {
                     let word = match w.quote_style {
@@ -288,6 +309,7 @@ impl<'a> Splitter<'a> {
         if let Some(mut statement) = self.current.take() {
             let end = end.max(statement.offset);
             statement.sql = self.script[statement.offset..end].trim_end().to_owned();
+            statement.index = self.out.len();
             self.out.push(statement);
         }
     }
@@ -398,6 +420,21 @@ mod tests {
             err.message.to_lowercase().contains("unterminated"),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn a_nul_byte_is_refused_with_its_place() {
+        for dialect in Dialect::ALL {
+            let err = split("SELECT 1;\nSELECT 'a\0b';", dialect).unwrap_err();
+            assert_eq!((err.line, err.column), (2, 10), "{dialect}");
+            assert!(err.message.contains("NUL"), "{err:?}");
+        }
+    }
+
+    #[test]
+    fn statements_know_their_place_in_the_script() {
+        let got = split("SELECT 1; SELECT 2;", Dialect::Sqlite).unwrap();
+        assert_eq!((got[0].index, got[1].index), (0, 1));
     }
 
     #[test]

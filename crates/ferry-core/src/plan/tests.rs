@@ -258,3 +258,84 @@ fn only_unfinished_failures_can_be_running() {
     let shown: Vec<State> = entries.iter().map(|e| e.state).collect();
     assert_eq!(shown, [State::Running, State::Failed]);
 }
+
+#[test]
+fn running_and_rolling_back_rows_are_real_states() {
+    let migrations = files(3);
+    let history = History::new(vec![
+        row(1, RowState::Applied, 1, 1),
+        row(2, RowState::Running, 2, 2),
+        row(3, RowState::RollingBack, 3, 2),
+    ]);
+    let entries = status(&migrations, &history, "app");
+    let shown: Vec<State> = entries.iter().map(|e| e.state).collect();
+    assert_eq!(shown, [State::Applied, State::Failed, State::Failed]);
+    let err = plan_migrate(&entries, &MigrateOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("interrupted"), "{err}");
+    assert!(matches!(
+        plan_rollback(&entries, &RollbackTarget::Steps(1)),
+        Err(PlanError::Failed(..))
+    ));
+    let problems = validate(&entries);
+    assert!(problems[1].to_string().contains("rollback"), "{}", problems[1]);
+    let mut entries = entries;
+    mark_running(&mut entries);
+    let shown: Vec<State> = entries.iter().map(|e| e.state).collect();
+    assert_eq!(shown, [State::Applied, State::Running, State::Running]);
+}
+
+#[test]
+fn rollback_to_zero_includes_a_version_zero_migration() {
+    let all = Source::from_files(
+        "app",
+        vec![
+            (PathBuf::from("0000_init.sql"), "SELECT 0;".into(), false),
+            (PathBuf::from("0001_a.sql"), "SELECT 1;".into(), false),
+        ],
+    )
+    .unwrap()
+    .resolve(Dialect::Postgres);
+    let mut rows = applied(&[0, 1]).rows().to_vec();
+    rows[0].checksum = Checksum::of("SELECT 0;");
+    let history = History::new(rows);
+    let entries = status(&all, &history, "app");
+    let steps = plan_rollback(&entries, &RollbackTarget::To(Version::parse("0").unwrap()));
+    let labels: Vec<String> = steps.unwrap().into_iter().map(|s| s.label).collect();
+    assert_eq!(labels, ["0001", "0000"]);
+}
+
+#[test]
+fn out_of_order_compares_only_against_applied_rows() {
+    // 2 was applied, failed later on a rerun and was cleared; 1 is not late.
+    let migrations = files(2);
+    let history = History::new(vec![row(2, RowState::Cleared, 1, 1)]);
+    let entries = status(&migrations, &history, "app");
+    assert!(entries.iter().all(|e| !e.out_of_order));
+    let plan = plan_migrate(&entries, &MigrateOptions::default()).unwrap();
+    assert_eq!(labels(&plan), ["001", "002"]);
+}
+
+#[test]
+fn a_renamed_applied_file_is_a_probable_rename_not_a_new_migration() {
+    // 003 was applied; its file now sits under version 4 with the same text.
+    let migrations: Vec<Migration> = Source::from_files(
+        "app",
+        vec![
+            (PathBuf::from("001_m1.sql"), "SELECT 1;".into(), false),
+            (PathBuf::from("004_m3.sql"), "SELECT 3;".into(), false),
+        ],
+    )
+    .unwrap()
+    .resolve(Dialect::Postgres);
+    let history = applied(&[1, 3]);
+    let entries = status(&migrations, &history, "app");
+    let err = plan_migrate(&entries, &MigrateOptions::default()).unwrap_err();
+    let text = err.to_string();
+    assert!(err.is_validation(), "{text}");
+    assert!(text.contains("004 m3") && text.contains("3 m3"), "{text}");
+    let kinds: Vec<String> = validate(&entries)
+        .iter()
+        .map(|p| serde_json::to_value(p).unwrap()["kind"].to_string())
+        .collect();
+    assert!(kinds.contains(&"\"probable_rename\"".to_owned()), "{kinds:?}");
+}
