@@ -25,8 +25,9 @@ impl Session {
     /// Reads the configuration, then connects while the files are read; commands wait for
     /// the files only when they plan (the history is read meanwhile). A file error wins over
     /// a connection error. Unless `cached` is false (or `--no-cache` given), unchanged files
-    /// are known from the summary cache.
-    pub async fn open(global: &Global, cached: bool) -> Result<Session, CliError> {
+    /// are known from the summary cache. Only a command that `creates` history creates a
+    /// SQLite database file that does not exist.
+    pub async fn open(global: &Global, cached: bool, creates: bool) -> Result<Session, CliError> {
         let config = Config::load(global)?;
         let dialect = ferry_engine::dialect_of(&config.url)?;
         let owner = format!("{}@{} pid {}", config.actor, hostname(), std::process::id());
@@ -34,6 +35,9 @@ impl Session {
             tables: config.tables.clone(),
             session: config.session.clone(),
             owner,
+            connect_timeout: config.connect_timeout,
+            lock_timeout: config.lock_timeout,
+            create: creates,
         };
         let (dir, plugin) = (config.dir.clone(), config.plugin.clone());
         let cache = (cached && !global.no_cache)

@@ -134,8 +134,10 @@ mod tests {
 
     #[test]
     fn directives_after_block_comments_are_read_and_checked() {
-        let d = parse_directives("/* header\n spans lines */\n/* one */\n-- ferry:no-transaction\nSELECT 1;")
-            .unwrap();
+        let d = parse_directives(
+            "/* header\n spans lines */\n/* one */\n-- ferry:no-transaction\nSELECT 1;",
+        )
+        .unwrap();
         assert!(d.no_transaction);
         let err = parse_directives("/* licence */\n-- ferry:no-transacton\nSELECT 1;").unwrap_err();
         assert_eq!(err.line, 2);

@@ -305,7 +305,8 @@ pub fn probable_renames(entries: &[Entry<'_>]) -> Vec<(MigrationRef, MigrationRe
     if missing.is_empty() {
         return Vec::new();
     }
-    let pending = (entries.iter()).filter_map(|e| Some((e, e.migration.filter(|_| e.is_pending())?)));
+    let pending =
+        (entries.iter()).filter_map(|e| Some((e, e.migration.filter(|_| e.is_pending())?)));
     let mut found = Vec::new();
     for (e, m) in pending {
         if let Some((gone, _)) = missing.iter().find(|(_, row)| checksum_matches(row, &m.up)) {
@@ -526,27 +527,25 @@ pub fn validate(entries: &[Entry<'_>]) -> Vec<Problem> {
     let renames = probable_renames(entries)
         .into_iter()
         .map(|(migration, applied)| Problem::ProbableRename { migration, applied });
-    let problems = entries
-        .iter()
-        .filter_map(|e| {
-            let migration = MigrationRef::from(e);
-            Some(match e.state {
-                State::Failed => Problem::Failed {
-                    migration,
-                    error: e.row.and_then(HistoryRow::problem),
-                },
-                State::Modified => Problem::Modified {
-                    migration,
-                    path: e
-                        .migration
-                        .map(|m| m.up.path.display().to_string())
-                        .unwrap_or_default(),
-                },
-                State::Missing => Problem::Missing { migration },
-                _ if e.out_of_order => Problem::OutOfOrder { migration },
-                _ => return None,
-            })
-        });
+    let problems = entries.iter().filter_map(|e| {
+        let migration = MigrationRef::from(e);
+        Some(match e.state {
+            State::Failed => Problem::Failed {
+                migration,
+                error: e.row.and_then(HistoryRow::problem),
+            },
+            State::Modified => Problem::Modified {
+                migration,
+                path: e
+                    .migration
+                    .map(|m| m.up.path.display().to_string())
+                    .unwrap_or_default(),
+            },
+            State::Missing => Problem::Missing { migration },
+            _ if e.out_of_order => Problem::OutOfOrder { migration },
+            _ => return None,
+        })
+    });
     problems.chain(renames).collect()
 }
 

@@ -1,23 +1,42 @@
 //! Keeping passwords out of everything ferry prints.
+//!
+//! Redaction works on the text as given, parseable or not: a password with a raw `/`, `#`,
+//! `?` or `@` makes a URL unparseable (or parse to the wrong parts), and it must stay
+//! hidden all the same. Whatever lies between the user name and the last `@` is the password.
 
-/// `url` with any password replaced by `***`: the `user:password@` part and `password=`
-/// query parameters.
+/// `url` with any password replaced by `***`: the `user:password@` part (everything from
+/// the first `:` after the user name to the last `@`) and `password=` query parameters.
 pub fn redact_url(url: &str) -> String {
-    let mut out = url.to_owned();
-    if let Some(scheme_end) = out.find("://") {
-        let authority_start = scheme_end + 3;
-        let authority_end = out[authority_start..]
-            .find(['/', '?', '#'])
-            .map_or(out.len(), |i| authority_start + i);
-        if let Some(at) = out[authority_start..authority_end].rfind('@') {
-            let userinfo = &out[authority_start..authority_start + at];
-            if let Some(colon) = userinfo.find(':') {
-                let start = authority_start + colon + 1;
-                out.replace_range(start..authority_start + at, "***");
-            }
+    let out = match userinfo(url) {
+        Some(info) if info.password.is_some() => {
+            format!("{}***{}", &url[..info.password_start], &url[info.at..])
         }
-    }
+        _ => url.to_owned(),
+    };
     redact_query_password(&out)
+}
+
+/// Where the user information of `url` lies.
+struct UserInfo {
+    /// Byte offset where the password starts (after `user:`).
+    password_start: usize,
+    /// Byte offset of the last `@`.
+    at: usize,
+    /// The password as written, if the user information has one.
+    password: Option<String>,
+}
+
+fn userinfo(url: &str) -> Option<UserInfo> {
+    let scheme_end = url.find(':')?;
+    let start = scheme_end + 1 + url[scheme_end + 1..].len()
+        - url[scheme_end + 1..].trim_start_matches('/').len();
+    let at = start + url[start..].rfind('@')?;
+    let colon = url[start..at].find(':').map(|c| start + c);
+    Some(UserInfo {
+        password_start: colon.map_or(at, |c| c + 1),
+        at,
+        password: colon.map(|c| url[c + 1..at].to_owned()),
+    })
 }
 
 fn redact_query_password(url: &str) -> String {
@@ -39,20 +58,21 @@ fn redact_query_password(url: &str) -> String {
     format!("{head}{}", params.join("&"))
 }
 
-/// `text` with every occurrence of the password in `url` replaced by `***`, for messages
-/// that came from elsewhere (a driver error) and might quote it.
+/// `text` with every occurrence of the password in `url` (as written, and percent-decoded)
+/// replaced by `***`, for messages that came from elsewhere (a driver error) and might
+/// quote it.
 pub fn scrub_password(text: &str, url: &str) -> String {
-    match password_of(url) {
-        Some(pw) if pw.len() >= 3 => text.replace(&pw, "***"),
-        _ => text.to_owned(),
+    let Some(password) = userinfo(url).and_then(|i| i.password) else {
+        return text.to_owned();
+    };
+    let mut out = text.to_owned();
+    let decoded = percent_encoding::percent_decode_str(&password).decode_utf8_lossy();
+    for form in [decoded.into_owned(), password] {
+        if form.len() >= 3 {
+            out = out.replace(&form, "***");
+        }
     }
-}
-
-fn password_of(url: &str) -> Option<String> {
-    let rest = &url[url.find("://")? + 3..];
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    let userinfo = &authority[..authority.rfind('@')?];
-    Some(userinfo.split_once(':')?.1.to_owned())
+    out
 }
 
 #[cfg(test)]
@@ -73,6 +93,19 @@ mod tests {
     }
 
     #[test]
+    fn hides_passwords_that_break_the_url() {
+        for (url, shown) in [
+            ("postgres://u:pa/ss@host/db", "postgres://u:***@host/db"),
+            ("postgres://u:pa#ss@host/db", "postgres://u:***@host/db"),
+            ("mysql://u:pa?ss@host/db", "mysql://u:***@host/db"),
+            ("postgres://u:123/x@host/db", "postgres://u:***@host/db"),
+            ("postgres:u:secret@host", "postgres:u:***@host"),
+        ] {
+            assert_eq!(redact_url(url), shown);
+        }
+    }
+
+    #[test]
     fn hides_password_in_query() {
         assert_eq!(
             redact_url("postgres://h/db?user=a&password=xyz&sslmode=off"),
@@ -85,6 +118,10 @@ mod tests {
         assert_eq!(
             scrub_password("auth failed for hunter2", "postgres://u:hunter2@h/db"),
             "auth failed for ***"
+        );
+        assert_eq!(
+            scrub_password("bad p/w!", "postgres://u:p%2Fw!@h/db"),
+            "bad ***"
         );
     }
 }

@@ -109,8 +109,9 @@ fn refuse_nul(script: &str) -> Result<(), SplitError> {
     Err(SplitError {
         line,
         column,
-        message: "a NUL byte (\\0) is not SQL; remove it (the file may be binary or saved as UTF-16)"
-            .into(),
+        message:
+            "a NUL byte (\\0) is not SQL; remove it (the file may be binary or saved as UTF-16)"
+                .into(),
     })
 }
 

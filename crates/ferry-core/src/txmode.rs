@@ -84,7 +84,7 @@ pub fn transaction_mode(
                 line: statement.line,
             });
         }
-        if let Some(what) = non_transactional(&statement.words, server) {
+        if let Some(what) = non_transactional(statement, server) {
             return TxMode::NoTransaction(NoTxReason::Statement {
                 line: statement.line,
                 what,
@@ -127,7 +127,8 @@ fn manages_transaction(words: &[String]) -> bool {
     }
 }
 
-fn non_transactional(words: &[String], server: ServerFacts) -> Option<String> {
+fn non_transactional(statement: &Statement, server: ServerFacts) -> Option<String> {
+    let words = &statement.words;
     let has = |word: &str| words.iter().any(|w| w == word);
     let first = words.first().map(String::as_str)?;
     match server.dialect {
@@ -176,7 +177,21 @@ fn non_transactional(words: &[String], server: ServerFacts) -> Option<String> {
             };
             Some(kind.to_owned())
         }
-        Dialect::Sqlite => (first == "VACUUM").then(|| "VACUUM".to_owned()),
+        Dialect::Sqlite => match first {
+            "VACUUM" => Some("VACUUM".to_owned()),
+            // Settings SQLite refuses or ignores inside a transaction: run where they work.
+            "PRAGMA" => {
+                let setting = (words.iter().skip(1).take(2)).find(|w| {
+                    matches!(
+                        w.as_str(),
+                        "JOURNAL_MODE" | "PAGE_SIZE" | "AUTO_VACUUM" | "ENCODING" | "LOCKING_MODE"
+                    )
+                })?;
+                let changes = statement.sql.contains('=') || words.last() != Some(setting);
+                changes.then(|| format!("PRAGMA {}", setting.to_ascii_lowercase()))
+            }
+            _ => None,
+        },
         Dialect::Mysql => None,
     }
 }
@@ -286,6 +301,32 @@ mod tests {
         assert_eq!(mode("SET autocommit = 1;", Dialect::Mysql), ddl);
         assert_eq!(mode("CALL refresh();", Dialect::Mysql), ddl);
         assert_eq!(mode(&mixed, Dialect::Postgres), TxMode::Transaction);
+    }
+
+    #[test]
+    fn sqlite_pragmas_that_cannot_change_in_a_transaction_run_without_one() {
+        for sql in [
+            "PRAGMA journal_mode = WAL;",
+            "PRAGMA main.journal_mode=wal;",
+            "PRAGMA auto_vacuum = FULL; VACUUM;",
+            "PRAGMA page_size = 8192;",
+        ] {
+            assert!(
+                matches!(
+                    mode(sql, Dialect::Sqlite),
+                    TxMode::NoTransaction(NoTxReason::Statement { .. })
+                ),
+                "{sql}"
+            );
+        }
+        assert_eq!(
+            mode("PRAGMA journal_mode;", Dialect::Sqlite),
+            TxMode::Transaction
+        );
+        assert_eq!(
+            mode("PRAGMA foreign_keys = OFF;", Dialect::Sqlite),
+            TxMode::Transaction
+        );
     }
 
     #[test]

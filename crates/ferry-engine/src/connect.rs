@@ -3,9 +3,10 @@
 use crate::sql::TableNames;
 use crate::{DbError, Driver, EngineError};
 use ferry_core::{Dialect, redact_url, scrub_password};
+use std::time::Duration;
 
 /// How to open a connection.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ConnectOptions {
     /// Names of ferry's tables.
     pub tables: TableNames,
@@ -13,27 +14,86 @@ pub struct ConnectOptions {
     pub session: Vec<String>,
     /// Who this runner is, shown to runners waiting for the lock.
     pub owner: String,
+    /// How long to wait for the server to accept the connection.
+    pub connect_timeout: Duration,
+    /// How long to wait for another runner (SQLite also waits this long for another
+    /// connection's write transaction).
+    pub lock_timeout: Duration,
+    /// Create a SQLite database file that does not exist (commands that write history).
+    pub create: bool,
 }
 
-/// The engine family a URL names, or why it names none.
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            tables: TableNames::default(),
+            session: Vec::new(),
+            owner: String::new(),
+            connect_timeout: Duration::from_secs(10),
+            lock_timeout: Duration::from_secs(60),
+            create: true,
+        }
+    }
+}
+
+/// The shortest limit on one of ferry's own queries, whatever the connect timeout.
+const MIN_QUERY_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl ConnectOptions {
+    /// The limit on each of ferry's own queries (history, lock, events): the connect
+    /// timeout, but at least 30 s, so that a busy server is not taken for a dead one.
+    pub fn query_timeout(&self) -> Duration {
+        self.connect_timeout.max(MIN_QUERY_TIMEOUT)
+    }
+}
+
+/// The engine family a URL names, or why it names none. Server URLs are parsed (a bad
+/// port or a stray character is a configuration error, not a failed connection); every
+/// message shows the URL with its password hidden.
 pub fn dialect_of(url: &str) -> Result<Dialect, EngineError> {
     let scheme = url
         .split(':')
         .next()
         .unwrap_or_default()
         .to_ascii_lowercase();
-    match scheme.as_str() {
-        "postgres" | "postgresql" => Ok(Dialect::Postgres),
-        "mysql" | "mariadb" => Ok(Dialect::Mysql),
-        "sqlite" => Ok(Dialect::Sqlite),
-        _ => Err(EngineError::BadUrl(format!(
-            "`{}` is not a database URL ferry knows; use postgres://, postgresql://, mysql://, mariadb://, sqlite://PATH or sqlite::memory:",
-            redact_url(url)
-        ))),
+    let dialect = match scheme.as_str() {
+        "postgres" | "postgresql" => Dialect::Postgres,
+        "mysql" | "mariadb" => Dialect::Mysql,
+        "sqlite" => Dialect::Sqlite,
+        _ => {
+            return Err(EngineError::BadUrl(format!(
+                "`{}` is not a database URL ferry knows; use postgres://, postgresql://, mysql://, mariadb://, sqlite://PATH or sqlite::memory:",
+                redact_url(url)
+            )));
+        }
+    };
+    let bad = |why: String| EngineError::BadUrl(format!("`{}`: {why}", redact_url(url)));
+    match dialect {
+        Dialect::Sqlite => {
+            let path = url["sqlite:".len()..].trim_start_matches("//");
+            let path = path.split('?').next().unwrap_or_default();
+            if path.is_empty() {
+                return Err(bad(
+                    "the SQLite URL names no file; write sqlite://PATH (or sqlite::memory: for a throw-away database)".into(),
+                ));
+            }
+        }
+        _ => {
+            let parsed = url::Url::parse(url).map_err(|e| {
+                bad(format!(
+                    "not a valid URL ({e}); characters such as / # ? @ in a password must be percent-encoded (%2F %23 %3F %40)"
+                ))
+            })?;
+            if parsed.host_str().is_none_or(str::is_empty) {
+                return Err(bad("the URL names no host".into()));
+            }
+        }
     }
+    Ok(dialect)
 }
 
-/// Connects to `url` and runs the session preamble.
+/// Connects to `url`, runs the session preamble and records the session state every
+/// migration starts from.
 pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Driver>, EngineError> {
     let dialect = dialect_of(url)?;
     let scrub = |error: DbError| EngineError::Connect {
@@ -43,23 +103,73 @@ pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Driv
             ..error
         },
     };
-    let mut driver = match dialect {
-        Dialect::Postgres => crate::postgres::connect(url, options).await,
-        Dialect::Mysql => {
-            let url = match url.strip_prefix("mariadb:") {
-                Some(rest) => format!("mysql:{rest}"),
-                None => url.to_owned(),
-            };
-            crate::mysql::connect(&url, options).await
+    let opening = async {
+        match dialect {
+            Dialect::Postgres => crate::postgres::connect(url, options).await,
+            Dialect::Mysql => {
+                let url = match url.strip_prefix("mariadb:") {
+                    Some(rest) => format!("mysql:{rest}"),
+                    None => url.to_owned(),
+                };
+                crate::mysql::connect(&url, options).await
+            }
+            Dialect::Sqlite => crate::sqlite::connect(url, options).await,
         }
-        Dialect::Sqlite => crate::sqlite::connect(url, options).await,
-    }
-    .map_err(scrub)?;
+    };
+    let mut driver = match tokio::time::timeout(options.connect_timeout, opening).await {
+        Ok(opened) => opened.map_err(scrub)?,
+        Err(_) => {
+            return Err(scrub(DbError::msg(format!(
+                "the server did not answer within {:.1}s (raise --connect-timeout if it is only slow)",
+                options.connect_timeout.as_secs_f64()
+            ))));
+        }
+    };
     for statement in &options.session {
         driver
             .execute(statement)
             .await
             .map_err(EngineError::db(format!("session statement `{statement}`")))?;
     }
+    driver
+        .capture_session()
+        .await
+        .map_err(EngineError::db("reading the session's schema and settings"))?;
     Ok(driver)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_urls_are_configuration_errors_that_hide_the_password() {
+        for url in [
+            "postgres://u:Zq/Xv@host/db",
+            "postgres://u:Zq#Xv@host/db",
+            "mysql://u:Zq?Xv@host/db",
+            "postgres://u:ZqXv@host:99999/db",
+            "postgres://u:ZqXv@host:port/db",
+            "mysql://u:ZqXv@/db",
+        ] {
+            let err = dialect_of(url).unwrap_err();
+            assert!(matches!(err, EngineError::BadUrl(_)), "{url}");
+            let text = err.to_string();
+            assert!(
+                !text.contains("Zq") && !text.contains("Xv"),
+                "{url}: {text}"
+            );
+        }
+        assert!(matches!(
+            dialect_of("sqlite://"),
+            Err(EngineError::BadUrl(_))
+        ));
+        assert!(matches!(dialect_of("sqlite:"), Err(EngineError::BadUrl(_))));
+        assert_eq!(dialect_of("sqlite::memory:").unwrap(), Dialect::Sqlite);
+        assert_eq!(dialect_of("sqlite://x.db").unwrap(), Dialect::Sqlite);
+        assert_eq!(
+            dialect_of("postgres://u:p%2Fw@127.0.0.1:5432/db").unwrap(),
+            Dialect::Postgres
+        );
+    }
 }

@@ -89,6 +89,13 @@ pub enum RowUpdate<'a> {
     },
     /// Rolled back (or cleared by repair).
     Reverted(RowState),
+    /// A rollback without a transaction is about to run its first statement.
+    RollingBack,
+    /// The down script stored for later rollbacks (repair --accept-down).
+    DownScript {
+        /// The new down script.
+        down_sql: Option<&'a str>,
+    },
     /// New checksum (repair --accept-checksums).
     Checksum {
         /// The new checksum.
@@ -140,6 +147,15 @@ pub trait Driver: Send {
     async fn commit(&mut self) -> Result<(), DbError>;
     /// Rolls the open transaction back.
     async fn rollback(&mut self) -> Result<(), DbError>;
+
+    /// Records the session as it is now (after the preamble) as the state every migration
+    /// starts from, and qualifies ferry's tables with the schema or database in use now,
+    /// so that a migration that changes `search_path` or says `USE` cannot redirect them.
+    async fn capture_session(&mut self) -> Result<(), DbError>;
+    /// Restores the captured session state (settings a migration changed, `USE`).
+    async fn reset_session(&mut self) -> Result<(), DbError>;
+    /// [`Driver::reset_session`] as SQL to end a batch with, where the engine takes batches.
+    fn reset_session_sql(&self) -> Option<&str>;
 
     /// Whether the history table exists.
     async fn history_exists(&mut self) -> Result<bool, DbError>;

@@ -16,6 +16,15 @@ impl Engine for MySql {
     };
     const TABLE_NAMES: &'static str = "SELECT CAST(table_name AS CHAR) FROM information_schema.tables \
          WHERE table_schema = DATABASE() ORDER BY 1";
+    // The settings that change what a migration means, and the database in use.
+    const SNAPSHOT: &'static str = "SELECT DATABASE(), CONCAT(COALESCE(CONCAT('USE `', REPLACE(DATABASE(), '`', '``'), '`; '), ''), \
+         'SET SESSION sql_mode = ', QUOTE(@@session.sql_mode), ', time_zone = ', QUOTE(@@session.time_zone), \
+         ', foreign_key_checks = ', @@session.foreign_key_checks, ', unique_checks = ', @@session.unique_checks, \
+         ', sql_safe_updates = ', @@session.sql_safe_updates, ', autocommit = ', @@session.autocommit, \
+         ', character_set_client = ', QUOTE(@@session.character_set_client), \
+         ', character_set_connection = ', QUOTE(@@session.character_set_connection), \
+         ', collation_connection = ', QUOTE(@@session.collation_connection), \
+         ', character_set_results = ', QUOTE(@@session.character_set_results))";
 
     fn lock(driver: &SqlxDriver<Self>) -> Box<dyn Lock> {
         // GET_LOCK names are server-wide: the key includes the database.
@@ -38,8 +47,7 @@ pub(crate) async fn connect(
     let database = opts.get_database().unwrap_or_default().to_owned();
     let conn = MySqlConnection::connect_with(&opts).await?;
     let lock_key = format!("{database}.{}", options.tables.history);
-    let mut driver =
-        SqlxDriver::<MySql>::new(conn, &options.tables, None, lock_key, options.owner.clone());
+    let mut driver = SqlxDriver::<MySql>::new(conn, options, lock_key);
     driver.facts.major_version = major_of(&first_text(&mut driver, "SELECT VERSION()").await?);
     Ok(Box::new(driver))
 }

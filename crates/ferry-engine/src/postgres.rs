@@ -16,6 +16,10 @@ impl Engine for Postgres {
     };
     const TABLE_NAMES: &'static str = "SELECT CAST(tablename AS TEXT) FROM pg_tables \
          WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1";
+    // RESET ALL returns every setting to its value at connection start; what the session
+    // SET since (the preamble, ferry's own settings) is set again.
+    const SNAPSHOT: &'static str = "SELECT CAST(current_schema() AS TEXT), 'RESET ALL' || COALESCE('; SELECT ' || \
+         (SELECT string_agg(format('set_config(%L, %L, false)', name, setting), ', ') FROM pg_settings WHERE source = 'session'), '')";
 
     fn lock(driver: &SqlxDriver<Self>) -> Box<dyn Lock> {
         Box::new(PgAdvisoryLock {
@@ -85,13 +89,7 @@ pub(crate) async fn connect(
     };
     // The server reports its version when the session starts: no query needed.
     let num = conn.server_version_num();
-    let mut driver = SqlxDriver::<Postgres>::new(
-        conn,
-        &options.tables,
-        None,
-        options.tables.history.clone(),
-        options.owner.clone(),
-    );
+    let mut driver = SqlxDriver::<Postgres>::new(conn, options, options.tables.history.clone());
     driver.facts.major_version = num.map(|n| n / 10_000);
     if num.is_some_and(|n| n >= 140_000) {
         // A killed runner's backend would otherwise run on (holding the lock) until its

@@ -41,6 +41,8 @@ pub(crate) struct HistorySql {
     pub set_finished: String,
     pub set_failed: String,
     pub set_reverted: String,
+    pub set_rolling_back: String,
+    pub set_down: String,
     pub set_checksum: String,
     pub insert_event: String,
 }
@@ -233,6 +235,11 @@ impl HistorySql {
                 p(1),
                 p(2)
             ),
+            set_rolling_back: format!(
+                "UPDATE {t} SET state = 'rolling_back' WHERE id = {}",
+                p(1)
+            ),
+            set_down: format!("UPDATE {t} SET down_sql = {} WHERE id = {}", p(1), p(2)),
             set_checksum: format!(
                 "UPDATE {t} SET checksum = {}, checksum_algorithm = {}, down_sql = {}, name = {} WHERE id = {}",
                 p(1),

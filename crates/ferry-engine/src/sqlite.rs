@@ -6,7 +6,7 @@ use crate::{Capabilities, ConnectOptions, DbError, Driver, Lock};
 use ferry_core::Dialect;
 use sqlx::sqlite::{Sqlite, SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions as _, Connection as _};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 impl Engine for Sqlite {
@@ -16,6 +16,10 @@ impl Engine for Sqlite {
         batch_scripts: false,
     };
     const TABLE_NAMES: &'static str = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1";
+    // No schema search path to escape; the foreign keys setting is what migrations change
+    // (see ferry_core::execution).
+    const SNAPSHOT: &'static str =
+        "SELECT NULL, 'PRAGMA foreign_keys = ' || foreign_keys FROM pragma_foreign_keys";
 
     fn lock(driver: &SqlxDriver<Self>) -> Box<dyn Lock> {
         if driver.lock_key.is_empty() {
@@ -34,7 +38,9 @@ pub(crate) async fn connect(
     options: &ConnectOptions,
 ) -> Result<Box<dyn Driver>, DbError> {
     let opts = SqliteConnectOptions::from_str(url)?
-        .create_if_missing(true)
+        .create_if_missing(options.create)
+        // Another runner's write transaction is waited for as long as ferry's own lock.
+        .busy_timeout(options.lock_timeout)
         // The worker thread hands rows over in chunks of this size; the default of 50 costs
         // a thread wake-up every 50 history rows.
         .row_buffer_size(4096)
@@ -43,15 +49,36 @@ pub(crate) async fn connect(
     let in_memory = url.contains(":memory:")
         || file.as_os_str().is_empty()
         || file.to_string_lossy().contains(":memory:");
-    let lock_key = if in_memory {
-        String::new()
-    } else {
-        format!("{}.lock", file.display())
+    let lock_key = match in_memory {
+        true => String::new(),
+        false => format!("{}.lock", resolved(&file).display()),
+    };
+    // A command that creates nothing reads a database that does not exist as an empty one,
+    // and leaves no empty file behind.
+    let opts = match !in_memory && !options.create && !file.exists() {
+        true => SqliteConnectOptions::from_str("sqlite::memory:")?,
+        false => opts,
     };
     let conn = SqliteConnection::connect_with(&opts).await?;
-    let mut driver =
-        SqlxDriver::<Sqlite>::new(conn, &options.tables, None, lock_key, options.owner.clone());
+    let mut driver = SqlxDriver::<Sqlite>::new(conn, options, lock_key);
     driver.facts.major_version =
         major_of(&first_text(&mut driver, "SELECT sqlite_version()").await?);
     Ok(Box::new(driver))
+}
+
+/// The database file with every symlink resolved, so that runners reaching one database
+/// through different paths share one lock. A file that does not exist yet is resolved
+/// through its folder.
+fn resolved(file: &Path) -> PathBuf {
+    if let Ok(real) = std::fs::canonicalize(file) {
+        return real;
+    }
+    let parent = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    match (std::fs::canonicalize(parent), file.file_name()) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => file.to_owned(),
+    }
 }

@@ -2,7 +2,9 @@
 //! lives in one [`Engine`] implementation each (postgres.rs, mysql.rs, sqlite.rs).
 
 use crate::sql::{HistorySql, TableNames};
-use crate::{Capabilities, DbError, Driver, EngineError, Lock, NewEvent, NewRow, RowUpdate};
+use crate::{
+    Capabilities, ConnectOptions, DbError, Driver, EngineError, Lock, NewEvent, NewRow, RowUpdate,
+};
 use async_trait::async_trait;
 use ferry_core::{Checksum, Dialect, HistoryRow, RowState, ServerFacts, Version};
 use futures_util::StreamExt;
@@ -20,6 +22,10 @@ pub(crate) trait Engine: Database {
     const CAPABILITIES: Capabilities;
     /// A query listing user tables, one text column.
     const TABLE_NAMES: &'static str;
+    /// A query returning one row of two text columns: the schema or database ferry's
+    /// unqualified tables belong in (NULL where names need no qualifying), and the SQL that
+    /// restores the session's current state.
+    const SNAPSHOT: &'static str;
     /// The lock for this connection.
     fn lock(driver: &SqlxDriver<Self>) -> Box<dyn Lock>;
 }
@@ -27,7 +33,13 @@ pub(crate) trait Engine: Database {
 /// A connection of one engine plus the SQL of ferry's tables for it.
 pub(crate) struct SqlxDriver<DB: Engine> {
     pub conn: DB::Connection,
+    /// ferry's tables as configured (perhaps unqualified).
+    pub names: TableNames,
     pub sql: HistorySql,
+    /// Restores the session state captured after the preamble.
+    pub reset_sql: Option<String>,
+    /// The longest any of ferry's own queries may take.
+    pub query_timeout: std::time::Duration,
     pub facts: ServerFacts,
     /// Engine-specific data the lock needs (lock name, lock file path).
     pub lock_key: String,
@@ -36,23 +48,20 @@ pub(crate) struct SqlxDriver<DB: Engine> {
 }
 
 impl<DB: Engine> SqlxDriver<DB> {
-    pub fn new(
-        conn: DB::Connection,
-        names: &TableNames,
-        major_version: Option<u32>,
-        lock_key: String,
-        owner: String,
-    ) -> Self {
+    pub fn new(conn: DB::Connection, options: &ConnectOptions, lock_key: String) -> Self {
         SqlxDriver {
             conn,
-            sql: HistorySql::new(DB::DIALECT, names),
+            names: options.tables.clone(),
+            sql: HistorySql::new(DB::DIALECT, &options.tables),
+            reset_sql: None,
+            query_timeout: options.query_timeout(),
             facts: ServerFacts {
                 dialect: DB::DIALECT,
-                major_version,
+                major_version: None,
                 transactional_ddl: DB::CAPABILITIES.transactional_ddl,
             },
             lock_key,
-            owner,
+            owner: options.owner.clone(),
         }
     }
 }
@@ -69,6 +78,33 @@ pub(crate) async fn first_text(driver: &mut dyn Driver, query: &str) -> Result<S
 /// The major version in a version string like `11.8.5-MariaDB` or `3.46.0`.
 pub(crate) fn major_of(version: &str) -> Option<u32> {
     version.split('.').next().and_then(|m| m.parse().ok())
+}
+
+/// Bounds one of ferry's own queries (history, lock, events): a server that stops answering
+/// must not hang the runner while it holds the lock.
+async fn bounded<T>(
+    limit: std::time::Duration,
+    query: impl std::future::Future<Output = Result<T, DbError>>,
+) -> Result<T, DbError> {
+    match tokio::time::timeout(limit, query).await {
+        Ok(result) => result,
+        Err(_) => Err(DbError::msg(format!(
+            "the server did not answer within {}s (raise --connect-timeout if it is only slow)",
+            limit.as_secs()
+        ))),
+    }
+}
+
+/// `names` with each unqualified table placed in `schema`.
+fn qualified(names: &TableNames, schema: &str) -> TableNames {
+    let q = |name: &String| match name.contains('.') {
+        true => name.clone(),
+        false => format!("{schema}.{name}"),
+    };
+    TableNames {
+        history: q(&names.history),
+        events: q(&names.events),
+    }
 }
 
 fn sql(text: &str) -> AssertSqlSafe<String> {
@@ -131,8 +167,11 @@ where
     }
 
     async fn query_text(&mut self, text: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {
-        let rows = sqlx::query(sql(text)).fetch_all(&mut self.conn).await?;
-        Ok(rows.iter().map(text_row).collect())
+        let fetch = async {
+            let rows = sqlx::query(sql(text)).fetch_all(&mut self.conn).await?;
+            Ok(rows.iter().map(text_row).collect())
+        };
+        bounded(self.query_timeout, fetch).await
     }
 
     async fn begin(&mut self) -> Result<(), DbError> {
@@ -147,17 +186,46 @@ where
         self.execute("ROLLBACK").await
     }
 
+    async fn capture_session(&mut self) -> Result<(), DbError> {
+        let row = (self.query_text(DB::SNAPSHOT).await?).into_iter().next();
+        let mut columns = row.unwrap_or_default().into_iter();
+        let (schema, reset) = (columns.next().flatten(), columns.next().flatten());
+        if let Some(schema) = schema.filter(|s| !s.is_empty()) {
+            self.sql = HistorySql::new(DB::DIALECT, &qualified(&self.names, &schema));
+        }
+        self.reset_sql = reset;
+        Ok(())
+    }
+
+    async fn reset_session(&mut self) -> Result<(), DbError> {
+        match self.reset_sql.clone() {
+            Some(reset) => {
+                let run = async {
+                    sqlx::raw_sql(sql(&reset)).execute(&mut self.conn).await?;
+                    Ok(())
+                };
+                bounded(self.query_timeout, run).await
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn reset_session_sql(&self) -> Option<&str> {
+        self.reset_sql.as_deref()
+    }
+
     async fn history_exists(&mut self) -> Result<bool, DbError> {
-        let found = sqlx::query(sql(&self.sql.exists))
-            .bind(self.sql.exists_arg.clone())
-            .fetch_optional(&mut self.conn)
-            .await?;
+        let query = sqlx::query(sql(&self.sql.exists)).bind(self.sql.exists_arg.clone());
+        let found = bounded(self.query_timeout, async {
+            Ok(query.fetch_optional(&mut self.conn).await?)
+        })
+        .await?;
         Ok(found.is_some())
     }
 
     async fn create_history(&mut self) -> Result<(), DbError> {
         for statement in self.sql.create.clone() {
-            self.execute(&statement).await?;
+            bounded(self.query_timeout, self.execute(&statement)).await?;
         }
         Ok(())
     }
@@ -172,44 +240,64 @@ where
             true => &self.sql.select_with_down,
             false => &self.sql.select,
         };
+        let limit = self.query_timeout;
         let mut rows = sqlx::query(sql(select)).fetch(&mut self.conn);
         let (mut history, mut shared) = (Vec::new(), Interner::default());
-        while let Some(row) = rows.next().await {
-            history.push(decode_row::<DB>(&row.map_err(failed)?, &mut shared)?);
+        let read = async {
+            while let Some(row) = rows.next().await {
+                history.push(decode_row::<DB>(&row.map_err(failed)?, &mut shared)?);
+            }
+            Ok::<_, EngineError>(())
+        };
+        match tokio::time::timeout(limit, read).await {
+            Ok(result) => result?,
+            Err(_) => {
+                return Err(EngineError::Db {
+                    context: "reading the history".into(),
+                    error: DbError::msg(format!(
+                        "the server did not answer within {}s",
+                        limit.as_secs()
+                    )),
+                });
+            }
         }
         Ok(history)
     }
 
     async fn insert_history(&mut self, row: &NewRow<'_>) -> Result<i64, DbError> {
-        let query = sqlx::query(sql(&self.sql.insert))
-            .bind(row.plugin.to_owned())
-            .bind(row.version.clone())
-            .bind(row.name.to_owned())
-            .bind(row.checksum.hex())
-            .bind(i64::from(row.checksum.algorithm))
-            .bind(row.down_sql.map(str::to_owned))
-            .bind(row.state.as_str().to_owned())
-            .bind(row.batch)
-            .bind(row.duration_ms)
-            .bind(row.applied_by.to_owned())
-            .bind(env!("CARGO_PKG_VERSION").to_owned())
-            .bind(row.error.clone())
-            .bind(None::<i64>)
-            .bind(row.baseline)
-            .bind(row.no_transaction);
-        match self.sql.last_id.clone() {
-            None => Ok(query
-                .fetch_one(&mut self.conn)
-                .await?
-                .try_get::<i64, _>(0)?),
-            Some(last_id) => {
-                query.execute(&mut self.conn).await?;
-                Ok(sqlx::query(sql(&last_id))
+        let limit = self.query_timeout;
+        bounded(limit, async {
+            let query = sqlx::query(sql(&self.sql.insert))
+                .bind(row.plugin.to_owned())
+                .bind(row.version.clone())
+                .bind(row.name.to_owned())
+                .bind(row.checksum.hex())
+                .bind(i64::from(row.checksum.algorithm))
+                .bind(row.down_sql.map(str::to_owned))
+                .bind(row.state.as_str().to_owned())
+                .bind(row.batch)
+                .bind(row.duration_ms)
+                .bind(row.applied_by.to_owned())
+                .bind(env!("CARGO_PKG_VERSION").to_owned())
+                .bind(row.error.clone())
+                .bind(None::<i64>)
+                .bind(row.baseline)
+                .bind(row.no_transaction);
+            match self.sql.last_id.clone() {
+                None => Ok(query
                     .fetch_one(&mut self.conn)
                     .await?
-                    .try_get::<i64, _>(0)?)
+                    .try_get::<i64, _>(0)?),
+                Some(last_id) => {
+                    query.execute(&mut self.conn).await?;
+                    Ok(sqlx::query(sql(&last_id))
+                        .fetch_one(&mut self.conn)
+                        .await?
+                        .try_get::<i64, _>(0)?)
+                }
             }
-        }
+        })
+        .await
     }
 
     fn insert_history_sql(&self, row: &NewRow<'_>) -> Option<String> {
@@ -217,46 +305,58 @@ where
     }
 
     async fn update_history(&mut self, id: i64, update: &RowUpdate<'_>) -> Result<(), DbError> {
-        let query = match update {
-            RowUpdate::Finished { duration_ms } => {
-                sqlx::query(sql(&self.sql.set_finished)).bind(*duration_ms)
-            }
-            RowUpdate::Failed {
-                error,
-                statement,
-                duration_ms,
-            } => sqlx::query(sql(&self.sql.set_failed))
-                .bind(error.clone())
-                .bind(*statement)
-                .bind(*duration_ms),
-            RowUpdate::Reverted(state) => {
-                sqlx::query(sql(&self.sql.set_reverted)).bind(state.as_str().to_owned())
-            }
-            RowUpdate::Checksum {
-                checksum,
-                down_sql,
-                name,
-            } => sqlx::query(sql(&self.sql.set_checksum))
-                .bind(checksum.hex())
-                .bind(i64::from(checksum.algorithm))
-                .bind(down_sql.map(str::to_owned))
-                .bind((*name).to_owned()),
-        };
-        query.bind(id).execute(&mut self.conn).await?;
-        Ok(())
+        let limit = self.query_timeout;
+        bounded(limit, async {
+            let query = match update {
+                RowUpdate::Finished { duration_ms } => {
+                    sqlx::query(sql(&self.sql.set_finished)).bind(*duration_ms)
+                }
+                RowUpdate::Failed {
+                    error,
+                    statement,
+                    duration_ms,
+                } => sqlx::query(sql(&self.sql.set_failed))
+                    .bind(error.clone())
+                    .bind(*statement)
+                    .bind(*duration_ms),
+                RowUpdate::Reverted(state) => {
+                    sqlx::query(sql(&self.sql.set_reverted)).bind(state.as_str().to_owned())
+                }
+                RowUpdate::RollingBack => sqlx::query(sql(&self.sql.set_rolling_back)),
+                RowUpdate::DownScript { down_sql } => {
+                    sqlx::query(sql(&self.sql.set_down)).bind(down_sql.map(str::to_owned))
+                }
+                RowUpdate::Checksum {
+                    checksum,
+                    down_sql,
+                    name,
+                } => sqlx::query(sql(&self.sql.set_checksum))
+                    .bind(checksum.hex())
+                    .bind(i64::from(checksum.algorithm))
+                    .bind(down_sql.map(str::to_owned))
+                    .bind((*name).to_owned()),
+            };
+            query.bind(id).execute(&mut self.conn).await?;
+            Ok(())
+        })
+        .await
     }
 
     async fn insert_event(&mut self, event: &NewEvent<'_>) -> Result<(), DbError> {
-        sqlx::query(sql(&self.sql.insert_event))
-            .bind(event.command.to_owned())
-            .bind(event.plugin.map(str::to_owned))
-            .bind(event.actor.to_owned())
-            .bind(event.outcome.to_owned())
-            .bind(event.message.to_owned())
-            .bind(env!("CARGO_PKG_VERSION").to_owned())
-            .execute(&mut self.conn)
-            .await?;
-        Ok(())
+        let limit = self.query_timeout;
+        bounded(limit, async {
+            sqlx::query(sql(&self.sql.insert_event))
+                .bind(event.command.to_owned())
+                .bind(event.plugin.map(str::to_owned))
+                .bind(event.actor.to_owned())
+                .bind(event.outcome.to_owned())
+                .bind(event.message.to_owned())
+                .bind(env!("CARGO_PKG_VERSION").to_owned())
+                .execute(&mut self.conn)
+                .await?;
+            Ok(())
+        })
+        .await
     }
 
     async fn table_names(&mut self) -> Result<Vec<String>, DbError> {

@@ -28,7 +28,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         command => {
             // validate checks every file for itself.
             let cached = !matches!(command, Command::Validate);
-            let mut session = Session::open(g, cached).await?;
+            let creates = matches!(
+                command,
+                Command::Migrate { dry_run: false, .. } | Command::Baseline { .. }
+            );
+            let mut session = Session::open(g, cached, creates).await?;
             let result = run_connected(&mut session, g, command).await;
             session.close().await;
             result

@@ -277,7 +277,11 @@ fn running_and_rolling_back_rows_are_real_states() {
         Err(PlanError::Failed(..))
     ));
     let problems = validate(&entries);
-    assert!(problems[1].to_string().contains("rollback"), "{}", problems[1]);
+    assert!(
+        problems[1].to_string().contains("rollback"),
+        "{}",
+        problems[1]
+    );
     let mut entries = entries;
     mark_running(&mut entries);
     let shown: Vec<State> = entries.iter().map(|e| e.state).collect();
@@ -337,5 +341,8 @@ fn a_renamed_applied_file_is_a_probable_rename_not_a_new_migration() {
         .iter()
         .map(|p| serde_json::to_value(p).unwrap()["kind"].to_string())
         .collect();
-    assert!(kinds.contains(&"\"probable_rename\"".to_owned()), "{kinds:?}");
+    assert!(
+        kinds.contains(&"\"probable_rename\"".to_owned()),
+        "{kinds:?}"
+    );
 }

@@ -1,0 +1,173 @@
+//! How one script runs on one server: its transaction mode, the statements that must run
+//! before its transaction opens, its body, and a check that must pass before it commits.
+//!
+//! SQLite ignores `PRAGMA foreign_keys` inside a transaction, so the table-rebuild
+//! procedure SQLite documents (foreign keys off, new table, copy, drop, rename, foreign
+//! keys on) would run with foreign keys still on and cascade-delete child rows. ferry runs
+//! that pragma before `BEGIN`, checks `PRAGMA foreign_key_check` before `COMMIT` (failing
+//! the migration on any violation), and the connection's own setting is restored after.
+
+use crate::{Dialect, Directives, ServerFacts, Statement, TxMode, transaction_mode};
+
+/// A query that must return no rows before a transactional script commits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Check {
+    /// The query.
+    pub sql: &'static str,
+    /// What a row it returns means, for the error.
+    pub meaning: &'static str,
+}
+
+/// The foreign key check SQLite needs after a migration ran with foreign keys off.
+pub const FOREIGN_KEY_CHECK: Check = Check {
+    sql: "PRAGMA foreign_key_check",
+    meaning: "foreign key violation (table, rowid, parent table, constraint index)",
+};
+
+/// A script's statements arranged for running.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Execution {
+    /// In a transaction with its history row, or not and why.
+    pub mode: TxMode,
+    /// Statements of the script that run before its transaction opens.
+    pub before: Vec<Statement>,
+    /// The statements that run in order (inside the transaction, if there is one).
+    pub body: Vec<Statement>,
+    /// A query that must return no rows before the transaction commits.
+    pub check: Option<Check>,
+}
+
+impl Execution {
+    /// Whether nothing runs: an empty or comment-only script.
+    pub fn is_empty(&self) -> bool {
+        self.before.is_empty() && self.body.is_empty()
+    }
+}
+
+/// Arranges `statements` (with the script's `directives`) for `server`.
+pub fn execution(
+    directives: &Directives,
+    statements: Vec<Statement>,
+    server: ServerFacts,
+) -> Execution {
+    let mode = transaction_mode(directives, &statements, server);
+    let mut run = Execution {
+        mode,
+        before: Vec::new(),
+        body: statements,
+        check: None,
+    };
+    if server.dialect == Dialect::Sqlite && run.mode == TxMode::Transaction {
+        hoist_foreign_keys(&mut run);
+    }
+    run
+}
+
+/// Moves SQLite's `PRAGMA foreign_keys = X` out of the transaction, where it is a no-op: the
+/// first one runs before `BEGIN`, later ones would be no-ops and are dropped (the
+/// connection's setting is restored after the migration). With foreign keys turned off,
+/// the violations are checked before `COMMIT`.
+fn hoist_foreign_keys(run: &mut Execution) {
+    let (pragmas, body): (Vec<Statement>, Vec<Statement>) = std::mem::take(&mut run.body)
+        .into_iter()
+        .partition(|s| foreign_keys_value(s).is_some());
+    run.body = body;
+    let Some(first) = pragmas.into_iter().next() else {
+        return;
+    };
+    if foreign_keys_value(&first) == Some(false) {
+        run.check = Some(FOREIGN_KEY_CHECK);
+    }
+    run.before.push(first);
+}
+
+/// The value a `PRAGMA [schema.]foreign_keys = VALUE` statement sets, if it is one.
+fn foreign_keys_value(statement: &Statement) -> Option<bool> {
+    let words = &statement.words;
+    if words.first().map(String::as_str) != Some("PRAGMA") {
+        return None;
+    }
+    let at = words.iter().position(|w| w == "FOREIGN_KEYS")?;
+    let sql = statement.sql.to_ascii_lowercase();
+    let value = sql[sql.find("foreign_keys")? + "foreign_keys".len()..]
+        .trim_start()
+        .strip_prefix('=')
+        .map(|v| v.trim().trim_matches(['\'', '"']).to_owned())
+        .or_else(|| words.get(at + 1).map(|w| w.to_ascii_lowercase()))?;
+    match value.as_str() {
+        "0" | "off" | "false" | "no" => Some(false),
+        "1" | "on" | "true" | "yes" => Some(true),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{NoTxReason, parse_directives, split};
+
+    fn run(sql: &str, dialect: Dialect) -> Execution {
+        let facts = ServerFacts {
+            dialect,
+            major_version: Some(3),
+            transactional_ddl: dialect != Dialect::Mysql,
+        };
+        execution(
+            &parse_directives(sql).unwrap(),
+            split(sql, dialect).unwrap(),
+            facts,
+        )
+    }
+
+    fn sqls(statements: &[Statement]) -> Vec<&str> {
+        statements.iter().map(|s| s.sql.as_str()).collect()
+    }
+
+    #[test]
+    fn sqlite_table_rebuild_turns_foreign_keys_off_before_the_transaction() {
+        let sql = "PRAGMA foreign_keys=OFF;\nCREATE TABLE n (id INT);\nINSERT INTO n SELECT * FROM o;\nDROP TABLE o;\nALTER TABLE n RENAME TO o;\nPRAGMA foreign_keys = ON;";
+        let got = run(sql, Dialect::Sqlite);
+        assert_eq!(got.mode, TxMode::Transaction);
+        assert_eq!(sqls(&got.before), ["PRAGMA foreign_keys=OFF"]);
+        assert_eq!(got.body.len(), 4);
+        assert_eq!(
+            got.body[0].index, 1,
+            "statements keep their place in the file"
+        );
+        assert_eq!(got.check, Some(FOREIGN_KEY_CHECK));
+    }
+
+    #[test]
+    fn every_spelling_of_the_pragma_is_understood() {
+        for (sql, off) in [
+            ("PRAGMA foreign_keys = 0", true),
+            ("pragma main.foreign_keys = 'off'", true),
+            ("PRAGMA foreign_keys=false", true),
+            ("PRAGMA foreign_keys = no", true),
+            ("PRAGMA foreign_keys = 1", false),
+            ("PRAGMA foreign_keys=ON", false),
+        ] {
+            let got = run(&format!("{sql};\nSELECT 1;"), Dialect::Sqlite);
+            assert_eq!(got.before.len(), 1, "{sql}");
+            assert_eq!(got.check.is_some(), off, "{sql}");
+        }
+        // Reading the setting is not setting it.
+        let got = run("PRAGMA foreign_keys;", Dialect::Sqlite);
+        assert!(got.before.is_empty() && got.body.len() == 1);
+    }
+
+    #[test]
+    fn other_engines_and_no_transaction_scripts_run_as_written() {
+        let sql = "PRAGMA foreign_keys=OFF;\nSELECT 1;";
+        assert!(run(sql, Dialect::Postgres).before.is_empty());
+        let got = run(&format!("-- ferry:no-transaction\n{sql}"), Dialect::Sqlite);
+        assert_eq!(got.mode, TxMode::NoTransaction(NoTxReason::Directive));
+        assert!(got.before.is_empty() && got.check.is_none());
+    }
+
+    #[test]
+    fn an_empty_script_is_empty() {
+        assert!(run("-- nothing\n/* here */", Dialect::Sqlite).is_empty());
+        assert!(!run("SELECT 1;", Dialect::Sqlite).is_empty());
+    }
+}
