@@ -124,6 +124,10 @@ pub enum Command {
         /// Clear failed entries so migrate can retry them.
         #[arg(long)]
         clear_failed: bool,
+        /// Store the current down script files of applied migrations whose down script was
+        /// fixed after they were applied (rollback runs the stored copy).
+        #[arg(long)]
+        accept_down: bool,
     },
     /// Adopt an existing database: mark everything up to VERSION applied without running it.
     Baseline {

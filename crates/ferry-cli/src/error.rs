@@ -87,6 +87,7 @@ fn engine_code(e: &EngineError) -> i32 {
         }
         EngineError::Plan(_) => exit::USAGE,
         EngineError::Connect { .. }
+        | EngineError::CheckFailed { .. }
         | EngineError::MigrationFailed(_)
         | EngineError::Db { .. }
         | EngineError::BadHistory { .. } => exit::FAILED,

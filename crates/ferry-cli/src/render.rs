@@ -90,13 +90,16 @@ impl EventSink for EventPrinter {
                 if let Some(bar) = &self.bar {
                     bar.set_message(format!("{direction} {version} {name}"));
                 }
-                if let Some(reason) = no_transaction
-                    && self.last_note.as_ref() != Some(reason)
-                {
-                    self.line(&format!(
-                        "  note: {version} runs without a transaction: {reason}"
-                    ));
-                    self.last_note = Some(reason.clone());
+                match no_transaction {
+                    // A run of consecutive migrations sharing a reason states it once.
+                    Some(reason) if self.last_note.as_ref() != Some(reason) => {
+                        self.line(&format!(
+                            "  note: {version} runs without a transaction: {reason}"
+                        ));
+                        self.last_note = Some(reason.clone());
+                    }
+                    Some(_) => {}
+                    None => self.last_note = None,
                 }
             }
             Event::Finished {
@@ -104,13 +107,17 @@ impl EventSink for EventPrinter {
                 version,
                 name,
                 duration_ms,
+                note,
             } => {
                 let verb = if direction == "up" {
                     "applied"
                 } else {
                     "rolled back"
                 };
-                self.line(&format!("{verb:>11}  {version} {name} ({duration_ms} ms)"));
+                let note = note.as_ref().map(|n| format!(": {n}")).unwrap_or_default();
+                self.line(&format!(
+                    "{verb:>11}  {version} {name} ({duration_ms} ms){note}"
+                ));
             }
             Event::Recorded {
                 version,

@@ -203,6 +203,13 @@ fn list(refs: &[MigrationRef]) -> String {
         .join(", ")
 }
 
+impl Problem {
+    /// Whether this is only a warning: worth saying, not failing `validate` for.
+    pub fn is_warning(&self) -> bool {
+        matches!(self, Problem::DownChanged { .. })
+    }
+}
+
 /// Why the planner refuses.
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
@@ -240,6 +247,11 @@ pub enum PlanError {
         /// The applied migration whose file is missing.
         applied: MigrationRef,
     },
+    /// `redo` found the last applied migration's file gone.
+    #[error(
+        "cannot redo {0}: its file is gone, so it could be rolled back but not applied again; restore the file, or use `ferry rollback`"
+    )]
+    RedoWithoutFile(MigrationRef),
     /// `--to` names no known migration.
     #[error("no migration has version {0}; `ferry status` lists them")]
     UnknownTarget(String),
@@ -266,7 +278,10 @@ impl PlanError {
     pub fn is_validation(&self) -> bool {
         matches!(
             self,
-            PlanError::Failed(..) | PlanError::Modified(_) | PlanError::ProbableRename { .. }
+            PlanError::Failed(..)
+                | PlanError::Modified(_)
+                | PlanError::ProbableRename { .. }
+                | PlanError::RedoWithoutFile(_)
         )
     }
 }
@@ -454,6 +469,20 @@ fn rollback_step<'a>(
     })
 }
 
+/// The text of `m`'s down script file when it differs from the copy `row` stored at apply
+/// time (compared by checksum, so line endings and trailing blanks do not count); `None`
+/// when they agree, or when the file has no down script.
+pub fn changed_down(row: &HistoryRow, m: &Migration) -> Result<Option<String>, LoadError> {
+    let Some(file) = &m.down else {
+        return Ok(None);
+    };
+    let script = file.load()?;
+    let text = script.text()?;
+    let same =
+        (row.down_sql.as_deref()).is_some_and(|stored| Checksum::of(stored) == Checksum::of(text));
+    Ok((!same).then(|| text.to_owned()))
+}
+
 /// A problem `validate` reports.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -481,6 +510,14 @@ pub enum Problem {
     OutOfOrder {
         /// The migration.
         migration: MigrationRef,
+    },
+    /// An applied migration's down script file differs from the copy stored when it was
+    /// applied, which is what rollback runs (a warning).
+    DownChanged {
+        /// The migration.
+        migration: MigrationRef,
+        /// The down script file.
+        path: String,
     },
     /// A pending migration holds the script of a missing applied one.
     ProbableRename {
@@ -514,6 +551,10 @@ impl fmt::Display for Problem {
                     "{migration}: pending but older than the newest applied migration (out of order)"
                 )
             }
+            Problem::DownChanged { migration, path } => write!(
+                f,
+                "{migration}: {path} differs from the down script stored when it was applied, which is what rollback runs; `ferry repair --accept-down` stores the file's version"
+            ),
             Problem::ProbableRename { migration, applied } => write!(
                 f,
                 "{migration}: pending, with the same checksum as applied migration {applied} whose file is gone (probably renamed; rename it back)"
@@ -547,6 +588,26 @@ pub fn validate(entries: &[Entry<'_>]) -> Vec<Problem> {
         })
     });
     problems.chain(renames).collect()
+}
+
+/// Applied migrations whose down script file differs from the stored copy (needs the
+/// history read with its down scripts).
+pub fn changed_downs(entries: &[Entry<'_>]) -> Result<Vec<Problem>, LoadError> {
+    let mut found = Vec::new();
+    for e in entries.iter().filter(|e| e.is_applied()) {
+        let (Some(row), Some(m)) = (e.row, e.migration) else {
+            continue;
+        };
+        if row.down_sql.is_some() && changed_down(row, m)?.is_some() {
+            found.push(Problem::DownChanged {
+                migration: MigrationRef::from(e),
+                path: (m.down.as_ref())
+                    .map(|d| d.path().display().to_string())
+                    .unwrap_or_default(),
+            });
+        }
+    }
+    Ok(found)
 }
 
 #[cfg(test)]

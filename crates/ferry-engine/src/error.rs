@@ -92,6 +92,24 @@ pub enum EngineError {
     /// A migration's script failed (boxed: errors are the cold path, results stay small).
     #[error("{0}")]
     MigrationFailed(Box<MigrationFailure>),
+    /// A check before COMMIT found rows (foreign key violations after a migration that
+    /// turned foreign keys off); the migration's transaction was rolled back.
+    #[error(
+        "migration {migration} ({path}) left {} {meaning}(s), shown below; nothing of it was kept: its transaction was rolled back. Fix the script so that the data it leaves is consistent\n{}",
+        rows.len(),
+        rows.iter().take(20).map(|r| format!("  {r}")).collect::<Vec<_>>().join("\n"),
+        path = path.display()
+    )]
+    CheckFailed {
+        /// Which migration.
+        migration: MigrationRef,
+        /// Its file.
+        path: PathBuf,
+        /// What each row means.
+        meaning: &'static str,
+        /// The rows, as text.
+        rows: Vec<String>,
+    },
     /// Other database work (history, session setup) failed.
     #[error("{context}: {error}")]
     Db {

@@ -41,6 +41,9 @@ pub enum Event {
         name: String,
         /// How long it took.
         duration_ms: i64,
+        /// Something the user must know about this step (an empty down script).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
     },
     /// A history entry was written without running anything (baseline, repair).
     Recorded {

@@ -75,8 +75,9 @@ fn print_plan(
     let db: &dyn Driver = s.db.as_ref();
     let mut steps = Vec::new();
     for (version, name, script) in scripts {
-        let (statements, mode) = runner::run_mode(db, script)?;
-        let reason = runner::no_transaction_reason(&mode);
+        let run = runner::prepare(db, script)?;
+        let reason = runner::no_transaction_reason(&run.mode);
+        let statements: Vec<_> = run.before.iter().chain(&run.body).collect();
         steps.push(serde_json::json!({
             "version": version,
             "name": name,

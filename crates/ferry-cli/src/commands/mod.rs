@@ -69,7 +69,15 @@ async fn run_connected(
         Command::Repair {
             accept_checksums,
             clear_failed,
-        } => repair::run(s, g, accept_checksums, clear_failed).await,
+            accept_down,
+        } => {
+            let options = ferry_engine::runner::RepairOptions {
+                accept_checksums,
+                clear_failed,
+                accept_downs: accept_down,
+            };
+            repair::run(s, g, options).await
+        }
         Command::Baseline { version } => baseline::run(s, g, &parse_version(&version)?).await,
         Command::Reset => rollback::reset(s, g).await,
         Command::Init { .. } | Command::New { .. } => unreachable!("handled before connecting"),

@@ -7,22 +7,13 @@ use crate::session::Session;
 use ferry_engine::runner::{self, RepairOptions};
 
 /// Records new checksums and/or clears failed entries.
-pub async fn run(
-    s: &mut Session,
-    g: &Global,
-    accept_checksums: bool,
-    clear_failed: bool,
-) -> Result<(), CliError> {
-    if !accept_checksums && !clear_failed {
+pub async fn run(s: &mut Session, g: &Global, options: RepairOptions) -> Result<(), CliError> {
+    if !options.accept_checksums && !options.clear_failed && !options.accept_downs {
         return Err(CliError::Usage(
-            "say what to repair: --accept-checksums (edited applied files) and/or --clear-failed (failed entries)".into(),
+            "say what to repair: --accept-checksums (edited applied files), --accept-down (edited down scripts of applied migrations) and/or --clear-failed (failed entries)".into(),
         ));
     }
     s.confirm(g, "`ferry repair`")?;
-    let options = RepairOptions {
-        accept_checksums,
-        clear_failed,
-    };
     let done = (s.run(g, async |db, job, p| {
         runner::repair(db, job, options, p).await
     }))

@@ -5,7 +5,7 @@ use super::summary;
 use crate::cli::Global;
 use crate::error::CliError;
 use crate::session::Session;
-use ferry_core::plan::{self, MigrateOptions, RollbackTarget};
+use ferry_core::plan::{self, RollbackTarget};
 use ferry_engine::runner::{self, Done};
 
 /// The rollback target the flags select (default: one step).
@@ -68,20 +68,7 @@ fn reverted(g: &Global, command: &str, verb: &str, done: &[Done]) {
 /// Rolls back the last migration and applies it again.
 pub async fn redo(s: &mut Session, g: &Global) -> Result<(), CliError> {
     s.confirm(g, "`ferry redo`")?;
-    let done = revert(s, g, &RollbackTarget::Steps(1), "redo").await?;
-    let Some(last) = done.first() else {
-        return Ok(());
-    };
-    // Exactly the migration just rolled back: never older pending ones that --to would take.
-    let options = MigrateOptions {
-        only: Some(super::parse_version(&last.version)?),
-        allow_out_of_order: true,
-        ..MigrateOptions::default()
-    };
-    let done = (s.run(g, async |db, job, p| {
-        runner::migrate(db, job, &options, p).await
-    }))
-    .await?;
+    let done = (s.run(g, async |db, job, p| runner::redo(db, job, p).await)).await?;
     reverted(g, "redo", "re-applied", &done);
     Ok(())
 }

@@ -26,8 +26,8 @@ pub async fn run(s: &mut Session, g: &Global, check: bool) -> Result<(), CliErro
     let pending =
         (entries.iter().filter(|e| e.is_pending())).filter_map(|e| Some((e, e.migration?)));
     for (e, m) in pending {
-        let (_, mode) = runner::run_mode(s.db.as_ref(), &m.up)?;
-        if let Some(reason) = runner::no_transaction_reason(&mode) {
+        let run = runner::prepare(s.db.as_ref(), &m.up)?;
+        if let Some(reason) = runner::no_transaction_reason(&run.mode) {
             notes.push((e.label.to_owned(), reason));
         }
     }

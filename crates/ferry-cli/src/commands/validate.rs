@@ -14,11 +14,13 @@ pub async fn run(s: &mut Session, g: &Global) -> Result<(), CliError> {
     for down in migrations.iter().filter_map(|m| m.down.as_ref()) {
         down.load()?;
     }
-    let history = runner::read_history(s.db.as_mut(), false).await?;
+    let history = runner::read_history(s.db.as_mut(), true).await?;
     let entries = plan::status(migrations, &history, &s.config.plugin);
-    let problems = plan::validate(&entries);
-    let allowed =
-        |p: &Problem| matches!(p, Problem::OutOfOrder { .. }) && s.config.allow_out_of_order;
+    let mut problems = plan::validate(&entries);
+    problems.extend(plan::changed_downs(&entries)?);
+    let allowed = |p: &Problem| {
+        p.is_warning() || (matches!(p, Problem::OutOfOrder { .. }) && s.config.allow_out_of_order)
+    };
     let errors = problems.iter().filter(|p| !allowed(p)).count();
     if g.json {
         let doc = serde_json::json!({ "valid": errors == 0, "migrations": entries.len(), "problems": problems });

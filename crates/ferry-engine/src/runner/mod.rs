@@ -1,0 +1,789 @@
+//! The runner: executes plans made by `ferry_core::plan` under the migration lock, keeps
+//! the history and the events table, and reports progress as [`Event`]s.
+
+mod script;
+
+use crate::{Driver, EngineError, Event, EventSink, Files, NewEvent, NewRow, RowUpdate, lock};
+use ferry_core::plan::{self, Entry, MigrateOptions, MigrationRef, RollbackTarget};
+use ferry_core::{Execution, History, Migration, RowState, Version};
+use script::{Failed, Tail, elapsed_ms, reset, run_atomically, run_each};
+pub use script::{no_transaction_reason, prepare};
+use std::time::{Duration, Instant};
+
+/// Who runs, and how long to wait for the lock.
+#[derive(Clone, Debug)]
+pub struct RunContext {
+    /// Recorded as `applied_by` and in events.
+    pub actor: String,
+    /// How long to wait for another runner.
+    pub lock_timeout: Duration,
+}
+
+/// What a history-changing command works on: one plugin's migrations, and who runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Job<'a> {
+    /// The plugin's migrations for this engine, in version order (perhaps still being read).
+    pub files: &'a Files,
+    /// The plugin.
+    pub plugin: &'a str,
+    /// Who runs, and how long to wait for the lock.
+    pub ctx: &'a RunContext,
+}
+
+/// A script that ran.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Done {
+    /// Version as written.
+    pub version: String,
+    /// Name.
+    pub name: String,
+    /// How long it took.
+    pub duration_ms: i64,
+    /// Something the user must know about this step (an empty down script).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Reads the history without creating anything (for read-only commands); the stored down
+/// scripts only `with_down_sql`.
+pub async fn read_history(
+    db: &mut dyn Driver,
+    with_down_sql: bool,
+) -> Result<History, EngineError> {
+    if !db
+        .history_exists()
+        .await
+        .map_err(EngineError::db("looking for the history table"))?
+    {
+        return Ok(History::default());
+    }
+    let rows = db.read_history(with_down_sql).await?;
+    tracing::debug!(rows = rows.len(), "read history");
+    Ok(History::new(rows))
+}
+
+/// Who holds the migration lock right now (`Some("another ferry")` if the engine cannot
+/// say), or `None` if it is free. Takes the lock for an instant to find out.
+pub async fn lock_holder(db: &mut dyn Driver) -> Result<Option<String>, EngineError> {
+    let mut the_lock = db.lock();
+    let free = (the_lock.try_acquire(db).await)
+        .map_err(EngineError::db("looking at the migration lock"))?;
+    if free {
+        let _ = the_lock.release(db).await;
+        return Ok(None);
+    }
+    let holder = the_lock.holder(db).await;
+    Ok(Some(holder.unwrap_or_else(|| "another ferry".into())))
+}
+
+/// Runs `body` holding the migration lock, and releases the lock whatever `body` returns.
+async fn locked<T>(
+    db: &mut dyn Driver,
+    ctx: &RunContext,
+    sink: &mut dyn EventSink,
+    body: impl AsyncFnOnce(&mut dyn Driver, &mut dyn EventSink) -> Result<T, EngineError>,
+) -> Result<T, EngineError> {
+    let mut the_lock = db.lock();
+    lock::acquire(the_lock.as_mut(), db, ctx.lock_timeout, |holder| {
+        sink.event(&Event::LockWaiting {
+            holder: holder.map(str::to_owned),
+        })
+    })
+    .await?;
+    tracing::debug!("locked");
+    sink.event(&Event::LockAcquired);
+    let result = body(db, sink).await;
+    if let Err(e) = the_lock.release(db).await {
+        // The server drops the lock with the connection anyway.
+        tracing::warn!("releasing the migration lock: {e}");
+    }
+    result
+}
+
+/// Appends to the events table; a failure to log must not hide the real outcome.
+async fn record<T>(
+    db: &mut dyn Driver,
+    job: &Job<'_>,
+    command: &str,
+    result: &Result<T, EngineError>,
+    ok: String,
+) {
+    let (outcome, message) = match result {
+        Ok(_) => ("ok", ok),
+        Err(EngineError::Plan(e)) => ("refused", e.to_string()),
+        Err(e) => ("failed", e.to_string()),
+    };
+    let event = NewEvent {
+        command,
+        plugin: Some(job.plugin),
+        actor: &job.ctx.actor,
+        outcome,
+        message: &message,
+    };
+    if let Err(e) = db.insert_event(&event).await {
+        tracing::warn!("writing the events table: {e}");
+    }
+}
+
+/// A history-changing command: its name, whether it creates the history tables when they
+/// are missing, whether it needs the stored down scripts, and how its success reads in the
+/// events table.
+struct Command<'a> {
+    name: &'a str,
+    creates_history: bool,
+    rolls_back: bool,
+    summary: &'a dyn Fn(usize) -> String,
+}
+
+/// ferry's tables, opened for writing only once the plan is made and every script it runs
+/// is read and split: a refusal decided from the files changes nothing, not even by
+/// creating the tables or logging an event.
+struct Tables {
+    exists: bool,
+    may_create: bool,
+    opened: bool,
+}
+
+impl Tables {
+    /// Creates the tables if they are missing and the command may create them.
+    async fn open(&mut self, db: &mut dyn Driver) -> Result<(), EngineError> {
+        if !self.exists && self.may_create {
+            db.create_history()
+                .await
+                .map_err(EngineError::db("creating the history table"))?;
+            self.exists = true;
+        }
+        self.opened = true;
+        Ok(())
+    }
+}
+
+/// What a command's body works from: the history, every migration's state, and the tables
+/// to open before its first write.
+struct Work<'w, 'e> {
+    history: &'w History,
+    entries: &'w [Entry<'e>],
+    tables: &'w mut Tables,
+}
+
+/// Runs `body` under the lock with the history and every migration's state, then records
+/// the outcome in the events table if the body got as far as opening the tables.
+async fn command(
+    db: &mut dyn Driver,
+    job: &Job<'_>,
+    sink: &mut dyn EventSink,
+    cmd: Command<'_>,
+    body: impl AsyncFnOnce(
+        &mut dyn Driver,
+        Work<'_, '_>,
+        &mut dyn EventSink,
+    ) -> Result<Vec<Done>, EngineError>,
+) -> Result<Vec<Done>, EngineError> {
+    locked(db, job.ctx, sink, async |db, sink| {
+        let exists = (db.history_exists().await)
+            .map_err(EngineError::db("looking for the history table"))?;
+        let history = match exists {
+            true => History::new(db.read_history(cmd.rolls_back).await?),
+            false => History::default(),
+        };
+        tracing::debug!(rows = history.rows().len(), "read history");
+        // A file error returns before anything is recorded: nothing was attempted.
+        let migrations = job.files.get().await?;
+        let entries = plan::status(migrations, &history, job.plugin);
+        let mut tables = Tables {
+            exists,
+            may_create: cmd.creates_history,
+            opened: false,
+        };
+        let work = Work {
+            history: &history,
+            entries: &entries,
+            tables: &mut tables,
+        };
+        let result = body(db, work, sink).await;
+        if tables.opened && tables.exists {
+            let ok = result
+                .as_ref()
+                .map_or(String::new(), |d| (cmd.summary)(d.len()));
+            record(db, job, cmd.name, &result, ok).await;
+            tracing::debug!("recorded the event");
+        }
+        result
+    })
+    .await
+}
+
+/// Applies the job's pending migrations in one batch.
+pub async fn migrate(
+    db: &mut dyn Driver,
+    job: &Job<'_>,
+    options: &MigrateOptions,
+    sink: &mut dyn EventSink,
+) -> Result<Vec<Done>, EngineError> {
+    let cmd = Command {
+        name: "migrate",
+        creates_history: true,
+        rolls_back: false,
+        summary: &|n| format!("applied {n} migration(s)"),
+    };
+    command(db, job, sink, cmd, async |db, work, sink| {
+        let steps = plan::plan_migrate(work.entries, options)?;
+        let ready = ready_ups(db, &steps)?;
+        work.tables.open(db).await?;
+        sink.event(&Event::Planned {
+            command: "migrate".into(),
+            count: ready.len(),
+        });
+        let batch = work.history.next_batch();
+        apply_all(db, ready, batch, job.ctx, sink).await
+    })
+    .await
+}
+
+/// A migration to apply, read and split, with the down script its row will store.
+struct ReadyUp<'a> {
+    migration: &'a Migration,
+    run: Execution,
+    down: Option<String>,
+}
+
+/// Reads and splits every script `steps` will run, so that a bad file N stops the command
+/// before migration 1 runs.
+fn ready_ups<'a>(
+    db: &dyn Driver,
+    steps: &[&'a Migration],
+) -> Result<Vec<ReadyUp<'a>>, EngineError> {
+    (steps.iter())
+        .map(|m| {
+            Ok(ReadyUp {
+                migration: m,
+                run: prepare(db, &m.up)?,
+                down: down_text(m)?,
+            })
+        })
+        .collect()
+}
+
+async fn apply_all(
+    db: &mut dyn Driver,
+    ready: Vec<ReadyUp<'_>>,
+    batch: i64,
+    ctx: &RunContext,
+    sink: &mut dyn EventSink,
+) -> Result<Vec<Done>, EngineError> {
+    let mut done: Vec<Done> = Vec::new();
+    for up in ready {
+        match apply_one(db, up, batch, ctx, sink).await {
+            Ok(d) => done.push(d),
+            Err(EngineError::MigrationFailed(mut failure)) => {
+                failure.applied_before = (done.iter())
+                    .filter_map(|d| Version::parse(&d.version))
+                    .collect();
+                return Err(EngineError::MigrationFailed(failure));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
+}
+
+async fn apply_one(
+    db: &mut dyn Driver,
+    up: ReadyUp<'_>,
+    batch: i64,
+    ctx: &RunContext,
+    sink: &mut dyn EventSink,
+) -> Result<Done, EngineError> {
+    let m = up.migration;
+    let reason = no_transaction_reason(&up.run.mode);
+    let what = MigrationRef {
+        label: m.label.clone(),
+        name: m.name.clone(),
+    };
+    sink.event(&Event::Started {
+        direction: "up".into(),
+        version: m.label.clone(),
+        name: m.name.clone(),
+        no_transaction: reason.clone(),
+    });
+    let started = Instant::now();
+    let mut row = NewRow {
+        no_transaction: reason.is_some(),
+        ..NewRow::applied(m, up.down.as_deref(), batch, &ctx.actor)
+    };
+    let ran = match reason {
+        None => apply_atomically(db, m, &up.run, &mut row, started).await,
+        Some(_) => apply_unguarded(db, m, &up.run, &mut row, started).await,
+    };
+    // Whatever happened, the next migration starts from the connection's own state.
+    let reset_needed = !matches!(ran, Ok(true));
+    if reset_needed {
+        reset(db, &what).await?;
+    }
+    ran.map_err(|f| f.into_error_for(&what, "up", &m.up))?;
+    Ok(finished(sink, "up", &what, started, None))
+}
+
+/// A migration and its history row in one transaction; `Ok(true)` if the session was reset
+/// in the same batch.
+async fn apply_atomically(
+    db: &mut dyn Driver,
+    m: &Migration,
+    run: &Execution,
+    row: &mut NewRow<'_>,
+    started: Instant,
+) -> Result<bool, Outcome> {
+    let text = m.up.text().map_err(|e| Outcome::Engine(e.into()))?;
+    row.duration_ms = Some(elapsed_ms(started));
+    let committed = match run_atomically(db, text, run, Tail::Insert(row)).await {
+        Ok(committed) => committed,
+        Err(failed) => return Err(Outcome::rolled_back(db, failed, true).await),
+    };
+    if !committed && let Err(e) = db.commit().await {
+        return Err(Outcome::rolled_back(db, Failed::Record(e), true).await);
+    }
+    Ok(committed)
+}
+
+/// A migration without a transaction: its row is recorded as running before the first
+/// statement, so that a crash leaves a truthful entry.
+async fn apply_unguarded(
+    db: &mut dyn Driver,
+    m: &Migration,
+    run: &Execution,
+    row: &mut NewRow<'_>,
+    started: Instant,
+) -> Result<bool, Outcome> {
+    row.state = RowState::Running;
+    let id = (db.insert_history(row).await).map_err(|e| {
+        Outcome::Engine(EngineError::db(format!(
+            "recording migration {} {} as started",
+            m.label, m.name
+        ))(e))
+    })?;
+    let statements = run
+        .before
+        .iter()
+        .chain(&run.body)
+        .cloned()
+        .collect::<Vec<_>>();
+    if let Err(failed) = run_each(db, &statements, false).await {
+        if let Failed::Statement {
+            statement, error, ..
+        } = &failed
+        {
+            let update = RowUpdate::Failed {
+                error: error.to_string(),
+                statement: statement.index as i64 + 1,
+                duration_ms: elapsed_ms(started),
+            };
+            let _ = db.update_history(id, &update).await;
+        }
+        return Err(Outcome::Failed(failed, false));
+    }
+    let update = RowUpdate::Finished {
+        duration_ms: elapsed_ms(started),
+    };
+    db.update_history(id, &update).await.map_err(|e| {
+        Outcome::Engine(EngineError::db(format!(
+            "recording migration {} {} as applied",
+            m.label, m.name
+        ))(e))
+    })?;
+    Ok(false)
+}
+
+/// How running one script ended, when it did not succeed.
+enum Outcome {
+    /// The script failed; `bool` says whether it ran in a transaction (nothing is left).
+    Failed(Failed, bool),
+    /// Something else failed (reading the script, writing the history).
+    Engine(EngineError),
+}
+
+impl Outcome {
+    /// Rolls back the open transaction, if any, after `failed`.
+    async fn rolled_back(db: &mut dyn Driver, failed: Failed, atomic: bool) -> Outcome {
+        if failed.tx_open() {
+            let _ = db.rollback().await;
+        }
+        Outcome::Failed(failed, atomic)
+    }
+}
+
+trait IntoEngineError {
+    fn into_error_for(
+        self,
+        what: &MigrationRef,
+        direction: &'static str,
+        script: &ferry_core::Script,
+    ) -> EngineError;
+}
+
+impl IntoEngineError for Outcome {
+    fn into_error_for(
+        self,
+        what: &MigrationRef,
+        direction: &'static str,
+        script: &ferry_core::Script,
+    ) -> EngineError {
+        match self {
+            Outcome::Failed(failed, atomic) => failed.into_error(what, direction, script, atomic),
+            Outcome::Engine(e) => e,
+        }
+    }
+}
+
+/// Reports a finished script and returns its result line.
+fn finished(
+    sink: &mut dyn EventSink,
+    direction: &str,
+    what: &MigrationRef,
+    started: Instant,
+    note: Option<String>,
+) -> Done {
+    let duration_ms = elapsed_ms(started);
+    sink.event(&Event::Finished {
+        direction: direction.into(),
+        version: what.label.clone(),
+        name: what.name.clone(),
+        duration_ms,
+        note: note.clone(),
+    });
+    Done {
+        version: what.label.clone(),
+        name: what.name.clone(),
+        duration_ms,
+        note,
+    }
+}
+
+/// The migration's down script text, read from disk if it was left there.
+fn down_text(m: &Migration) -> Result<Option<String>, EngineError> {
+    let script = m.down.as_ref().map(|d| d.load()).transpose()?;
+    Ok(script.map(|s| s.text().map(str::to_owned)).transpose()?)
+}
+
+/// Rolls back the job's applied migrations as `target` says; `command_name` is what the
+/// events table records (rollback, reset).
+pub async fn rollback(
+    db: &mut dyn Driver,
+    job: &Job<'_>,
+    target: &RollbackTarget,
+    command_name: &str,
+    sink: &mut dyn EventSink,
+) -> Result<Vec<Done>, EngineError> {
+    let cmd = Command {
+        name: command_name,
+        creates_history: false,
+        rolls_back: true,
+        summary: &|n| format!("rolled back {n} migration(s)"),
+    };
+    command(db, job, sink, cmd, async |db, work, sink| {
+        let steps = plan::plan_rollback(work.entries, target)?;
+        let ready = (steps.iter())
+            .map(|step| Ok((step, prepare(db, &step.down)?)))
+            .collect::<Result<Vec<_>, EngineError>>()?;
+        work.tables.open(db).await?;
+        sink.event(&Event::Planned {
+            command: command_name.into(),
+            count: ready.len(),
+        });
+        let mut done = Vec::new();
+        for (step, run) in ready {
+            done.push(revert_one(db, step, &run, sink).await?);
+        }
+        Ok(done)
+    })
+    .await
+}
+
+/// What `--json` and the text output say of a rollback whose down script runs nothing.
+pub const EMPTY_DOWN: &str = "down script empty: nothing undone";
+
+async fn revert_one(
+    db: &mut dyn Driver,
+    step: &plan::RollbackStep<'_>,
+    run: &Execution,
+    sink: &mut dyn EventSink,
+) -> Result<Done, EngineError> {
+    let reason = no_transaction_reason(&run.mode);
+    let what = MigrationRef {
+        label: step.label.clone(),
+        name: step.row.name.to_string(),
+    };
+    sink.event(&Event::Started {
+        direction: "down".into(),
+        version: step.label.clone(),
+        name: what.name.clone(),
+        no_transaction: reason.clone(),
+    });
+    let started = Instant::now();
+    let ran = match reason {
+        None => revert_atomically(db, step, run).await,
+        Some(_) => revert_unguarded(db, step, run, started).await,
+    };
+    reset(db, &what).await?;
+    ran.map_err(|o| o.into_error_for(&what, "down", &step.down))?;
+    let note = run.is_empty().then(|| EMPTY_DOWN.to_owned());
+    Ok(finished(sink, "down", &what, started, note))
+}
+
+/// A down script and the row's new state in one transaction.
+async fn revert_atomically(
+    db: &mut dyn Driver,
+    step: &plan::RollbackStep<'_>,
+    run: &Execution,
+) -> Result<(), Outcome> {
+    let text = step.down.text().map_err(|e| Outcome::Engine(e.into()))?;
+    if let Err(failed) = run_atomically(db, text, run, Tail::None).await {
+        return Err(Outcome::rolled_back(db, failed, true).await);
+    }
+    let update = RowUpdate::Reverted(RowState::RolledBack);
+    let saved = db.update_history(step.row.id, &update).await;
+    if let Err(e) = saved.and(db.commit().await) {
+        return Err(Outcome::rolled_back(db, Failed::Record(e), true).await);
+    }
+    Ok(())
+}
+
+/// A down script without a transaction: the row says `rolling_back` before the first
+/// statement, so that a crash never leaves it claiming to be applied.
+async fn revert_unguarded(
+    db: &mut dyn Driver,
+    step: &plan::RollbackStep<'_>,
+    run: &Execution,
+    started: Instant,
+) -> Result<(), Outcome> {
+    let id = step.row.id;
+    let what = format!("{} {}", step.label, step.row.name);
+    (db.update_history(id, &RowUpdate::RollingBack).await).map_err(|e| {
+        Outcome::Engine(EngineError::db(format!(
+            "recording the rollback of {what} as started"
+        ))(e))
+    })?;
+    let statements = run
+        .before
+        .iter()
+        .chain(&run.body)
+        .cloned()
+        .collect::<Vec<_>>();
+    if let Err(failed) = run_each(db, &statements, false).await {
+        if let Failed::Statement {
+            statement, error, ..
+        } = &failed
+        {
+            let update = RowUpdate::Failed {
+                error: format!("rollback failed: {error}"),
+                statement: statement.index as i64 + 1,
+                duration_ms: elapsed_ms(started),
+            };
+            let _ = db.update_history(id, &update).await;
+        }
+        return Err(Outcome::Failed(failed, false));
+    }
+    (db.update_history(id, &RowUpdate::Reverted(RowState::RolledBack))
+        .await)
+        .map_err(|e| {
+            Outcome::Engine(EngineError::db(format!("recording the rollback of {what}"))(e))
+        })
+}
+
+/// Rolls back the last applied migration and applies exactly that one again, as one plan
+/// under one lock: refused before anything runs when either half cannot complete (no down
+/// script, no up file, a script that does not split).
+pub async fn redo(
+    db: &mut dyn Driver,
+    job: &Job<'_>,
+    sink: &mut dyn EventSink,
+) -> Result<Vec<Done>, EngineError> {
+    let cmd = Command {
+        name: "redo",
+        creates_history: false,
+        rolls_back: true,
+        summary: &|n| format!("redid {n} migration(s)"),
+    };
+    command(db, job, sink, cmd, async |db, work, sink| {
+        let steps = plan::plan_rollback(work.entries, &RollbackTarget::Steps(1))?;
+        let Some(step) = steps.first() else {
+            sink.event(&Event::Planned {
+                command: "redo".into(),
+                count: 0,
+            });
+            return Ok(Vec::new());
+        };
+        let migration = (work.entries.iter())
+            .find(|e| e.version == &step.row.version)
+            .and_then(|e| e.migration)
+            .ok_or_else(|| {
+                plan::PlanError::RedoWithoutFile(MigrationRef {
+                    label: step.label.clone(),
+                    name: step.row.name.to_string(),
+                })
+            })?;
+        let down = prepare(db, &step.down)?;
+        let up = ready_ups(db, &[migration])?;
+        work.tables.open(db).await?;
+        sink.event(&Event::Planned {
+            command: "redo".into(),
+            count: 2,
+        });
+        revert_one(db, step, &down, sink).await?;
+        apply_all(db, up, work.history.next_batch(), job.ctx, sink).await
+    })
+    .await
+}
+/// Marks every migration up to `target` as applied without running it.
+pub async fn baseline(
+    db: &mut dyn Driver,
+    job: &Job<'_>,
+    target: &Version,
+    sink: &mut dyn EventSink,
+) -> Result<Vec<Done>, EngineError> {
+    let cmd = Command {
+        name: "baseline",
+        creates_history: true,
+        rolls_back: false,
+        summary: &|n| format!("baselined {n} migration(s) up to {target}"),
+    };
+    command(db, job, sink, cmd, async |db, work, sink| {
+        if !work.entries.iter().any(|e| e.version == target) {
+            return Err(plan::PlanError::UnknownTarget(target.to_string()).into());
+        }
+        let marked: Vec<(&Migration, Option<String>)> = (work.entries.iter())
+            .filter(|e| e.is_pending() && e.version <= target)
+            .filter_map(|e| e.migration)
+            .map(|m| Ok((m, down_text(m)?)))
+            .collect::<Result<_, EngineError>>()?;
+        work.tables.open(db).await?;
+        let batch = work.history.next_batch();
+        baseline_rows(db, marked, batch, job.ctx, sink).await
+    })
+    .await
+}
+
+async fn baseline_rows(
+    db: &mut dyn Driver,
+    marked: Vec<(&Migration, Option<String>)>,
+    batch: i64,
+    ctx: &RunContext,
+    sink: &mut dyn EventSink,
+) -> Result<Vec<Done>, EngineError> {
+    let mut done = Vec::new();
+    for (m, down) in marked {
+        let row = NewRow {
+            duration_ms: Some(0),
+            baseline: true,
+            ..NewRow::applied(m, down.as_deref(), batch, &ctx.actor)
+        };
+        db.insert_history(&row)
+            .await
+            .map_err(EngineError::db(format!(
+                "recording baseline of {}",
+                m.label
+            )))?;
+        sink.event(&Event::Recorded {
+            version: m.label.clone(),
+            name: m.name.clone(),
+            what: "baseline".into(),
+        });
+        done.push(Done {
+            version: m.label.clone(),
+            name: m.name.clone(),
+            duration_ms: 0,
+            note: None,
+        });
+    }
+    Ok(done)
+}
+
+/// What `repair` should fix.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RepairOptions {
+    /// Record modified files' new checksums (and down scripts).
+    pub accept_checksums: bool,
+    /// Clear failed entries so migrate can retry them.
+    pub clear_failed: bool,
+    /// Store the down scripts of applied migrations whose file's down script changed.
+    pub accept_downs: bool,
+}
+
+/// Fixes the history after a human has looked.
+pub async fn repair(
+    db: &mut dyn Driver,
+    job: &Job<'_>,
+    options: RepairOptions,
+    sink: &mut dyn EventSink,
+) -> Result<Vec<Done>, EngineError> {
+    let cmd = Command {
+        name: "repair",
+        creates_history: false,
+        rolls_back: options.accept_downs,
+        summary: &|n| format!("repaired {n} entr(ies)"),
+    };
+    command(db, job, sink, cmd, async |db, work, sink| {
+        work.tables.open(db).await?;
+        repair_rows(db, work.entries, options, sink).await
+    })
+    .await
+}
+
+async fn repair_rows(
+    db: &mut dyn Driver,
+    entries: &[Entry<'_>],
+    options: RepairOptions,
+    sink: &mut dyn EventSink,
+) -> Result<Vec<Done>, EngineError> {
+    let mut done = Vec::new();
+    for e in entries {
+        let (Some(row), migration) = (e.row, e.migration) else {
+            continue;
+        };
+        let changed_down = match (migration, options.accept_downs) {
+            (Some(m), true) if e.is_applied() => plan::changed_down(row, m)?,
+            _ => None,
+        };
+        let what = match (e.state, migration) {
+            (plan::State::Modified, Some(m)) if options.accept_checksums => {
+                let down = down_text(m)?;
+                let update = RowUpdate::Checksum {
+                    checksum: m.up.checksum,
+                    down_sql: down.as_deref(),
+                    name: &m.name,
+                };
+                db.update_history(row.id, &update)
+                    .await
+                    .map_err(EngineError::db(format!("updating {}", e.label)))?;
+                "accepted new checksum"
+            }
+            _ if changed_down.is_some() => {
+                let update = RowUpdate::DownScript {
+                    down_sql: changed_down.as_deref(),
+                };
+                db.update_history(row.id, &update)
+                    .await
+                    .map_err(EngineError::db(format!("updating {}", e.label)))?;
+                "recorded the file's down script"
+            }
+            (plan::State::Failed, _) if options.clear_failed => {
+                db.update_history(row.id, &RowUpdate::Reverted(RowState::Cleared))
+                    .await
+                    .map_err(EngineError::db(format!("clearing {}", e.label)))?;
+                "cleared failed entry"
+            }
+            _ => continue,
+        };
+        sink.event(&Event::Recorded {
+            version: e.label.to_owned(),
+            name: e.name.to_owned(),
+            what: what.into(),
+        });
+        done.push(Done {
+            version: e.label.to_owned(),
+            name: e.name.to_owned(),
+            duration_ms: 0,
+            note: None,
+        });
+    }
+    Ok(done)
+}

@@ -1,0 +1,299 @@
+//! Running one script: in a transaction with its history row, or statement by statement
+//! with its row recorded first; locating a failure in the file; restoring the session.
+
+use crate::{DbError, Driver, EngineError, Location, MigrationFailure, NewRow};
+use ferry_core::plan::MigrationRef;
+use ferry_core::{Check, Execution, Script, Statement, TxMode, execution};
+use std::time::Instant;
+
+/// Reads, splits and arranges a script for this driver's server; nothing runs.
+pub fn prepare(db: &dyn Driver, script: &Script) -> Result<Execution, EngineError> {
+    let statements = script.statements(db.dialect())?;
+    Ok(execution(&script.directives, statements, db.server_facts()))
+}
+
+/// Why a script runs without a transaction, or `None` if it runs in one.
+pub fn no_transaction_reason(mode: &TxMode) -> Option<String> {
+    match mode {
+        TxMode::NoTransaction(reason) => Some(reason.to_string()),
+        TxMode::Transaction => None,
+    }
+}
+
+pub(super) fn elapsed_ms(started: Instant) -> i64 {
+    started.elapsed().as_millis() as i64
+}
+
+/// Why a script did not run, or did not commit.
+pub(super) enum Failed {
+    /// The transaction could not be opened.
+    Begin(DbError),
+    /// A statement failed; a position in `error` is relative to it. `tx_open` says
+    /// whether a transaction is open and must be rolled back.
+    Statement {
+        statement: Statement,
+        error: DbError,
+        tx_open: bool,
+    },
+    /// The check before COMMIT found rows.
+    Check { check: Check, rows: Vec<String> },
+    /// The script ran, but its history row or the COMMIT failed (a deferred constraint,
+    /// for one); the transaction is rolled back.
+    Record(DbError),
+}
+
+impl Failed {
+    /// Whether a transaction is open and must be rolled back.
+    pub(super) fn tx_open(&self) -> bool {
+        match self {
+            Failed::Begin(_) => false,
+            Failed::Statement { tx_open, .. } => *tx_open,
+            Failed::Check { .. } | Failed::Record(_) => true,
+        }
+    }
+
+    pub(super) fn into_error(
+        self,
+        what: &MigrationRef,
+        direction: &'static str,
+        script: &Script,
+        atomic: bool,
+    ) -> EngineError {
+        match self {
+            Failed::Begin(error) => EngineError::Db {
+                context: format!("starting the transaction of migration {what}"),
+                error,
+            },
+            Failed::Statement {
+                statement, error, ..
+            } => failure(what, direction, script, &statement, error, atomic),
+            Failed::Check { check, rows } => EngineError::CheckFailed {
+                migration: what.clone(),
+                path: script.path.clone(),
+                meaning: check.meaning,
+                rows,
+            },
+            Failed::Record(error) => EngineError::Db {
+                context: format!("committing migration {what} (nothing of it was kept)"),
+                error,
+            },
+        }
+    }
+}
+
+/// What goes before a script sent as one batch.
+const BATCH_PREFIX: &str = "BEGIN;\n";
+
+/// Runs a transactional script: its `before` statements, then `BEGIN`, the body and the
+/// check, then with `Tail::Insert` the history row's INSERT. Where the engine takes
+/// batches, that goes as one round trip, and with `Tail::Insert` the session reset and the
+/// `COMMIT` too: returns `true` when the batch committed, `false` when the caller must
+/// write what it records, commit and reset the session.
+pub(super) async fn run_atomically(
+    db: &mut dyn Driver,
+    text: &str,
+    run: &Execution,
+    tail: Tail<'_>,
+) -> Result<bool, Failed> {
+    if batchable(db, text, run) {
+        let record = match tail {
+            Tail::Insert(row) => db.insert_history_sql(row),
+            Tail::None => None,
+        };
+        let Some(record) = record else {
+            run_batch(db, text, &run.body, "").await?;
+            return Ok(false);
+        };
+        let reset = db.reset_session_sql().unwrap_or_default().to_owned();
+        // The newline ends a trailing `--` comment; the `;` a last statement without one.
+        let tail = format!("\n;\n{record};\n{reset};\nCOMMIT;");
+        run_batch(db, text, &run.body, &tail).await?;
+        return Ok(true);
+    }
+    run_each(db, &run.before, false).await?;
+    db.begin().await.map_err(Failed::Begin)?;
+    run_each(db, &run.body, true).await?;
+    if let Some(check) = run.check {
+        check_passes(db, check).await?;
+    }
+    if let Tail::Insert(row) = tail {
+        db.insert_history(row).await.map_err(Failed::Record)?;
+    }
+    Ok(false)
+}
+
+/// What a transactional script's transaction records besides the script.
+pub(super) enum Tail<'a> {
+    /// The applied row, inserted before COMMIT.
+    Insert(&'a NewRow<'a>),
+    /// Nothing: the caller records what it must before committing.
+    None,
+}
+
+/// Whether the engine can take `text` as one batch after a `BEGIN`.
+fn batchable(db: &dyn Driver, text: &str, run: &Execution) -> bool {
+    db.capabilities().batch_scripts
+        && run.before.is_empty()
+        && run.check.is_none()
+        && !run.body.is_empty()
+        && !text.starts_with('\u{feff}')
+}
+
+/// Sends `BEGIN`, the script's own text (so that the server's error position is a position
+/// in the file) and `tail` as one batch.
+async fn run_batch(
+    db: &mut dyn Driver,
+    text: &str,
+    statements: &[Statement],
+    tail: &str,
+) -> Result<(), Failed> {
+    match db
+        .execute_batch(&format!("{BATCH_PREFIX}{text}{tail}"))
+        .await
+    {
+        Ok(()) => Ok(()),
+        // Nothing completed and no position: the BEGIN itself failed.
+        Err((0, error)) if error.position.is_none() => Err(Failed::Begin(error)),
+        Err((completed, error)) => Err(in_batch(text, statements, tail, completed, error)),
+    }
+}
+
+/// Which statement of a batch failed: the one holding the error's position if the server
+/// gave one (a syntax error anywhere fails the whole batch before anything runs), else
+/// the one after the `completed` ones (the BEGIN counts). With a `tail`, an error past the
+/// script is in the tail: the history row or the COMMIT.
+fn in_batch(
+    text: &str,
+    statements: &[Statement],
+    tail: &str,
+    completed: usize,
+    mut error: DbError,
+) -> Failed {
+    let prefix = BATCH_PREFIX.chars().count();
+    let script_done = completed.saturating_sub(1);
+    let past_script = !tail.is_empty()
+        && match error.position {
+            Some(position) => position > prefix + text.chars().count(),
+            None => script_done >= statements.len(),
+        };
+    if past_script {
+        error.position = None;
+        return Failed::Record(error);
+    }
+    let mut index = script_done.min(statements.len() - 1);
+    if let Some(position) = error.position.take() {
+        let in_script = position.saturating_sub(prefix);
+        if let Some((byte, _)) = text.char_indices().nth(in_script.saturating_sub(1)) {
+            index = statements
+                .iter()
+                .rposition(|s| s.offset <= byte)
+                .unwrap_or(0);
+            let start = statements[index].offset;
+            error.position = Some(text[start..byte].chars().count() + 1);
+        }
+    }
+    Failed::Statement {
+        statement: statements[index].clone(),
+        error,
+        // A batch that failed before its BEGIN completed opened no transaction.
+        tx_open: completed > 0,
+    }
+}
+
+/// Runs statements in order, stopping at the first failure.
+pub(super) async fn run_each(
+    db: &mut dyn Driver,
+    statements: &[Statement],
+    tx_open: bool,
+) -> Result<(), Failed> {
+    for statement in statements {
+        if let Err(error) = db.execute(&statement.sql).await {
+            return Err(Failed::Statement {
+                statement: statement.clone(),
+                error,
+                tx_open,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Runs `check`; any row it returns fails the migration.
+async fn check_passes(db: &mut dyn Driver, check: Check) -> Result<(), Failed> {
+    let rows = (db.query_text(check.sql).await).map_err(|error| Failed::Statement {
+        statement: Statement {
+            sql: check.sql.to_owned(),
+            offset: 0,
+            line: 0,
+            column: 0,
+            words: Vec::new(),
+            index: 0,
+        },
+        error,
+        tx_open: true,
+    })?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let shown = rows
+        .iter()
+        .map(|r| {
+            (r.iter())
+                .map(|c| c.as_deref().unwrap_or("NULL"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .collect();
+    Err(Failed::Check { check, rows: shown })
+}
+
+/// Restores the session state a migration may have changed, after it ran or failed.
+pub(super) async fn reset(db: &mut dyn Driver, what: &MigrationRef) -> Result<(), EngineError> {
+    db.reset_session().await.map_err(EngineError::db(format!(
+        "restoring the session's settings after migration {what}"
+    )))
+}
+
+fn failure(
+    m: &MigrationRef,
+    direction: &'static str,
+    script: &Script,
+    statement: &Statement,
+    error: DbError,
+    atomic: bool,
+) -> EngineError {
+    let (line, column) = match error.position {
+        Some(position) => locate(&statement.sql, position, statement),
+        None => (statement.line, statement.column),
+    };
+    EngineError::MigrationFailed(Box::new(MigrationFailure {
+        migration: m.clone(),
+        direction,
+        location: Location {
+            path: script.path.clone(),
+            line,
+            column,
+            statement: statement.index + 1,
+        },
+        error,
+        atomic,
+        applied_statements: statement.index,
+        applied_before: Vec::new(),
+    }))
+}
+
+/// The file line and column of a 1-based character position inside a statement.
+fn locate(sql: &str, position: usize, statement: &Statement) -> (u32, u32) {
+    let before: String = sql.chars().take(position.saturating_sub(1)).collect();
+    let newlines = before.matches('\n').count() as u32;
+    match before.rfind('\n') {
+        None => (
+            statement.line,
+            statement.column + before.chars().count() as u32,
+        ),
+        Some(i) => (
+            statement.line + newlines,
+            before[i + 1..].chars().count() as u32 + 1,
+        ),
+    }
+}
