@@ -32,6 +32,14 @@ pub enum LoadError {
         /// The OS error.
         source: std::io::Error,
     },
+    /// An entry of the migrations folder that looks like a migration cannot be read as one.
+    #[error("{}: {reason}; it looks like a migration, so ferry stops rather than skip it (fix or remove it)", path.display())]
+    Unreadable {
+        /// The entry.
+        path: PathBuf,
+        /// Why it cannot be read.
+        reason: &'static str,
+    },
     /// A file is not valid UTF-8.
     #[error("{}: the file is not valid UTF-8; save it as UTF-8", path.display())]
     NotUtf8 {
@@ -554,7 +562,10 @@ fn prepare_all(
     })
 }
 
-/// The `.sql` files directly inside `dir`.
+/// The `.sql` files directly inside `dir` (the `rollback` folder is read on its own).
+/// Entries that cannot be read as files are never skipped in silence: one that looks like a
+/// migration (a `.sql` name, or a name starting with a digit) is an error, any other is
+/// named in a warning.
 fn sql_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let io = |source| LoadError::Io {
         path: dir.to_owned(),
@@ -564,18 +575,42 @@ fn sql_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let entry = entry.map_err(io)?;
         let path = entry.path();
-        let is_sql = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("sql"));
+        let name = entry.file_name();
+        let lossy = name.to_string_lossy();
+        let is_sql = lossy.to_ascii_lowercase().ends_with(".sql");
         // The directory entry knows its type; only symlinks need a stat to follow them.
-        let is_file = match entry.file_type() {
-            Ok(t) if t.is_symlink() => path.is_file(),
-            Ok(t) => t.is_file(),
-            Err(_) => path.is_file(),
+        let kind = match entry.file_type() {
+            Ok(t) if t.is_file() => Ok(()),
+            Ok(t) if t.is_dir() => Err("is a folder, not a file"),
+            Ok(t) if t.is_symlink() => match std::fs::metadata(&path) {
+                Ok(m) if m.is_file() => Ok(()),
+                Ok(m) if m.is_dir() => Err("is a symlink to a folder, not to a file"),
+                Ok(_) => Err("is a symlink to something that is not a file"),
+                Err(_) => Err("is a symlink whose target does not exist (or loops)"),
+            },
+            Ok(_) => Err("is not a regular file"),
+            Err(_) => Err("cannot be examined"),
         };
-        if is_sql && is_file {
-            paths.push(path);
+        let looks_like_migration = is_sql || lossy.starts_with(|c: char| c.is_ascii_digit());
+        let problem = match (kind, name.to_str()) {
+            (Err(why), _) => why,
+            (Ok(()), None) => "has a name that is not valid UTF-8; rename it",
+            (Ok(()), Some(_)) if is_sql => {
+                paths.push(path);
+                continue;
+            }
+            (Ok(()), Some(_)) => continue,
+        };
+        if path.file_name().is_some_and(|n| n == ROLLBACK_DIR) {
+            continue;
         }
+        if looks_like_migration {
+            return Err(LoadError::Unreadable {
+                path,
+                reason: problem,
+            });
+        }
+        tracing::warn!("{}: {problem}; skipped", path.display());
     }
     Ok(paths)
 }
@@ -762,6 +797,40 @@ mod tests {
             .resolve(Dialect::Sqlite);
         assert_eq!(migrations[0].up.text().unwrap(), "SELECT 1;");
         assert!(!cache.exists());
+    }
+
+    #[test]
+    fn entries_that_look_like_migrations_but_cannot_be_read_are_errors() {
+        use std::os::unix::ffi::OsStrExt;
+        let cases: [(&str, fn(&Path)); 4] = [
+            ("002_folder.sql", |p| std::fs::create_dir(p).unwrap()),
+            ("003_dangling.sql", |p| {
+                std::os::unix::fs::symlink("nowhere.sql", p).unwrap()
+            }),
+            ("004_loop.sql", |p| {
+                std::os::unix::fs::symlink(p, p).unwrap()
+            }),
+            ("005_diesel_style", |p| std::fs::create_dir(p).unwrap()),
+        ];
+        for (name, make) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("001_a.sql"), "SELECT 1;").unwrap();
+            make(&dir.path().join(name));
+            let err = Source::load(dir.path(), "app").unwrap_err();
+            assert!(matches!(err, LoadError::Unreadable { .. }), "{name}: {err}");
+            assert!(err.to_string().contains(name), "{err}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let bad = std::ffi::OsStr::from_bytes(b"006_\xff.sql");
+        std::fs::write(dir.path().join(bad), "SELECT 1;").unwrap();
+        let err = Source::load(dir.path(), "app").unwrap_err();
+        assert!(err.to_string().contains("UTF-8"), "{err}");
+        // Other folders and files are not migrations: skipped (folders with a warning).
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("archive")).unwrap();
+        std::fs::create_dir(dir.path().join(ROLLBACK_DIR)).unwrap();
+        std::fs::write(dir.path().join("README.md"), "x").unwrap();
+        assert!(Source::load(dir.path(), "app").is_ok());
     }
 
     #[test]

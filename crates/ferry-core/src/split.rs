@@ -1,11 +1,13 @@
 //! Splitting a script into statements.
 //!
 //! Boundaries come from sqlparser's tokenizer, so semicolons inside quotes, comments and
-//! PostgreSQL dollar-quoted bodies never split. Two bodies that hold semicolons without
-//! quoting are understood too: PostgreSQL `BEGIN ATOMIC ... END` function bodies and
-//! SQLite `CREATE TRIGGER ... BEGIN ... END`. For MySQL, the client-side `DELIMITER`
-//! command is honoured: the line is removed and the new delimiter ends statements until
-//! the next `DELIMITER` line, exactly as the `mysql` client does.
+//! PostgreSQL dollar-quoted bodies never split. Bodies that hold semicolons without
+//! quoting are understood too: PostgreSQL `BEGIN ATOMIC ... END` function bodies, SQLite
+//! `CREATE TRIGGER ... BEGIN ... END`, and MySQL/MariaDB compound statements
+//! (`CREATE PROCEDURE/FUNCTION/TRIGGER/EVENT ... BEGIN ... END`, `BEGIN NOT ATOMIC`), which
+//! drivers in multi-statement mode send whole. For MySQL, the client-side `DELIMITER`
+//! command is honoured as the `mysql` client does: on its own line, between statements,
+//! outside quotes and comments; the new delimiter ends statements until the next one.
 //!
 //! Each statement keeps its exact source text and its line and column in the file, so an
 //! error from the server can be pointed at the right place.
@@ -61,40 +63,38 @@ pub fn split(script: &str, dialect: Dialect) -> Result<Vec<Statement>, SplitErro
         return Ok(statements);
     }
     refuse_nul(script)?;
-    let prepared = match dialect {
-        Dialect::Mysql => prepare_mysql_delimiters(script)?,
-        _ => Prepared {
-            text: script.to_owned(),
-            custom_lines: Vec::new(),
-            breaks: Vec::new(),
-        },
+    let mut splitter = Splitter::new(script, dialect);
+    let mut segment = Segment {
+        start: 0,
+        first_line: 1,
+        delimiter: ";".to_owned(),
     };
-    let parser_dialect = dialect.parser_dialect();
-    let tokens = Tokenizer::new(parser_dialect.as_ref(), &prepared.text)
-        .tokenize_with_location()
-        .map_err(|e| SplitError {
-            line: e.location.line as u32,
-            column: e.location.column as u32,
-            message: e.message,
-        })?;
-    let index = LineIndex::new(&prepared.text);
-    let mut splitter = Splitter::new(script, dialect, &prepared, &index);
-    let mut iter = tokens.iter().peekable();
-    while let Some(tok) = iter.next() {
-        if splitter.is_custom_delimiter(tok) {
-            splitter.finish(index.offset(tok));
-            while iter
-                .peek()
-                .is_some_and(|t| t.token == Token::Char(DELIM_MARK))
-            {
-                iter.next();
-            }
-            continue;
-        }
-        splitter.push(tok);
+    // Each `DELIMITER` command starts a new segment, tokenized with its delimiter marked.
+    while let Some(next) = splitter.feed(&segment)? {
+        segment = next;
     }
     splitter.finish(script.len());
     Ok(splitter.out)
+}
+
+/// A stretch of the script that one delimiter ends statements in.
+struct Segment {
+    /// Byte offset where it starts (a line start).
+    start: usize,
+    /// The 1-based line it starts on.
+    first_line: u32,
+    /// The delimiter in force.
+    delimiter: String,
+}
+
+/// `text` with every occurrence of a custom delimiter replaced by marks of the same byte
+/// length, so the tokenizer sees a delimiter outside quotes as its own tokens (inside a
+/// quoted string the marks stay part of the string).
+fn mark_delimiter(text: &str, delimiter: &str) -> String {
+    match delimiter {
+        ";" => text.to_owned(),
+        d => text.replace(d, &DELIM_MARK.to_string().repeat(d.len())),
+    }
 }
 
 /// A NUL byte is never SQL: PostgreSQL rejects the message, SQLite reads the text up to it
@@ -113,62 +113,6 @@ fn refuse_nul(script: &str) -> Result<(), SplitError> {
             "a NUL byte (\\0) is not SQL; remove it (the file may be binary or saved as UTF-16)"
                 .into(),
     })
-}
-
-/// The script as the tokenizer sees it, after MySQL `DELIMITER` handling.
-struct Prepared {
-    /// Same byte layout as the script: `DELIMITER` lines blanked, custom delimiters marked.
-    text: String,
-    /// For each 1-based line (index 0 unused), whether a custom delimiter is in force.
-    custom_lines: Vec<bool>,
-    /// Lines holding a `DELIMITER` command: any statement in progress ends there.
-    breaks: Vec<u32>,
-}
-
-fn prepare_mysql_delimiters(script: &str) -> Result<Prepared, SplitError> {
-    let mut text = String::with_capacity(script.len());
-    let mut custom_lines = vec![false];
-    let mut breaks = Vec::new();
-    let mut delimiter = String::from(";");
-    for (n, line) in script.split_inclusive('\n').enumerate() {
-        let line_no = n as u32 + 1;
-        if let Some(new) = delimiter_command(line) {
-            if new.is_empty() || !new.is_ascii() {
-                return Err(SplitError {
-                    line: line_no,
-                    column: 1,
-                    message: "DELIMITER needs an ASCII delimiter, such as `DELIMITER $$`".into(),
-                });
-            }
-            delimiter = new.to_owned();
-            breaks.push(line_no);
-            custom_lines.push(false);
-            // One space per byte keeps the byte layout identical to the script's.
-            text.extend(line.bytes().map(|b| if b == b'\n' { '\n' } else { ' ' }));
-            continue;
-        }
-        let custom = delimiter != ";";
-        custom_lines.push(custom);
-        if custom {
-            text.push_str(
-                &line.replace(&delimiter, &DELIM_MARK.to_string().repeat(delimiter.len())),
-            );
-        } else {
-            text.push_str(line);
-        }
-    }
-    Ok(Prepared {
-        text,
-        custom_lines,
-        breaks,
-    })
-}
-
-/// The delimiter a `DELIMITER x` line sets, if the line is one.
-fn delimiter_command(line: &str) -> Option<&str> {
-    let trimmed = line.trim();
-    let (head, rest) = trimmed.split_once(char::is_whitespace)?;
-    head.eq_ignore_ascii_case("delimiter").then(|| rest.trim())
 }
 
 /// Maps 1-based (line, column-in-chars) locations to byte offsets.
@@ -197,72 +141,152 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// An unquoted block open in a MySQL compound statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Block {
+    /// `BEGIN ... END`.
+    Begin,
+    /// `CASE ... END` (an expression) or `CASE ... END CASE` (a statement).
+    Case,
+}
+
+/// Whether `words` begin a `CREATE [OR REPLACE] [DEFINER = ...] PROCEDURE|FUNCTION|TRIGGER|
+/// EVENT`: the first object kind after `CREATE` decides (a table with a column named
+/// `event` and another named `begin` is still a table).
+fn creates_stored_program(words: &[String]) -> bool {
+    if words.first().is_none_or(|w| w != "CREATE") {
+        return false;
+    }
+    let kind = words.iter().skip(1).find(|w| {
+        matches!(
+            w.as_str(),
+            "PROCEDURE"
+                | "FUNCTION"
+                | "TRIGGER"
+                | "EVENT"
+                | "TABLE"
+                | "VIEW"
+                | "INDEX"
+                | "DATABASE"
+                | "SCHEMA"
+                | "USER"
+                | "ROLE"
+                | "SEQUENCE"
+                | "SERVER"
+                | "TABLESPACE"
+        )
+    });
+    kind.is_some_and(|k| matches!(k.as_str(), "PROCEDURE" | "FUNCTION" | "TRIGGER" | "EVENT"))
+}
+
 /// The statement being collected, and what has been collected so far.
 struct Splitter<'a> {
     script: &'a str,
     dialect: Dialect,
-    prepared: &'a Prepared,
-    index: &'a LineIndex<'a>,
     out: Vec<Statement>,
     current: Option<Statement>,
     /// Nesting of unquoted bodies (`BEGIN ATOMIC`, trigger `BEGIN`, `CASE`) inside them.
     depth: u32,
+    /// MySQL: the blocks open in a compound statement, innermost last.
+    blocks: Vec<Block>,
+    /// MySQL: an `END` whose meaning the next word decides (`END IF` closes no block).
+    pending_end: bool,
     previous_word: String,
-    next_break: usize,
 }
 
 impl<'a> Splitter<'a> {
-    fn new(
-        script: &'a str,
-        dialect: Dialect,
-        prepared: &'a Prepared,
-        index: &'a LineIndex,
-    ) -> Self {
+    fn new(script: &'a str, dialect: Dialect) -> Self {
         Splitter {
             script,
             dialect,
-            prepared,
-            index,
             out: Vec::new(),
             current: None,
             depth: 0,
+            blocks: Vec::new(),
+            pending_end: false,
             previous_word: String::new(),
-            next_break: 0,
         }
     }
 
-    fn custom_delimiter_line(&self, line: u64) -> bool {
-        self.prepared
-            .custom_lines
-            .get(line as usize)
-            .copied()
-            .unwrap_or(false)
-    }
-
-    fn is_custom_delimiter(&self, tok: &TokenWithSpan) -> bool {
-        tok.token == Token::Char(DELIM_MARK) && self.custom_delimiter_line(tok.span.start.line)
-    }
-
-    fn push(&mut self, tok: &TokenWithSpan) {
-        if let Some(&brk) = self.prepared.breaks.get(self.next_break)
-            && tok.span.start.line > u64::from(brk)
-        {
-            self.next_break += 1;
-            let line_start = self.index.starts[brk as usize - 1];
-            self.finish(line_start);
+    /// Tokenizes `segment` and takes its statements; stops at a MySQL `DELIMITER` command
+    /// and returns the segment after it.
+    fn feed(&mut self, segment: &Segment) -> Result<Option<Segment>, SplitError> {
+        let rest = &self.script[segment.start..];
+        let text = mark_delimiter(rest, &segment.delimiter);
+        let custom = segment.delimiter != ";";
+        let line_base = segment.first_line - 1;
+        let parser_dialect = self.dialect.parser_dialect();
+        let tokens = Tokenizer::new(parser_dialect.as_ref(), &text)
+            .tokenize_with_location()
+            .map_err(|e| SplitError {
+                line: e.location.line as u32 + line_base,
+                column: e.location.column as u32,
+                message: e.message,
+            })?;
+        let index = LineIndex::new(&text);
+        for tok in &tokens {
+            let at = segment.start + index.offset(tok);
+            if let Some(next) = self.delimiter_command(tok, at, line_base)? {
+                return Ok(Some(next));
+            }
+            match &tok.token {
+                Token::Char(DELIM_MARK) if custom => self.finish(at),
+                _ => self.push(tok, at, line_base, custom),
+            }
         }
+        Ok(None)
+    }
+
+    /// A MySQL `DELIMITER x` command at `tok`: the unquoted word first on its line, between
+    /// statements. Returns the segment that starts on the next line.
+    fn delimiter_command(
+        &self,
+        tok: &TokenWithSpan,
+        at: usize,
+        line_base: u32,
+    ) -> Result<Option<Segment>, SplitError> {
+        let is_word = matches!(&tok.token, Token::Word(w)
+            if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("delimiter"));
+        if self.dialect != Dialect::Mysql || !is_word || self.current.is_some() {
+            return Ok(None);
+        }
+        let line_start = self.script[..at].rfind('\n').map_or(0, |i| i + 1);
+        if !self.script[line_start..at].trim().is_empty() {
+            return Ok(None);
+        }
+        let line_end = self.script[at..]
+            .find('\n')
+            .map_or(self.script.len(), |i| at + i);
+        let new = self.script[at + "delimiter".len()..line_end].trim();
+        let line = tok.span.start.line as u32 + line_base;
+        if new.is_empty() || !new.is_ascii() || new.contains(char::is_whitespace) {
+            return Err(SplitError {
+                line,
+                column: tok.span.start.column as u32,
+                message: "DELIMITER needs one ASCII delimiter, such as `DELIMITER $$`".into(),
+            });
+        }
+        Ok(Some(Segment {
+            start: (line_end + 1).min(self.script.len()),
+            first_line: line + 1,
+            delimiter: new.to_owned(),
+        }))
+    }
+
+    fn push(&mut self, tok: &TokenWithSpan, at: usize, line_base: u32, custom: bool) {
         match &tok.token {
             Token::Whitespace(_) | Token::EOF => {}
-            Token::SemiColon
-                if self.depth == 0 && !self.custom_delimiter_line(tok.span.start.line) =>
-            {
-                self.finish(self.index.offset(tok));
+            Token::SemiColon if !custom => {
+                self.resolve_end(None);
+                if self.depth == 0 && self.blocks.is_empty() {
+                    self.finish(at);
+                }
             }
             token => {
                 let statement = self.current.get_or_insert_with(|| Statement {
                     sql: String::new(),
-                    offset: self.index.offset(tok),
-                    line: tok.span.start.line as u32,
+                    offset: at,
+                    line: tok.span.start.line as u32 + line_base,
                     column: tok.span.start.column as u32,
                     words: Vec::new(),
                     index: 0,
@@ -284,18 +308,21 @@ impl<'a> Splitter<'a> {
 
     /// Follows unquoted bodies whose semicolons do not end the statement.
     fn track_body(&mut self, word: &str) {
+        if self.dialect == Dialect::Mysql {
+            self.track_compound(word);
+            return;
+        }
         let Some(statement) = &self.current else {
             return;
         };
         let opens_body = match self.dialect {
             Dialect::Postgres => word == "ATOMIC" && self.previous_word == "BEGIN",
-            Dialect::Sqlite => {
+            _ => {
                 word == "BEGIN"
                     && self.depth == 0
                     && statement.words.first().is_some_and(|w| w == "CREATE")
                     && statement.words.iter().take(4).any(|w| w == "TRIGGER")
             }
-            Dialect::Mysql => false,
         };
         if opens_body || (self.depth > 0 && word == "CASE") {
             self.depth += 1;
@@ -304,8 +331,53 @@ impl<'a> Splitter<'a> {
         }
     }
 
+    /// MySQL compound statements: `BEGIN` opens a block in a stored program's body (or
+    /// MariaDB's `BEGIN NOT ATOMIC`); `END` closes the innermost block unless `IF`, `LOOP`,
+    /// `WHILE` or `REPEAT` follows it; `END CASE` closes a `CASE` statement.
+    fn track_compound(&mut self, word: &str) {
+        if self.resolve_end(Some(word)) {
+            return;
+        }
+        let Some(statement) = &self.current else {
+            return;
+        };
+        let words = &statement.words;
+        let in_program = !self.blocks.is_empty() || creates_stored_program(words);
+        let anonymous = words.len() == 3 && words[..2] == ["BEGIN", "NOT"] && word == "ATOMIC";
+        match word {
+            "BEGIN" if in_program => self.blocks.push(Block::Begin),
+            "ATOMIC" if anonymous => self.blocks.push(Block::Begin),
+            "CASE" if !self.blocks.is_empty() => self.blocks.push(Block::Case),
+            "END" if !self.blocks.is_empty() => self.pending_end = true,
+            _ => {}
+        }
+    }
+
+    /// Decides what a pending `END` closed, now that `next` (a word, or `None` for a
+    /// delimiter) follows it; returns whether `next` belonged to the `END` (`END CASE`).
+    fn resolve_end(&mut self, next: Option<&str>) -> bool {
+        if !std::mem::take(&mut self.pending_end) {
+            return false;
+        }
+        match next {
+            Some("IF" | "LOOP" | "WHILE" | "REPEAT") => true,
+            Some("CASE") => {
+                if self.blocks.last() == Some(&Block::Case) {
+                    self.blocks.pop();
+                }
+                true
+            }
+            _ => {
+                self.blocks.pop();
+                false
+            }
+        }
+    }
+
     fn finish(&mut self, end: usize) {
         self.depth = 0;
+        self.blocks.clear();
+        self.pending_end = false;
         self.previous_word.clear();
         if let Some(mut statement) = self.current.take() {
             let end = end.max(statement.offset);
@@ -402,6 +474,49 @@ mod tests {
             ]
         );
         assert_eq!((got[1].line, got[2].line), (3, 9));
+    }
+
+    #[test]
+    fn mysql_compound_statements_without_delimiter_stay_whole() {
+        let script = "CREATE TABLE t (id int);\n\
+            CREATE DEFINER=`root`@`localhost` PROCEDURE p(IN n INT)\nBEGIN\n  DECLARE i INT DEFAULT 0;\n  \
+            IF n > 0 THEN SET i = 1; END IF;\n  lbl: LOOP LEAVE lbl; END LOOP lbl;\n  \
+            WHILE i < 2 DO SET i = i + 1; END WHILE;\n  \
+            SELECT CASE WHEN i = 1 THEN 'a' ELSE 'b' END;\n  \
+            CASE i WHEN 1 THEN SELECT 1; ELSE BEGIN SELECT 2; COMMIT; END; END CASE;\n\
+            END;\n\
+            CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.id = NEW.id + 1; END;\n\
+            BEGIN NOT ATOMIC SELECT 1; SELECT 2; END;\n\
+            INSERT INTO t VALUES (1);";
+        let got = sqls(script, Dialect::Mysql);
+        assert_eq!(got.len(), 5, "{got:#?}");
+        assert!(got[1].starts_with("CREATE DEFINER") && got[1].ends_with("END CASE;\nEND"));
+        assert!(got[2].starts_with("CREATE TRIGGER") && got[2].ends_with("END"));
+        assert!(got[3].starts_with("BEGIN NOT ATOMIC"));
+        assert_eq!(got[4], "INSERT INTO t VALUES (1)");
+    }
+
+    #[test]
+    fn mysql_words_named_like_keywords_do_not_open_bodies() {
+        let script = "CREATE TABLE log (event VARCHAR(9), begin INT, end INT);\nSELECT 1;";
+        assert_eq!(sqls(script, Dialect::Mysql).len(), 2);
+    }
+
+    #[test]
+    fn mysql_delimiter_is_a_command_only_between_statements_outside_quotes() {
+        let script = "CREATE TABLE t (\n  id INT,\ndelimiter VARCHAR(3)\n);\nINSERT INTO t VALUES (1, 'a\nDELIMITER $$\nb');\nSELECT 1;";
+        let got = sqls(script, Dialect::Mysql);
+        assert_eq!(got.len(), 3, "{got:#?}");
+        assert!(got[1].contains("DELIMITER $$"));
+    }
+
+    #[test]
+    fn mysql_delimiter_lines_and_errors_are_located() {
+        let script = "SELECT 1;\nDELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT 1; END//\nDELIMITER ;\nSELECT 'oops;\n";
+        let err = split(script, Dialect::Mysql).unwrap_err();
+        assert_eq!(err.line, 5, "{err:?}");
+        let err = split("DELIMITER\nSELECT 1;", Dialect::Mysql).unwrap_err();
+        assert_eq!(err.line, 1);
     }
 
     #[test]
