@@ -40,26 +40,36 @@ impl Project {
 
     /// A ferry command for this project.
     pub fn cmd(&self) -> Command {
+        self.cmd_for(&self.db.url)
+    }
+
+    /// A ferry command for this project's migrations against another database URL.
+    pub fn cmd_for(&self, url: &str) -> Command {
         let mut cmd = Command::cargo_bin("ferry").expect("binary");
         cmd.current_dir(self.dir.path())
             .env("FERRY_CACHE_DIR", self.cache_dir())
             .env_remove("DATABASE_URL")
             .env_remove("FERRY_ENV")
             .arg("-d")
-            .arg(&self.db.url)
+            .arg(url)
             .arg("--dir")
             .arg(self.migrations());
         cmd
     }
 
-    /// Runs ferry with `args`; returns (exit code, stdout, stderr).
-    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let out: Output = self.cmd().args(args).output().expect("run ferry");
+    /// Runs ferry with `args` against `url`; returns (exit code, stdout, stderr).
+    pub fn run_for(&self, url: &str, args: &[&str]) -> (i32, String, String) {
+        let out: Output = self.cmd_for(url).args(args).output().expect("run ferry");
         (
             out.status.code().unwrap_or(-1),
             String::from_utf8_lossy(&out.stdout).into_owned(),
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
+    }
+
+    /// Runs ferry with `args`; returns (exit code, stdout, stderr).
+    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+        self.run_for(&self.db.url, args)
     }
 
     /// Runs ferry and asserts the exit code.

@@ -87,6 +87,12 @@ pub fn dialect_of(url: &str) -> Result<Dialect, EngineError> {
             if parsed.host_str().is_none_or(str::is_empty) {
                 return Err(bad("the URL names no host".into()));
             }
+            // `user:12/x@host/db` parses as host `user`, port 12: a raw `/` in a password.
+            if parsed.path().contains('@') || parsed.fragment().is_some_and(|f| f.contains('@')) {
+                return Err(bad(
+                    "the URL has an @ after its host; characters such as / # ? @ in a password must be percent-encoded (%2F %23 %3F %40)".into(),
+                ));
+            }
         }
     }
     Ok(dialect)
@@ -151,6 +157,7 @@ mod tests {
             "postgres://u:ZqXv@host:99999/db",
             "postgres://u:ZqXv@host:port/db",
             "mysql://u:ZqXv@/db",
+            "postgres://u:12/ZqXv@host/db",
         ] {
             let err = dialect_of(url).unwrap_err();
             assert!(matches!(err, EngineError::BadUrl(_)), "{url}");
