@@ -73,6 +73,9 @@ impl CliError {
 }
 
 fn engine_code(e: &EngineError) -> i32 {
+    if e.is_busy() {
+        return exit::LOCK;
+    }
     match e {
         EngineError::BadUrl(_) => exit::USAGE,
         EngineError::LockTimeout { .. } => exit::LOCK,

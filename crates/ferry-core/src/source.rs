@@ -802,7 +802,8 @@ mod tests {
     #[test]
     fn entries_that_look_like_migrations_but_cannot_be_read_are_errors() {
         use std::os::unix::ffi::OsStrExt;
-        let cases: [(&str, fn(&Path)); 4] = [
+        type Make = fn(&Path);
+        let cases: [(&str, Make); 4] = [
             ("002_folder.sql", |p| std::fs::create_dir(p).unwrap()),
             ("003_dangling.sql", |p| {
                 std::os::unix::fs::symlink("nowhere.sql", p).unwrap()

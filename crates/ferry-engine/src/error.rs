@@ -15,6 +15,9 @@ pub struct DbError {
     pub message: String,
     /// For PostgreSQL: the 1-based character position in the statement.
     pub position: Option<usize>,
+    /// SQLite: another connection held the database locked longer than ferry waits for it
+    /// (the lock timeout).
+    pub busy: bool,
 }
 
 impl DbError {
@@ -24,6 +27,7 @@ impl DbError {
             code: None,
             message: message.into(),
             position: None,
+            busy: false,
         }
     }
 }
@@ -43,10 +47,15 @@ impl From<sqlx::Error> for DbError {
                     Some(my) => Some(my.number().to_string()),
                     None => db.code().map(|c| c.into_owned()),
                 };
+                // SQLITE_BUSY and its extended codes (261, 517, 773).
+                let busy = db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some()
+                    && (db.code().and_then(|c| c.parse::<i32>().ok()))
+                        .is_some_and(|c| c & 0xff == 5);
                 DbError {
                     code,
                     message: db.message().to_owned(),
                     position,
+                    busy,
                 }
             }
             other => DbError::msg(other.to_string()),
@@ -185,6 +194,16 @@ impl fmt::Display for MigrationFailure {
 }
 
 impl EngineError {
+    /// Whether this is SQLite saying another connection kept the database locked for
+    /// longer than the lock timeout: a lock timeout like any other.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            EngineError::Db { error, .. } | EngineError::Connect { error, .. } => error.busy,
+            EngineError::MigrationFailed(f) => f.error.busy,
+            _ => false,
+        }
+    }
+
     /// Wraps a database error with what ferry was doing.
     pub fn db(context: impl Into<String>) -> impl FnOnce(DbError) -> EngineError {
         let context = context.into();

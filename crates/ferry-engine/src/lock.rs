@@ -21,6 +21,14 @@ pub trait Lock: Send {
     async fn holder(&mut self, db: &mut dyn Driver) -> Option<String>;
     /// Releases the lock.
     async fn release(&mut self, db: &mut dyn Driver) -> Result<(), DbError>;
+    /// Whether nobody holds the lock now (taking it for an instant to find out).
+    async fn is_free(&mut self, db: &mut dyn Driver) -> Result<bool, DbError> {
+        let free = self.try_acquire(db).await?;
+        if free {
+            let _ = self.release(db).await;
+        }
+        Ok(free)
+    }
 }
 
 /// Takes `lock`, polling until `timeout`; `on_wait` is called once if it has to wait.
@@ -212,6 +220,36 @@ impl Lock for FileLock {
         }
         Ok(())
     }
+
+    async fn is_free(&mut self, db: &mut dyn Driver) -> Result<bool, DbError> {
+        // No lock file, no holder: and a read-only look creates nothing.
+        if !self.path.exists() {
+            return Ok(true);
+        }
+        let free = self.try_acquire(db).await?;
+        if free {
+            self.release(db).await?;
+        }
+        Ok(free)
+    }
+}
+
+/// No lock: for in-memory SQLite, which no other process can see.
+pub(crate) struct NoLock;
+
+#[async_trait]
+impl Lock for NoLock {
+    async fn try_acquire(&mut self, _db: &mut dyn Driver) -> Result<bool, DbError> {
+        Ok(true)
+    }
+
+    async fn holder(&mut self, _db: &mut dyn Driver) -> Option<String> {
+        None
+    }
+
+    async fn release(&mut self, _db: &mut dyn Driver) -> Result<(), DbError> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -231,23 +269,5 @@ mod tests {
             assert_eq!(name.chars().count(), 64, "{name}");
             assert!(name.is_ascii());
         }
-    }
-}
-
-/// No lock: for in-memory SQLite, which no other process can see.
-pub(crate) struct NoLock;
-
-#[async_trait]
-impl Lock for NoLock {
-    async fn try_acquire(&mut self, _db: &mut dyn Driver) -> Result<bool, DbError> {
-        Ok(true)
-    }
-
-    async fn holder(&mut self, _db: &mut dyn Driver) -> Option<String> {
-        None
-    }
-
-    async fn release(&mut self, _db: &mut dyn Driver) -> Result<(), DbError> {
-        Ok(())
     }
 }

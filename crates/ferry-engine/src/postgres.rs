@@ -53,22 +53,6 @@ pub(crate) fn lock_key(name: &str) -> i64 {
     i64::from_be_bytes(first)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_advisory_lock_key_is_fixed() {
-        // Changing this breaks mutual exclusion between old and new ferry binaries.
-        assert_eq!(
-            super::lock_key("ferry_migrations"),
-            -1_392_602_307_139_669_383
-        );
-        assert_ne!(
-            super::lock_key("a.ferry_migrations"),
-            super::lock_key("ferry_migrations")
-        );
-    }
-}
-
 pub(crate) async fn connect(
     url: &str,
     options: &ConnectOptions,
@@ -99,4 +83,20 @@ pub(crate) async fn connect(
             .await?;
     }
     Ok(Box::new(driver))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_advisory_lock_key_is_fixed() {
+        // Changing this breaks mutual exclusion between old and new ferry binaries.
+        assert_eq!(
+            super::lock_key("ferry_migrations"),
+            -1_392_602_307_139_669_383
+        );
+        assert_ne!(
+            super::lock_key("a.ferry_migrations"),
+            super::lock_key("ferry_migrations")
+        );
+    }
 }

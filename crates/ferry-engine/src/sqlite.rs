@@ -67,18 +67,29 @@ pub(crate) async fn connect(
 }
 
 /// The database file with every symlink resolved, so that runners reaching one database
-/// through different paths share one lock. A file that does not exist yet is resolved
-/// through its folder.
+/// through different paths share one lock. A file that does not exist yet (or a symlink
+/// to one) is resolved through its folder.
 fn resolved(file: &Path) -> PathBuf {
     if let Ok(real) = std::fs::canonicalize(file) {
         return real;
     }
-    let parent = match file.parent() {
+    // A dangling symlink: follow it by hand (a bounded number of times, against loops).
+    let mut path = file.to_owned();
+    for _ in 0..40 {
+        let Ok(target) = std::fs::read_link(&path) else {
+            break;
+        };
+        path = match path.parent() {
+            Some(parent) if target.is_relative() => parent.join(target),
+            _ => target,
+        };
+    }
+    let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    match (std::fs::canonicalize(parent), file.file_name()) {
+    match (std::fs::canonicalize(parent), path.file_name()) {
         (Ok(dir), Some(name)) => dir.join(name),
-        _ => file.to_owned(),
+        _ => path,
     }
 }

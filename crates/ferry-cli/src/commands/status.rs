@@ -13,15 +13,11 @@ pub async fn run(s: &mut Session, g: &Global, check: bool) -> Result<(), CliErro
     let migrations = s.files.get().await?;
     let mut entries = plan::status(migrations, &history, &s.config.plugin);
     let mut notes = Vec::new();
-    // An unfinished entry is a failure only if no runner is still at work on it.
-    let mut runner_at_work = None;
-    if entries
-        .iter()
-        .any(|e| e.row.is_some_and(|r| r.is_unfinished()))
-        && let Some(holder) = runner::lock_holder(s.db.as_mut()).await?
-    {
+    // An unfinished entry is a failure only if no runner is still at work on it; a runner
+    // at work on a transactional migration is worth saying too.
+    let runner_at_work = runner::lock_holder(s.db.as_mut()).await?;
+    if runner_at_work.is_some() {
         plan::mark_running(&mut entries);
-        runner_at_work = Some(holder);
     }
     let pending =
         (entries.iter().filter(|e| e.is_pending())).filter_map(|e| Some((e, e.migration?)));
@@ -54,6 +50,7 @@ pub async fn run(s: &mut Session, g: &Global, check: bool) -> Result<(), CliErro
         let doc = serde_json::json!({
             "database": ferry_core::redact_url(&s.config.url),
             "plugin": s.config.plugin,
+            "lock_holder": runner_at_work,
             "migrations": migrations,
         });
         out(&serde_json::to_string_pretty(&doc).unwrap_or_default());

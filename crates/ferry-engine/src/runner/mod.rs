@@ -66,10 +66,9 @@ pub async fn read_history(
 /// say), or `None` if it is free. Takes the lock for an instant to find out.
 pub async fn lock_holder(db: &mut dyn Driver) -> Result<Option<String>, EngineError> {
     let mut the_lock = db.lock();
-    let free = (the_lock.try_acquire(db).await)
-        .map_err(EngineError::db("looking at the migration lock"))?;
+    let free =
+        (the_lock.is_free(db).await).map_err(EngineError::db("looking at the migration lock"))?;
     if free {
-        let _ = the_lock.release(db).await;
         return Ok(None);
     }
     let holder = the_lock.holder(db).await;
