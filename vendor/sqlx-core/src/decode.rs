@@ -28,13 +28,13 @@ use crate::value::ValueRef;
 /// #
 /// struct MyType;
 ///
-/// # impl<DB: Database> Type<DB> for MyType where for<'a> &'a str: Type<DB> {
-/// # fn type_info() -> DB::TypeInfo { <&str as Type<DB>>::type_info() }
+/// # impl<DB: Database> Type<DB> for MyType {
+/// # fn type_info() -> DB::TypeInfo { todo!() }
 /// # }
 /// #
 /// # impl std::str::FromStr for MyType {
 /// # type Err = sqlx_core::error::Error;
-/// # fn from_str(_: &str) -> Result<Self, Self::Err> { Ok(MyType) }
+/// # fn from_str(s: &str) -> Result<Self, Self::Err> { todo!() }
 /// # }
 /// #
 /// // DB is the database driver

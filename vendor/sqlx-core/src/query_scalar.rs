@@ -204,7 +204,7 @@ where
 ///
 /// ```rust,no_run
 /// # async fn example_lookup() -> Result<(), Box<dyn std::error::Error>> {
-/// # let mut conn = sqlx::PgConnection::connect("postgres://localhost/db").await?;
+/// # let mut conn: sqlx::PgConnection = unimplemented!();
 /// use uuid::Uuid;
 ///
 /// // MySQL and MariaDB: use `?`
@@ -230,7 +230,7 @@ where
 ///
 /// ```rust,no_run
 /// # async fn example_count() -> sqlx::Result<()> {
-/// # let mut conn = sqlx::PgConnection::connect("postgres://localhost/db").await?;
+/// # let mut conn: sqlx::PgConnection = unimplemented!();
 /// // Note that `usize` is not used here because unsigned integers are generally not supported,
 /// // and `usize` doesn't even make sense as a mapping because the database server may have
 /// // a completely different architecture.
@@ -255,7 +255,7 @@ where
 ///
 /// ```rust,no_run
 /// # async fn example_exists() -> sqlx::Result<()> {
-/// # let mut conn = sqlx::PgConnection::connect("postgres://localhost/db").await?;
+/// # let mut conn: sqlx::PgConnection = unimplemented!();
 /// // MySQL and MariaDB: use `?`
 /// let username_taken: bool = sqlx::query_scalar(
 ///     "SELECT EXISTS(SELECT 1 FROM users WHERE username = $1)"
@@ -273,7 +273,7 @@ where
 ///
 /// ```rust,no_run
 /// # async fn example_aggregate() -> sqlx::Result<()> {
-/// # let mut conn = sqlx::PgConnection::connect("postgres://localhost/db").await?;
+/// # let mut conn: sqlx::PgConnection = unimplemented!();
 /// let max_upvotes: Option<i64> = sqlx::query_scalar("SELECT MAX(upvotes) FROM posts")
 ///     // Use `&mut` where `conn` is a connection or a transaction, or use `&` for a `Pool`.
 ///     .fetch_one(&mut conn)
@@ -296,7 +296,7 @@ where
 ///
 /// ```rust,no_run
 /// # async fn example_vec() -> sqlx::Result<()> {
-/// # let mut conn = sqlx::PgConnection::connect("postgres://localhost/db").await?;
+/// # let mut conn: sqlx::PgConnection = unimplemented!();
 /// let top_users: Vec<String> = sqlx::query_scalar(
 ///     // Note the `LIMIT` to ensure that this doesn't return *all* users:
 ///     "SELECT username

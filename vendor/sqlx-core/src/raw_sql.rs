@@ -87,7 +87,7 @@ pub struct RawSql(SqlStr);
 ///
 /// ```rust,no_run
 /// # async fn example() -> sqlx::Result<()> {
-/// let mut conn = sqlx::PgConnection::connect("postgres://localhost/db").await?;
+/// let mut conn: sqlx::PgConnection = todo!("e.g. PgConnection::connect(<DATABASE URL>)");
 ///
 /// sqlx::raw_sql(
 ///     // Imagine we're moving data from one table to another:
