@@ -184,16 +184,38 @@ fn read_file(explicit: Option<&Path>) -> Result<(File, PathBuf), CliError> {
             path.display()
         ))
     })?;
-    let file: File = toml::from_str(&text).map_err(|e| {
-        let (line, col) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
-        CliError::Usage(format!("{}:{line}:{col}: {}", path.display(), e.message()))
-    })?;
+    let file = parse_text(&text, &path)?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     Ok((file, base))
 }
 
+/// Parses a configuration file's text; errors name `path`, line and column.
+fn parse_text(text: &str, path: &Path) -> Result<File, CliError> {
+    toml::from_str(text).map_err(|e| {
+        let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+        CliError::Usage(format!("{}:{line}:{col}: {}", path.display(), e.message()))
+    })
+}
+
+/// Checks a configuration file's text as `ferry` would read it: the TOML and its
+/// durations. The error is the message ferry prints. (For the fuzz target.)
+pub fn check(text: &str) -> Result<(), String> {
+    let file = parse_text(text, Path::new("ferry.toml")).map_err(|e| e.to_string())?;
+    for value in [&file.lock_timeout, &file.connect_timeout]
+        .into_iter()
+        .flatten()
+    {
+        crate::cli::parse_duration(value)?;
+    }
+    Ok(())
+}
+
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, col)

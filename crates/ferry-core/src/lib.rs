@@ -6,6 +6,7 @@
 
 pub mod cache;
 mod checksum;
+pub mod database_url;
 mod dialect;
 mod directive;
 mod execution;

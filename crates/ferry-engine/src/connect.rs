@@ -47,55 +47,10 @@ impl ConnectOptions {
     }
 }
 
-/// The engine family a URL names, or why it names none. Server URLs are parsed (a bad
-/// port or a stray character is a configuration error, not a failed connection); every
-/// message shows the URL with its password hidden.
+/// The engine family a URL names, or why it names none (see
+/// [`ferry_core::database_url::dialect_of`]).
 pub fn dialect_of(url: &str) -> Result<Dialect, EngineError> {
-    let scheme = url
-        .split(':')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let dialect = match scheme.as_str() {
-        "postgres" | "postgresql" => Dialect::Postgres,
-        "mysql" | "mariadb" => Dialect::Mysql,
-        "sqlite" => Dialect::Sqlite,
-        _ => {
-            return Err(EngineError::BadUrl(format!(
-                "`{}` is not a database URL ferry knows; use postgres://, postgresql://, mysql://, mariadb://, sqlite://PATH or sqlite::memory:",
-                redact_url(url)
-            )));
-        }
-    };
-    let bad = |why: String| EngineError::BadUrl(format!("`{}`: {why}", redact_url(url)));
-    match dialect {
-        Dialect::Sqlite => {
-            let path = url["sqlite:".len()..].trim_start_matches("//");
-            let path = path.split('?').next().unwrap_or_default();
-            if path.is_empty() {
-                return Err(bad(
-                    "the SQLite URL names no file; write sqlite://PATH (or sqlite::memory: for a throw-away database)".into(),
-                ));
-            }
-        }
-        _ => {
-            let parsed = url::Url::parse(url).map_err(|e| {
-                bad(format!(
-                    "not a valid URL ({e}); characters such as / # ? @ in a password must be percent-encoded (%2F %23 %3F %40)"
-                ))
-            })?;
-            if parsed.host_str().is_none_or(str::is_empty) {
-                return Err(bad("the URL names no host".into()));
-            }
-            // `user:12/x@host/db` parses as host `user`, port 12: a raw `/` in a password.
-            if parsed.path().contains('@') || parsed.fragment().is_some_and(|f| f.contains('@')) {
-                return Err(bad(
-                    "the URL has an @ after its host; characters such as / # ? @ in a password must be percent-encoded (%2F %23 %3F %40)".into(),
-                ));
-            }
-        }
-    }
-    Ok(dialect)
+    ferry_core::database_url::dialect_of(url).map_err(|e| EngineError::BadUrl(e.to_string()))
 }
 
 /// Connects to `url`, runs the session preamble and records the session state every
@@ -142,41 +97,4 @@ pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Driv
         .await
         .map_err(EngineError::db("reading the session's schema and settings"))?;
     Ok(driver)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bad_urls_are_configuration_errors_that_hide_the_password() {
-        for url in [
-            "postgres://u:Zq/Xv@host/db",
-            "postgres://u:Zq#Xv@host/db",
-            "mysql://u:Zq?Xv@host/db",
-            "postgres://u:ZqXv@host:99999/db",
-            "postgres://u:ZqXv@host:port/db",
-            "mysql://u:ZqXv@/db",
-            "postgres://u:12/ZqXv@host/db",
-        ] {
-            let err = dialect_of(url).unwrap_err();
-            assert!(matches!(err, EngineError::BadUrl(_)), "{url}");
-            let text = err.to_string();
-            assert!(
-                !text.contains("Zq") && !text.contains("Xv"),
-                "{url}: {text}"
-            );
-        }
-        assert!(matches!(
-            dialect_of("sqlite://"),
-            Err(EngineError::BadUrl(_))
-        ));
-        assert!(matches!(dialect_of("sqlite:"), Err(EngineError::BadUrl(_))));
-        assert_eq!(dialect_of("sqlite::memory:").unwrap(), Dialect::Sqlite);
-        assert_eq!(dialect_of("sqlite://x.db").unwrap(), Dialect::Sqlite);
-        assert_eq!(
-            dialect_of("postgres://u:p%2Fw@127.0.0.1:5432/db").unwrap(),
-            Dialect::Postgres
-        );
-    }
 }

@@ -1,0 +1,42 @@
+//! Database URLs and redaction: no panic on any text, and a password made of any
+//! characters never shows in the redacted URL or in the URL error.
+#![no_main]
+
+use ferry_core::database_url::dialect_of;
+use ferry_core::{redact_url, scrub_password};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: (&str, &str)| {
+    let (text, password) = data;
+    let _ = dialect_of(text);
+    let _ = scrub_password(text, text);
+    let _ = redact_url(text);
+    if password.len() < 3 {
+        return;
+    }
+    for scheme in ["postgres", "mysql"] {
+        let url = format!("{scheme}://user:{password}@127.0.0.1:5432/db");
+        let shown = redact_url(&url);
+        // The password may only show where it is a piece of what is not secret.
+        let frame = format!("{scheme}://user:***@127.0.0.1:5432/db");
+        assert!(!shown.contains(password) || frame.contains(password), "{shown}");
+        if let Err(e) = dialect_of(&url) {
+            // The URL shows redacted; the rest of the message is fixed text.
+            let message = e.to_string().replace(&shown, "");
+            assert!(
+                !message.contains(password) || FIXED_TEXT.contains(password),
+                "{message}"
+            );
+        }
+        assert!(!scrub_password(&format!("error near {password}"), &url).contains(password) || frame.contains(password));
+    }
+});
+
+/// Every fixed text a URL error can hold (ferry's and the url crate's), which a password
+/// may happen to be a piece of.
+const FIXED_TEXT: &str = "``: not a valid URL (); the URL names no host; the URL has an @ after its host; \
+    characters such as / # ? @ in a password must be percent-encoded (%2F %23 %3F %40) \
+    empty host invalid international domain name invalid port number invalid IPv4 address \
+    invalid IPv6 address invalid domain character relative URL without a base \
+    relative URL with a cannot-be-a-base base a cannot-be-a-base URL doesn't have a host to set \
+    URLs more than 4 GB are not supported";
