@@ -611,4 +611,6 @@ pub fn changed_downs(entries: &[Entry<'_>]) -> Result<Vec<Problem>, LoadError> {
 }
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;

@@ -125,3 +125,42 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::database_url::dialect_of;
+    use proptest::prelude::*;
+
+    /// The fixed words a URL error holds (ferry's and the url crate's), which a short
+    /// password may happen to be a piece of.
+    const FIXED_TEXT: &str = "``: not a valid URL (); the URL names no host; the URL has an @ after its host; \
+        characters such as / # ? @ in a password must be percent-encoded (%2F %23 %3F %40) \
+        empty host invalid international domain name invalid port number invalid IPv4 address \
+        invalid IPv6 address invalid domain character relative URL without a base";
+
+    proptest! {
+        /// No password made of any printable characters appears in anything ferry renders
+        /// from a URL: the redacted URL, the URL error, a scrubbed driver message.
+        #[test]
+        fn no_password_ever_shows(
+            user in "[a-z][a-z0-9_]{0,8}",
+            password in "[ -~]{3,24}",
+            scheme in prop_oneof![Just("postgres"), Just("mysql"), Just("mariadb")],
+            tail in prop_oneof![Just("127.0.0.1:5432/db"), Just("db.internal/app?sslmode=require"), Just("h:99999/x")],
+        ) {
+            let url = format!("{scheme}://{user}:{password}@{tail}");
+            let frame = format!("{scheme}://{user}:***@{tail}");
+            // A password can only "show" where it is a piece of what is not secret.
+            prop_assume!(!frame.contains(&password) && !FIXED_TEXT.contains(&password));
+            let shown = redact_url(&url);
+            prop_assert!(!shown.contains(&password), "{shown}");
+            if let Err(e) = dialect_of(&url) {
+                let message = e.to_string().replace(&shown, "");
+                prop_assert!(!message.contains(&password), "{message}");
+            }
+            let scrubbed = scrub_password(&format!("FATAL: password {password} rejected"), &url);
+            prop_assert!(!scrubbed.contains(&password), "{scrubbed}");
+        }
+    }
+}
