@@ -360,26 +360,7 @@ async fn apply_unguarded(
             m.label, m.name
         ))(e))
     })?;
-    let statements = run
-        .before
-        .iter()
-        .chain(&run.body)
-        .cloned()
-        .collect::<Vec<_>>();
-    if let Err(failed) = run_each(db, &statements, false).await {
-        if let Failed::Statement {
-            statement, error, ..
-        } = &failed
-        {
-            let update = RowUpdate::Failed {
-                error: error.to_string(),
-                statement: statement.index as i64 + 1,
-                duration_ms: elapsed_ms(started),
-            };
-            let _ = db.update_history(id, &update).await;
-        }
-        return Err(Outcome::Failed(failed, false));
-    }
+    run_recorded(db, id, run, started, "").await?;
     let update = RowUpdate::Finished {
         duration_ms: elapsed_ms(started),
     };
@@ -390,6 +371,33 @@ async fn apply_unguarded(
         ))(e))
     })?;
     Ok(false)
+}
+
+/// Runs a script without a transaction, statement by statement; a failing statement is
+/// recorded on history row `id` (its error after `prefix`, its number, the time taken).
+async fn run_recorded(
+    db: &mut dyn Driver,
+    id: i64,
+    run: &Execution,
+    started: Instant,
+    prefix: &str,
+) -> Result<(), Outcome> {
+    let statements: Vec<_> = run.before.iter().chain(&run.body).cloned().collect();
+    let Err(failed) = run_each(db, &statements, false).await else {
+        return Ok(());
+    };
+    if let Failed::Statement {
+        statement, error, ..
+    } = &failed
+    {
+        let update = RowUpdate::Failed {
+            error: format!("{prefix}{error}"),
+            statement: statement.index as i64 + 1,
+            duration_ms: elapsed_ms(started),
+        };
+        let _ = db.update_history(id, &update).await;
+    }
+    Err(Outcome::Failed(failed, false))
 }
 
 /// How running one script ended, when it did not succeed.
@@ -408,18 +416,8 @@ impl Outcome {
         }
         Outcome::Failed(failed, atomic)
     }
-}
 
-trait IntoEngineError {
-    fn into_error_for(
-        self,
-        what: &MigrationRef,
-        direction: &'static str,
-        script: &ferry_core::Script,
-    ) -> EngineError;
-}
-
-impl IntoEngineError for Outcome {
+    /// The error to report for migration `what`, whose `direction` script is `script`.
     fn into_error_for(
         self,
         what: &MigrationRef,
@@ -561,26 +559,7 @@ async fn revert_unguarded(
             "recording the rollback of {what} as started"
         ))(e))
     })?;
-    let statements = run
-        .before
-        .iter()
-        .chain(&run.body)
-        .cloned()
-        .collect::<Vec<_>>();
-    if let Err(failed) = run_each(db, &statements, false).await {
-        if let Failed::Statement {
-            statement, error, ..
-        } = &failed
-        {
-            let update = RowUpdate::Failed {
-                error: format!("rollback failed: {error}"),
-                statement: statement.index as i64 + 1,
-                duration_ms: elapsed_ms(started),
-            };
-            let _ = db.update_history(id, &update).await;
-        }
-        return Err(Outcome::Failed(failed, false));
-    }
+    run_recorded(db, id, run, started, "rollback failed: ").await?;
     (db.update_history(id, &RowUpdate::Reverted(RowState::RolledBack))
         .await)
         .map_err(|e| {
@@ -632,6 +611,7 @@ pub async fn redo(
     })
     .await
 }
+
 /// Marks every migration up to `target` as applied without running it.
 pub async fn baseline(
     db: &mut dyn Driver,
