@@ -182,7 +182,7 @@ fn a_migration_saying_use_does_not_redirect_ferrys_tables_on_mysql() {
 
 #[test]
 fn renaming_an_applied_file_is_a_probable_rename_not_a_second_apply() {
-    for engine in [Engine::Postgres, Engine::Sqlite] {
+    for engine in ALL {
         let p = Project::new(TestDb::new(engine));
         p.write("001_a.sql", "CREATE TABLE a (id INT);");
         p.expect(&["migrate"], 0);

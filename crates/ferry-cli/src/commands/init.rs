@@ -17,8 +17,10 @@ const TEMPLATE: &str = r#"# ferry configuration. Flags and environment variables
 # url = "postgres://app:secret@127.0.0.1:5432/app"
 # url = "mysql://root@127.0.0.1:3306/app"
 url = "sqlite://ferry.db"
-# statements run on every connection:
+# statements run on every connection; every migration starts from the state they leave:
 # session = ["SET search_path = app, public"]
+# SQLite: ferry's connection enforces foreign keys; to turn that off:
+# session = ["PRAGMA foreign_keys = OFF"]
 
 [migrations]
 dir = "migrations"
