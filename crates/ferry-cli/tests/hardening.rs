@@ -504,3 +504,27 @@ fn the_no_transaction_note_repeats_after_a_transactional_migration() {
         "{out}"
     );
 }
+
+#[test]
+fn a_history_found_through_the_search_path_stays_where_it_is_on_postgres() {
+    // Before ferry qualified its tables, an unqualified name found the history through the
+    // search path; qualifying must keep finding that same table.
+    let p = Project::new(TestDb::new(Engine::Postgres));
+    p.write("001_a.sql", "CREATE SCHEMA app;");
+    p.expect(&["migrate"], 0);
+    std::fs::write(
+        p.dir.path().join("ferry.toml"),
+        "[database]\nsession = [\"SET search_path = app, public\"]\n",
+    )
+    .unwrap();
+    p.write("002_b.sql", "CREATE TABLE b (id INT);");
+    p.expect(&["migrate"], 0);
+    assert_eq!(
+        p.db.query("SELECT CAST(COUNT(*) AS TEXT) FROM public.ferry_migrations"),
+        ["2"]
+    );
+    assert_eq!(
+        p.db.query("SELECT schemaname || '.' || tablename FROM pg_tables WHERE tablename IN ('b', 'ferry_migrations') ORDER BY 1"),
+        ["app.b", "public.ferry_migrations"]
+    );
+}

@@ -16,15 +16,17 @@ impl Engine for MySql {
     };
     const TABLE_NAMES: &'static str = "SELECT CAST(table_name AS CHAR) FROM information_schema.tables \
          WHERE table_schema = DATABASE() ORDER BY 1";
-    // The settings that change what a migration means, and the database in use.
-    const SNAPSHOT: &'static str = "SELECT DATABASE(), CONCAT(COALESCE(CONCAT('USE `', REPLACE(DATABASE(), '`', '``'), '`; '), ''), \
+    /// The database in use, and the settings that change what a migration means.
+    fn snapshot(_history: &str) -> String {
+        "SELECT DATABASE(), CONCAT(COALESCE(CONCAT('USE `', REPLACE(DATABASE(), '`', '``'), '`; '), ''), \
          'SET SESSION sql_mode = ', QUOTE(@@session.sql_mode), ', time_zone = ', QUOTE(@@session.time_zone), \
          ', foreign_key_checks = ', @@session.foreign_key_checks, ', unique_checks = ', @@session.unique_checks, \
          ', sql_safe_updates = ', @@session.sql_safe_updates, ', autocommit = ', @@session.autocommit, \
          ', character_set_client = ', QUOTE(@@session.character_set_client), \
          ', character_set_connection = ', QUOTE(@@session.character_set_connection), \
          ', collation_connection = ', QUOTE(@@session.collation_connection), \
-         ', character_set_results = ', QUOTE(@@session.character_set_results))";
+         ', character_set_results = ', QUOTE(@@session.character_set_results))".to_owned()
+    }
 
     fn lock(driver: &SqlxDriver<Self>) -> Box<dyn Lock> {
         // GET_LOCK names are server-wide: the key includes the database.

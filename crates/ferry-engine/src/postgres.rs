@@ -16,16 +16,29 @@ impl Engine for Postgres {
     };
     const TABLE_NAMES: &'static str = "SELECT CAST(tablename AS TEXT) FROM pg_tables \
          WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1";
-    // RESET ALL returns every setting to its value at connection start; what the session
-    // SET since (the preamble, ferry's own settings) is set again.
-    const SNAPSHOT: &'static str = "SELECT CAST(current_schema() AS TEXT), 'RESET ALL' || COALESCE('; SELECT ' || \
-         (SELECT string_agg(format('set_config(%L, %L, false)', name, setting), ', ') FROM pg_settings WHERE source = 'session'), '')";
+    /// The schema is the one where the history table resolves now (where an unqualified
+    /// name found it before ferry qualified names), else the current schema. RESET ALL
+    /// returns every setting to its value at connection start; what the session SET since
+    /// (the preamble, ferry's own settings) is set again.
+    fn snapshot(history: &str) -> String {
+        let table = quote_literal(&crate::sql::quote_name(history, '"'));
+        format!(
+            "SELECT CAST(COALESCE((SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.oid = to_regclass({table})), current_schema()) AS TEXT), 'RESET ALL' || COALESCE('; SELECT ' || \
+             (SELECT string_agg(format('set_config(%L, %L, false)', name, setting), ', ') FROM pg_settings WHERE source = 'session'), '')"
+        )
+    }
 
     fn lock(driver: &SqlxDriver<Self>) -> Box<dyn Lock> {
         Box::new(PgAdvisoryLock {
             key: lock_key(&driver.lock_key),
         })
     }
+}
+
+/// `text` as a standard SQL string literal.
+fn quote_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
 }
 
 /// Whether to connect without TLS first: on the loopback interface nothing leaves the

@@ -18,8 +18,9 @@ impl Engine for Sqlite {
     const TABLE_NAMES: &'static str = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1";
     // No schema search path to escape; the foreign keys setting is what migrations change
     // (see ferry_core::execution).
-    const SNAPSHOT: &'static str =
-        "SELECT NULL, 'PRAGMA foreign_keys = ' || foreign_keys FROM pragma_foreign_keys";
+    fn snapshot(_history: &str) -> String {
+        "SELECT NULL, 'PRAGMA foreign_keys = ' || foreign_keys FROM pragma_foreign_keys".to_owned()
+    }
 
     fn lock(driver: &SqlxDriver<Self>) -> Box<dyn Lock> {
         if driver.lock_key.is_empty() {

@@ -24,8 +24,9 @@ pub(crate) trait Engine: Database {
     const TABLE_NAMES: &'static str;
     /// A query returning one row of two text columns: the schema or database ferry's
     /// unqualified tables belong in (NULL where names need no qualifying), and the SQL that
-    /// restores the session's current state.
-    const SNAPSHOT: &'static str;
+    /// restores the session's current state. `history` is the history table's name as
+    /// configured.
+    fn snapshot(history: &str) -> String;
     /// The lock for this connection.
     fn lock(driver: &SqlxDriver<Self>) -> Box<dyn Lock>;
 }
@@ -187,7 +188,9 @@ where
     }
 
     async fn capture_session(&mut self) -> Result<(), DbError> {
-        let row = (self.query_text(DB::SNAPSHOT).await?).into_iter().next();
+        let row = (self.query_text(&DB::snapshot(&self.names.history)).await?)
+            .into_iter()
+            .next();
         let mut columns = row.unwrap_or_default().into_iter();
         let (schema, reset) = (columns.next().flatten(), columns.next().flatten());
         if let Some(schema) = schema.filter(|s| !s.is_empty()) {
