@@ -40,8 +40,8 @@ pub struct Global {
     /// How long to wait for another runner's lock: 60, 60s, 500ms, 2m [default: 60s].
     #[arg(long, global = true, value_parser = parse_duration)]
     pub lock_timeout: Option<std::time::Duration>,
-    /// How long to wait for the database to accept a connection, and for each of ferry's
-    /// own queries (history, lock) to answer [default: 10s].
+    /// How long to wait for the database to accept a connection [default: 10s]; each of
+    /// ferry's own queries (history, lock, events) waits this long, but at least 30s.
     #[arg(long, global = true, value_parser = parse_duration)]
     pub connect_timeout: Option<std::time::Duration>,
     /// Read every migration file instead of trusting the summary cache of unchanged ones

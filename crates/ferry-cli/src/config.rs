@@ -122,6 +122,18 @@ impl Config {
                 .unwrap_or(Duration::from_secs(10)),
         };
         let defaults = ferry_engine::TableNames::default();
+        let history = file
+            .migrations
+            .table
+            .clone()
+            .unwrap_or(defaults.history.clone());
+        let events = (file.migrations.events_table.clone()).unwrap_or(defaults.events.clone());
+        if history == events {
+            return Err(CliError::Usage(format!(
+                "{}: the history table and the events table are both `{history}`; give them different names",
+                config_name(global)
+            )));
+        }
         Ok(Config {
             url,
             dir,

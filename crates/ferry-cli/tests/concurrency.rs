@@ -305,3 +305,43 @@ fn sqlite_runners_wait_out_a_writer_longer_than_sqlites_own_busy_timeout() {
     }
     applied_exactly_once(&p, 2, "sqlite");
 }
+
+#[test]
+fn one_history_table_spelt_two_ways_has_one_lock() {
+    for engine in [Engine::Postgres, Engine::Mysql] {
+        let p = Project::new(TestDb::new(engine));
+        let (slow, qualified) = match engine {
+            Engine::Postgres => (
+                "SELECT pg_sleep(1.5);",
+                "public.ferry_migrations".to_owned(),
+            ),
+            _ => (
+                "DO SLEEP(1.5);",
+                format!("{}.ferry_migrations", p.db.name()),
+            ),
+        };
+        p.write(
+            "001_slow.sql",
+            &format!("CREATE TABLE t (id INT);\n{slow}\nINSERT INTO t VALUES (1);"),
+        );
+        let config = p.dir.path().join("qualified.toml");
+        std::fs::write(&config, format!("[migrations]\ntable = \"{qualified}\"\n")).unwrap();
+        let first = spawn_migrate(&p, Stdio::piped);
+        std::thread::sleep(Duration::from_millis(400));
+        let config_arg = config.display().to_string();
+        let second = spawn_via(
+            &p,
+            &p.db.url,
+            &p.migrations(),
+            &["--config", &config_arg, "migrate"],
+            Stdio::piped,
+        );
+        assert_ok(first, &format!("{engine:?} first"));
+        assert_ok(second, &format!("{engine:?} second"));
+        applied_exactly_once(&p, 1, &format!("{engine:?}"));
+        assert_eq!(
+            p.db.query("SELECT CAST(COUNT(*) AS CHAR(10)) FROM t"),
+            ["1"]
+        );
+    }
+}

@@ -528,3 +528,97 @@ fn a_history_found_through_the_search_path_stays_where_it_is_on_postgres() {
         ["app.b", "public.ferry_migrations"]
     );
 }
+
+#[test]
+fn mariadb_session_limits_and_read_only_do_not_leak_into_the_next_migration() {
+    let p = Project::new(TestDb::new(Engine::Mysql));
+    p.write(
+        "001_limits.sql",
+        "SET SESSION max_statement_time = 0.001;\nSET SESSION TRANSACTION READ ONLY;\nSET SESSION sql_select_limit = 1;",
+    );
+    p.write(
+        "002_next.sql",
+        "CREATE TABLE t (id INT);\nINSERT INTO t VALUES (1), (2);\nDO SLEEP(0.05);",
+    );
+    p.write("003_count.sql", "CREATE TABLE n AS SELECT id FROM t;");
+    p.expect(&["migrate"], 0);
+    assert_eq!(p.db.query("SELECT CAST(COUNT(*) AS CHAR) FROM n"), ["2"]);
+}
+
+#[test]
+fn a_broken_down_script_is_refused_before_it_is_stored() {
+    for engine in ALL {
+        let p = Project::new(TestDb::new(engine));
+        p.write("001_a.up.sql", "CREATE TABLE a (id INT);");
+        p.write("001_a.down.sql", "SELECT 'unterminated;\n");
+        let (_, err) = p.expect(&["migrate"], 2);
+        assert!(err.contains("001_a.down.sql:1:"), "{engine:?}: {err}");
+        assert!(p.db.tables().is_empty(), "{engine:?}");
+        p.write("001_a.down.sql", "DROP TABLE a;");
+        p.expect(&["migrate"], 0);
+        p.write("001_a.down.sql", "DROP TABLE 'a;");
+        let (_, err) = p.expect(&["repair", "--accept-down"], 2);
+        assert!(err.contains("001_a.down.sql"), "{engine:?}: {err}");
+        p.expect(&["rollback"], 0);
+    }
+}
+
+#[test]
+fn a_sqlite_database_with_hard_links_is_refused() {
+    let p = Project::new(TestDb::new(Engine::Sqlite));
+    p.write("001_a.sql", "CREATE TABLE a (id INT);");
+    p.expect(&["migrate"], 0);
+    let file = p.db.url.trim_start_matches("sqlite://").to_owned();
+    let link = p.dir.path().join("hard.db");
+    std::fs::hard_link(&file, &link).unwrap();
+    let (code, _, err) = p.run_for(&format!("sqlite://{}", link.display()), &["migrate"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("hard links"), "{err}");
+}
+
+#[test]
+fn a_password_in_a_url_without_a_scheme_is_hidden() {
+    let p = Project::new(TestDb::new(Engine::Sqlite));
+    for json in [false, true] {
+        let mut args = vec!["status"];
+        if json {
+            args.push("--json");
+        }
+        let (code, out, err) = p.run_for("u:S3cretPw@127.0.0.1/db", &args);
+        assert_eq!(code, 2);
+        assert!(
+            !out.contains("S3cretPw") && !err.contains("S3cretPw"),
+            "{out}{err}"
+        );
+    }
+}
+
+#[test]
+fn the_history_and_events_tables_must_differ() {
+    let p = Project::new(TestDb::new(Engine::Sqlite));
+    std::fs::write(
+        p.dir.path().join("ferry.toml"),
+        "[migrations]\ntable = \"ferry_events\"\n",
+    )
+    .unwrap();
+    let (_, err) = p.expect(&["status"], 2);
+    assert!(err.contains("different names"), "{err}");
+}
+
+#[test]
+fn commands_that_create_nothing_leave_no_sqlite_lock_file() {
+    let p = Project::new(TestDb::new(Engine::Sqlite));
+    p.write("001_a.sql", "CREATE TABLE a (id INT);");
+    let missing = p.dir.path().join("no-folder").join("x.db");
+    let url = format!("sqlite://{}", missing.display());
+    for command in [
+        &["rollback"][..],
+        &["redo"],
+        &["reset"],
+        &["repair", "--clear-failed"],
+    ] {
+        let (code, _, err) = p.run_for(&url, command);
+        assert_eq!(code, 0, "{command:?}: {err}");
+    }
+    assert!(!p.dir.path().join("no-folder").exists());
+}

@@ -30,63 +30,73 @@ pub struct DirectiveError {
 /// The directive names ferry knows, for error messages.
 const KNOWN: &str = "ferry:no-transaction, ferry:description";
 
-/// Reads the directives of `script`'s leading comment lines (`--` lines, blank lines and
-/// `/* */` blocks before the first statement). A `-- ferry:` line after the first statement
-/// is an error: it would otherwise be ignored without a word.
+/// Reads the directives of `script`'s leading comments (`--` comments, blank lines and
+/// `/* */` blocks before the first statement, several on a line or across lines). A
+/// `-- ferry:` line after the first statement is an error: it would otherwise be ignored
+/// without a word. `ferry:` is matched in any case, after any number of dashes.
 pub fn parse_directives(script: &str) -> Result<Directives, DirectiveError> {
     let mut found = Directives::default();
     let script = script.strip_prefix('\u{feff}').unwrap_or(script);
     let mut leading = true;
     let mut in_block = false;
     for (n, line) in script.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if in_block {
-            in_block = !trimmed.contains("*/");
-            continue;
-        }
-        let Some(comment) = trimmed.strip_prefix("--") else {
-            if leading && !trimmed.is_empty() {
-                leading = leading_block_comment(trimmed, &mut in_block);
+        let mut rest = line;
+        loop {
+            if in_block {
+                let Some(end) = rest.find("*/") else { break };
+                rest = &rest[end + 2..];
+                in_block = false;
+                continue;
             }
-            continue;
-        };
-        let body = comment.trim_start();
-        let Some(directive) = body.strip_prefix("ferry:") else {
-            continue;
-        };
-        let column = (line.len() - body.len()) as u32 + 1;
-        let err = |message: String| DirectiveError {
-            line: n as u32 + 1,
-            column,
-            message,
-        };
-        if !leading {
-            return Err(err(format!(
-                "`ferry:{}` comes after the first statement, where ferry does not read directives; move it to the comments at the top of the file",
-                directive.split_whitespace().next().unwrap_or_default()
-            )));
+            rest = rest.trim_start();
+            if let Some(comment) = rest.strip_prefix("--") {
+                line_comment(&mut found, comment, leading, n + 1, line.len())?;
+                break;
+            }
+            match rest.strip_prefix("/*") {
+                Some(after) if leading => {
+                    rest = after;
+                    in_block = true;
+                }
+                // A statement (or, once past the leading comments, anything else).
+                _ => {
+                    leading &= rest.is_empty();
+                    break;
+                }
+            }
         }
-        apply(&mut found, directive).map_err(err)?;
     }
     Ok(found)
 }
 
-/// Whether a line that is not a `--` comment keeps the leading comments going: it is a
-/// `/* */` comment (setting `in_block` if it does not close on this line) with nothing after.
-fn leading_block_comment(trimmed: &str, in_block: &mut bool) -> bool {
-    let Some(rest) = trimmed.strip_prefix("/*") else {
-        return false;
-    };
-    match rest.find("*/") {
-        None => {
-            *in_block = true;
-            true
-        }
-        Some(end) => {
-            let after = rest[end + 2..].trim_start();
-            after.is_empty() || after.starts_with("--")
-        }
+/// Handles the text after a line comment's `--` that ends `line` (of `line_len` bytes).
+fn line_comment(
+    found: &mut Directives,
+    comment: &str,
+    leading: bool,
+    line: usize,
+    line_len: usize,
+) -> Result<(), DirectiveError> {
+    let body = comment.trim_start_matches('-').trim_start();
+    let is_directive = body
+        .get(..6)
+        .is_some_and(|p| p.eq_ignore_ascii_case("ferry:"));
+    if !is_directive {
+        return Ok(());
     }
+    let directive = &body[6..];
+    let err = |message: String| DirectiveError {
+        line: line as u32,
+        column: (line_len - body.len()) as u32 + 1,
+        message,
+    };
+    if !leading {
+        return Err(err(format!(
+            "`ferry:{}` comes after the first statement, where ferry does not read directives; move it to the comments at the top of the file",
+            directive.split_whitespace().next().unwrap_or_default()
+        )));
+    }
+    apply(found, directive).map_err(err)
 }
 
 /// Records one directive (the text after `ferry:`), or says what is wrong with it.
@@ -95,7 +105,7 @@ fn apply(found: &mut Directives, directive: &str) -> Result<(), String> {
         .split_once(char::is_whitespace)
         .unwrap_or((directive, ""));
     let arg = arg.trim();
-    match name {
+    match name.to_ascii_lowercase().as_str() {
         "no-transaction" if arg.is_empty() => found.no_transaction = true,
         "no-transaction" => return Err("`ferry:no-transaction` takes no argument".into()),
         "description" if !arg.is_empty() => found.description = Some(arg.to_owned()),
@@ -130,6 +140,27 @@ mod tests {
         assert!(err.message.contains("after the first statement"), "{err:?}");
         // Plain comments there are fine.
         assert!(parse_directives("SELECT 1;\n-- ferry is a tool\n").is_ok());
+    }
+
+    #[test]
+    fn directives_beside_block_comments_and_in_any_spelling_are_checked() {
+        // Found by an adversarial trial.
+        for script in [
+            "/* hi */ -- ferry:no-transactoin\nselect 1;",
+            "/* a */ /* b */\n-- ferry:no-transactoin\nselect 1;",
+            "-- FERRY:no-transactoin\nselect 1;",
+            "--- ferry:no-transactoin\nselect 1;",
+        ] {
+            let err = parse_directives(script).unwrap_err();
+            assert!(
+                err.message.contains("unknown directive"),
+                "{script}: {err:?}"
+            );
+        }
+        let d = parse_directives("/* hi */ -- ferry:no-transaction\nselect 1;").unwrap();
+        assert!(d.no_transaction);
+        let d = parse_directives("-- FERRY:No-Transaction\nselect 1;").unwrap();
+        assert!(d.no_transaction);
     }
 
     #[test]

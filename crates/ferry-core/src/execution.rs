@@ -20,8 +20,8 @@ pub struct Check {
 
 /// The foreign key check SQLite needs after a migration ran with foreign keys off.
 pub const FOREIGN_KEY_CHECK: Check = Check {
-    sql: "PRAGMA foreign_key_check",
-    meaning: "foreign key violation (table, rowid, parent table, constraint index)",
+    sql: "SELECT \"table\", CAST(rowid AS TEXT), parent, CAST(fkid AS TEXT) FROM pragma_foreign_key_check",
+    meaning: "foreign key violation(s) (table, rowid, parent table, constraint index)",
 };
 
 /// A script's statements arranged for running.
@@ -63,42 +63,62 @@ pub fn execution(
     run
 }
 
-/// Moves SQLite's `PRAGMA foreign_keys = X` out of the transaction, where it is a no-op: the
-/// first one runs before `BEGIN`, later ones would be no-ops and are dropped (the
-/// connection's setting is restored after the migration). With foreign keys turned off,
-/// the violations are checked before `COMMIT`.
+/// Moves SQLite's `PRAGMA foreign_keys = X` out of the transaction, where it is a no-op.
+/// If any of them turns foreign keys off, foreign keys go off before `BEGIN` (the first such
+/// statement runs there) and the violations are checked before `COMMIT`; otherwise the first
+/// one runs before `BEGIN`. The others are dropped: inside the transaction they would do
+/// nothing, and the connection's setting is restored after the migration anyway.
 fn hoist_foreign_keys(run: &mut Execution) {
     let (pragmas, body): (Vec<Statement>, Vec<Statement>) = std::mem::take(&mut run.body)
         .into_iter()
         .partition(|s| foreign_keys_value(s).is_some());
     run.body = body;
-    let Some(first) = pragmas.into_iter().next() else {
+    let off = pragmas
+        .iter()
+        .find(|s| foreign_keys_value(s) == Some(false));
+    let Some(first) = off.or(pragmas.first()) else {
         return;
     };
-    if foreign_keys_value(&first) == Some(false) {
+    if off.is_some() {
         run.check = Some(FOREIGN_KEY_CHECK);
     }
-    run.before.push(first);
+    run.before.push(first.clone());
 }
 
-/// The value a `PRAGMA [schema.]foreign_keys = VALUE` statement sets, if it is one.
+/// The value a `PRAGMA [schema.]foreign_keys = VALUE` (or `(VALUE)`) statement sets, if it
+/// is one, in any of SQLite's spellings: quoted names, `ON/OFF/TRUE/FALSE/YES/NO`, numbers
+/// with signs and zeros. A value SQLite would read as "on" is `true`; anything else that
+/// sets it counts as "off", which is the safe reading (the violations are then checked).
 fn foreign_keys_value(statement: &Statement) -> Option<bool> {
     let words = &statement.words;
     if words.first().map(String::as_str) != Some("PRAGMA") {
         return None;
     }
-    let at = words.iter().position(|w| w == "FOREIGN_KEYS")?;
-    let sql = statement.sql.to_ascii_lowercase();
-    let value = sql[sql.find("foreign_keys")? + "foreign_keys".len()..]
-        .trim_start()
-        .strip_prefix('=')
-        .map(|v| v.trim().trim_matches(['\'', '"']).to_owned())
-        .or_else(|| words.get(at + 1).map(|w| w.to_ascii_lowercase()))?;
-    match value.as_str() {
-        "0" | "off" | "false" | "no" => Some(false),
-        "1" | "on" | "true" | "yes" => Some(true),
-        _ => None,
+    let unquoted = |w: &String| w.trim_matches(['"', '`', '[', ']']).to_ascii_uppercase();
+    if !words
+        .iter()
+        .skip(1)
+        .take(2)
+        .any(|w| unquoted(w) == "FOREIGN_KEYS")
+    {
+        return None;
     }
+    let sql = statement.sql.to_ascii_lowercase();
+    let name_end = sql.find("foreign_keys")? + "foreign_keys".len();
+    let value = sql[name_end..]
+        .trim_start_matches(['"', '`', ']'])
+        .trim()
+        .trim_start_matches(['=', '('])
+        .trim_end_matches(')')
+        .trim()
+        .trim_matches(['\'', '"']);
+    if value.is_empty() {
+        return None; // `PRAGMA foreign_keys` reads the setting.
+    }
+    Some(match value.parse::<i64>() {
+        Ok(n) => n != 0,
+        Err(_) => matches!(value, "on" | "true" | "yes"),
+    })
 }
 
 #[cfg(test)]
@@ -154,6 +174,29 @@ mod tests {
         // Reading the setting is not setting it.
         let got = run("PRAGMA foreign_keys;", Dialect::Sqlite);
         assert!(got.before.is_empty() && got.body.len() == 1);
+        // Found by an adversarial trial: quoted names, parentheses, signed and padded zeros.
+        for sql in [
+            "PRAGMA foreign_keys(0)",
+            "PRAGMA \"foreign_keys\" = OFF",
+            "PRAGMA `foreign_keys`=OFF",
+            "PRAGMA [foreign_keys]=OFF",
+            "PRAGMA main.\"foreign_keys\"=OFF",
+            "PRAGMA foreign_keys=00",
+            "PRAGMA foreign_keys=+0",
+            "PRAGMA foreign_keys=-0",
+            "PRAGMA foreign_keys = 'bogus'",
+        ] {
+            let got = run(&format!("{sql};\nSELECT 1;"), Dialect::Sqlite);
+            assert_eq!(got.before.len(), 1, "{sql}");
+            assert!(got.check.is_some(), "{sql}");
+        }
+        // One OFF anywhere turns foreign keys off for the whole migration.
+        let got = run(
+            "PRAGMA foreign_keys=ON;\nPRAGMA foreign_keys=OFF;\nSELECT 1;",
+            Dialect::Sqlite,
+        );
+        assert_eq!(got.before[0].sql, "PRAGMA foreign_keys=OFF");
+        assert!(got.check.is_some());
     }
 
     #[test]

@@ -27,9 +27,9 @@ struct UserInfo {
 }
 
 fn userinfo(url: &str) -> Option<UserInfo> {
-    let scheme_end = url.find(':')?;
-    let start = scheme_end + 1 + url[scheme_end + 1..].len()
-        - url[scheme_end + 1..].trim_start_matches('/').len();
+    // Without `://` there may be no scheme at all (`user:pass@host`): the user information
+    // then starts at the beginning, and a scheme before it is hidden too (safe side).
+    let start = url.find("://").map_or(0, |i| i + 3);
     let at = start + url[start..].rfind('@')?;
     let colon = url[start..at].find(':').map(|c| start + c);
     Some(UserInfo {
@@ -99,7 +99,9 @@ mod tests {
             ("postgres://u:pa#ss@host/db", "postgres://u:***@host/db"),
             ("mysql://u:pa?ss@host/db", "mysql://u:***@host/db"),
             ("postgres://u:123/x@host/db", "postgres://u:***@host/db"),
-            ("postgres:u:secret@host", "postgres:u:***@host"),
+            ("postgres:u:secret@host", "postgres:***@host"),
+            // Found by an adversarial trial: no scheme at all.
+            ("u:S3cret@127.0.0.1/db", "u:***@127.0.0.1/db"),
         ] {
             assert_eq!(redact_url(url), shown);
         }

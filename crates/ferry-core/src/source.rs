@@ -292,6 +292,7 @@ impl Source {
         }
         // The two folders are listed, and the cache read, at the same time.
         let rollback = dir.join(ROLLBACK_DIR);
+        check_rollback_dir(dir, &rollback)?;
         let (ups, downs, cache) = std::thread::scope(|scope| {
             let downs = scope.spawn(|| match rollback.is_dir() {
                 true => sql_files(&rollback),
@@ -562,6 +563,26 @@ fn prepare_all(
     })
 }
 
+/// The `rollback` folder, if there is one, must be a folder other than `dir` itself.
+fn check_rollback_dir(dir: &Path, rollback: &Path) -> Result<(), LoadError> {
+    let unreadable = |reason| {
+        Err(LoadError::Unreadable {
+            path: rollback.to_owned(),
+            reason,
+        })
+    };
+    match std::fs::symlink_metadata(rollback) {
+        Err(_) => Ok(()),
+        Ok(_) if !rollback.is_dir() => {
+            unreadable("is where down scripts live but is not a folder (or a symlink to one)")
+        }
+        Ok(_) => match (std::fs::canonicalize(dir), std::fs::canonicalize(rollback)) {
+            (Ok(a), Ok(b)) if a == b => unreadable("is the migrations folder itself"),
+            _ => Ok(()),
+        },
+    }
+}
+
 /// The `.sql` files directly inside `dir` (the `rollback` folder is read on its own).
 /// Entries that cannot be read as files are never skipped in silence: one that looks like a
 /// migration (a `.sql` name, or a name starting with a digit) is an error, any other is
@@ -577,6 +598,10 @@ fn sql_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
         let path = entry.path();
         let name = entry.file_name();
         let lossy = name.to_string_lossy();
+        // Hidden entries are editors' and tools' (`.#001_a.sql` is an Emacs lock link).
+        if lossy.starts_with('.') {
+            continue;
+        }
         let is_sql = lossy.to_ascii_lowercase().ends_with(".sql");
         // The directory entry knows its type; only symlinks need a stat to follow them.
         let kind = match entry.file_type() {
@@ -826,6 +851,22 @@ mod tests {
         std::fs::write(dir.path().join(bad), "SELECT 1;").unwrap();
         let err = Source::load(dir.path(), "app").unwrap_err();
         assert!(err.to_string().contains("UTF-8"), "{err}");
+        // Hidden entries (an Emacs lock link) are skipped without a word.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("001_a.sql"), "SELECT 1;").unwrap();
+        std::os::unix::fs::symlink("user@host.123", dir.path().join(".#001_a.sql")).unwrap();
+        assert!(Source::load(dir.path(), "app").is_ok());
+        // A rollback "folder" that is a file, or the migrations folder itself, is an error.
+        for make in [
+            (|p: &Path| std::fs::write(p, "x").unwrap()) as Make,
+            |p: &Path| std::os::unix::fs::symlink(".", p).unwrap(),
+            |p: &Path| std::os::unix::fs::symlink("gone", p).unwrap(),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            make(&dir.path().join(ROLLBACK_DIR));
+            let err = Source::load(dir.path(), "app").unwrap_err();
+            assert!(matches!(err, LoadError::Unreadable { .. }), "{err}");
+        }
         // Other folders and files are not migrations: skipped (folders with a warning).
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("archive")).unwrap();

@@ -154,7 +154,8 @@ enum Block {
 /// EVENT`: the first object kind after `CREATE` decides (a table with a column named
 /// `event` and another named `begin` is still a table).
 fn creates_stored_program(words: &[String]) -> bool {
-    if words.first().is_none_or(|w| w != "CREATE") {
+    // `ALTER EVENT ... DO BEGIN ... END` carries a body too.
+    if words.first().is_none_or(|w| w != "CREATE" && w != "ALTER") {
         return false;
     }
     let kind = words.iter().skip(1).find(|w| {
@@ -494,6 +495,20 @@ mod tests {
         assert!(got[2].starts_with("CREATE TRIGGER") && got[2].ends_with("END"));
         assert!(got[3].starts_with("BEGIN NOT ATOMIC"));
         assert_eq!(got[4], "INSERT INTO t VALUES (1)");
+    }
+
+    #[test]
+    fn mysql_alter_event_bodies_stay_whole() {
+        let got = sqls(
+            "ALTER EVENT ev DO BEGIN SELECT 1; SELECT 2; END;\nSELECT 3;",
+            Dialect::Mysql,
+        );
+        assert_eq!(got.len(), 2, "{got:?}");
+        let got = sqls(
+            "ALTER TABLE t ADD COLUMN begin INT;\nSELECT 3;",
+            Dialect::Mysql,
+        );
+        assert_eq!(got.len(), 2, "{got:?}");
     }
 
     #[test]

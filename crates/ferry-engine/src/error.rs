@@ -104,7 +104,7 @@ pub enum EngineError {
     /// A check before COMMIT found rows (foreign key violations after a migration that
     /// turned foreign keys off); the migration's transaction was rolled back.
     #[error(
-        "migration {migration} ({path}) left {} {meaning}(s), shown below; nothing of it was kept: its transaction was rolled back. Fix the script so that the data it leaves is consistent\n{}",
+        "migration {migration} ({path}) left {} {meaning}, shown below; nothing of it was kept: its transaction was rolled back. Fix the script so that the data it leaves is consistent\n{}",
         rows.len(),
         rows.iter().take(20).map(|r| format!("  {r}")).collect::<Vec<_>>().join("\n"),
         path = path.display()

@@ -16,16 +16,47 @@ impl Engine for MySql {
     };
     const TABLE_NAMES: &'static str = "SELECT CAST(table_name AS CHAR) FROM information_schema.tables \
          WHERE table_schema = DATABASE() ORDER BY 1";
-    /// The database in use, and the settings that change what a migration means.
-    fn snapshot(_history: &str) -> String {
-        "SELECT DATABASE(), CONCAT(COALESCE(CONCAT('USE `', REPLACE(DATABASE(), '`', '``'), '`; '), ''), \
-         'SET SESSION sql_mode = ', QUOTE(@@session.sql_mode), ', time_zone = ', QUOTE(@@session.time_zone), \
-         ', foreign_key_checks = ', @@session.foreign_key_checks, ', unique_checks = ', @@session.unique_checks, \
-         ', sql_safe_updates = ', @@session.sql_safe_updates, ', autocommit = ', @@session.autocommit, \
-         ', character_set_client = ', QUOTE(@@session.character_set_client), \
-         ', character_set_connection = ', QUOTE(@@session.character_set_connection), \
-         ', collation_connection = ', QUOTE(@@session.collation_connection), \
-         ', character_set_results = ', QUOTE(@@session.character_set_results))".to_owned()
+    /// The database in use, and the settings that change what a migration means, in
+    /// MySQL's or MariaDB's names for them. (User variables and temporary tables cannot be
+    /// reset without resetting the connection, which would drop ferry's lock.)
+    fn snapshot(driver: &SqlxDriver<Self>) -> String {
+        let flavored = match driver.server_version.contains("MariaDB") {
+            true => ["max_statement_time", "tx_read_only", "tx_isolation"],
+            false => [
+                "max_execution_time",
+                "transaction_read_only",
+                "transaction_isolation",
+            ],
+        };
+        let mut settings: Vec<String> = [
+            "sql_mode",
+            "time_zone",
+            "foreign_key_checks",
+            "unique_checks",
+            "sql_safe_updates",
+            "autocommit",
+            "character_set_client",
+            "character_set_connection",
+            "collation_connection",
+            "character_set_results",
+            "group_concat_max_len",
+            "div_precision_increment",
+            "lock_wait_timeout",
+            "sql_select_limit",
+        ]
+        .iter()
+        .chain(&flavored)
+        .map(|name| match STRINGS.contains(name) {
+            true => format!("', {name} = ', QUOTE(@@session.{name})"),
+            // Numbers and ON/OFF are written as they are (quoted, MariaDB refuses numbers).
+            false => format!("', {name} = ', @@session.{name}"),
+        })
+        .collect();
+        settings[0] = "'SET SESSION sql_mode = ', QUOTE(@@session.sql_mode)".to_owned();
+        format!(
+            "SELECT DATABASE(), CONCAT(COALESCE(CONCAT('USE `', REPLACE(DATABASE(), '`', '``'), '`; '), ''), {})",
+            settings.join(", ")
+        )
     }
 
     fn lock(driver: &SqlxDriver<Self>) -> Box<dyn Lock> {
@@ -35,6 +66,18 @@ impl Engine for MySql {
         })
     }
 }
+
+/// The session settings whose values are text, to be quoted when set again.
+const STRINGS: [&str; 8] = [
+    "sql_mode",
+    "time_zone",
+    "character_set_client",
+    "character_set_connection",
+    "collation_connection",
+    "character_set_results",
+    "tx_isolation",
+    "transaction_isolation",
+];
 
 pub(crate) async fn connect(
     url: &str,
@@ -50,6 +93,7 @@ pub(crate) async fn connect(
     let conn = MySqlConnection::connect_with(&opts).await?;
     let lock_key = format!("{database}.{}", options.tables.history);
     let mut driver = SqlxDriver::<MySql>::new(conn, options, lock_key);
-    driver.facts.major_version = major_of(&first_text(&mut driver, "SELECT VERSION()").await?);
+    driver.server_version = first_text(&mut driver, "SELECT VERSION()").await?;
+    driver.facts.major_version = major_of(&driver.server_version);
     Ok(Box::new(driver))
 }

@@ -20,8 +20,8 @@ impl Engine for Postgres {
     /// name found it before ferry qualified names), else the current schema. RESET ALL
     /// returns every setting to its value at connection start; what the session SET since
     /// (the preamble, ferry's own settings) is set again.
-    fn snapshot(history: &str) -> String {
-        let table = quote_literal(&crate::sql::quote_name(history, '"'));
+    fn snapshot(driver: &SqlxDriver<Self>) -> String {
+        let table = quote_literal(&crate::sql::quote_name(&driver.names.history, '"'));
         format!(
             "SELECT CAST(COALESCE((SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
              WHERE c.oid = to_regclass({table})), current_schema()) AS TEXT), 'RESET ALL' || COALESCE('; SELECT ' || \
@@ -55,8 +55,8 @@ fn refused_without_tls(e: &sqlx::Error) -> bool {
 }
 
 /// The advisory lock key of a history table: the first 8 bytes of SHA-256 of
-/// `ferry-lock:` followed by the table's name as configured, read as a big-endian signed
-/// 64-bit integer. Fixed for good, independent of the checksum algorithm, so that every
+/// `ferry-lock:` followed by the table's schema-qualified name (`public.ferry_migrations`,
+/// the schema as resolved at connect time), read as a big-endian signed 64-bit integer. Fixed for good, independent of the checksum algorithm, so that every
 /// ferry version that ever runs against a database contends for the same key.
 pub(crate) fn lock_key(name: &str) -> i64 {
     use sha2::Digest;
@@ -104,8 +104,8 @@ mod tests {
     fn the_advisory_lock_key_is_fixed() {
         // Changing this breaks mutual exclusion between old and new ferry binaries.
         assert_eq!(
-            super::lock_key("ferry_migrations"),
-            -1_392_602_307_139_669_383
+            super::lock_key("public.ferry_migrations"),
+            -6_962_618_652_200_728_694
         );
         assert_ne!(
             super::lock_key("a.ferry_migrations"),

@@ -18,7 +18,7 @@ impl Engine for Sqlite {
     const TABLE_NAMES: &'static str = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1";
     // No schema search path to escape; the foreign keys setting is what migrations change
     // (see ferry_core::execution).
-    fn snapshot(_history: &str) -> String {
+    fn snapshot(_driver: &SqlxDriver<Self>) -> String {
         "SELECT NULL, 'PRAGMA foreign_keys = ' || foreign_keys FROM pragma_foreign_keys".to_owned()
     }
 
@@ -50,13 +50,16 @@ pub(crate) async fn connect(
     let in_memory = url.contains(":memory:")
         || file.as_os_str().is_empty()
         || file.to_string_lossy().contains(":memory:");
-    let lock_key = match in_memory {
+    refuse_hard_links(&file)?;
+    let exists = file.exists();
+    // Nothing to lock where a command that creates nothing finds no database.
+    let lock_key = match in_memory || (!options.create && !exists) {
         true => String::new(),
         false => format!("{}.lock", resolved(&file).display()),
     };
     // A command that creates nothing reads a database that does not exist as an empty one,
     // and leaves no empty file behind.
-    let opts = match !in_memory && !options.create && !file.exists() {
+    let opts = match !in_memory && !options.create && !exists {
         true => SqliteConnectOptions::from_str("sqlite::memory:")?,
         false => opts,
     };
@@ -65,6 +68,21 @@ pub(crate) async fn connect(
     driver.facts.major_version =
         major_of(&first_text(&mut driver, "SELECT sqlite_version()").await?);
     Ok(Box::new(driver))
+}
+
+/// SQLite names its journal after the path it was opened by, so two hard links to one
+/// database can corrupt it (SQLite's own advice: avoid them), and two runners would take
+/// two locks. Refused.
+fn refuse_hard_links(file: &Path) -> Result<(), DbError> {
+    use std::os::unix::fs::MetadataExt;
+    match std::fs::metadata(file) {
+        Ok(m) if m.is_file() && m.nlink() > 1 => Err(DbError::msg(format!(
+            "{} has {} hard links; SQLite can corrupt a database reached through more than one (its journal is named after the path), and runners using different links would not share ferry's lock. Keep one link, and use a symlink for other paths",
+            file.display(),
+            m.nlink()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// The database file with every symlink resolved, so that runners reaching one database

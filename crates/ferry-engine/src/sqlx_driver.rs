@@ -24,9 +24,8 @@ pub(crate) trait Engine: Database {
     const TABLE_NAMES: &'static str;
     /// A query returning one row of two text columns: the schema or database ferry's
     /// unqualified tables belong in (NULL where names need no qualifying), and the SQL that
-    /// restores the session's current state. `history` is the history table's name as
-    /// configured.
-    fn snapshot(history: &str) -> String;
+    /// restores the session's current state.
+    fn snapshot(driver: &SqlxDriver<Self>) -> String;
     /// The lock for this connection.
     fn lock(driver: &SqlxDriver<Self>) -> Box<dyn Lock>;
 }
@@ -46,6 +45,8 @@ pub(crate) struct SqlxDriver<DB: Engine> {
     pub lock_key: String,
     /// A label for this runner, shown to others waiting for the lock.
     pub owner: String,
+    /// The server's version string (`11.8.5-MariaDB`), where the engine reports one.
+    pub server_version: String,
 }
 
 impl<DB: Engine> SqlxDriver<DB> {
@@ -63,6 +64,7 @@ impl<DB: Engine> SqlxDriver<DB> {
             },
             lock_key,
             owner: options.owner.clone(),
+            server_version: String::new(),
         }
     }
 }
@@ -188,13 +190,16 @@ where
     }
 
     async fn capture_session(&mut self) -> Result<(), DbError> {
-        let row = (self.query_text(&DB::snapshot(&self.names.history)).await?)
+        let row = (self.query_text(&DB::snapshot(self)).await?)
             .into_iter()
             .next();
         let mut columns = row.unwrap_or_default().into_iter();
         let (schema, reset) = (columns.next().flatten(), columns.next().flatten());
         if let Some(schema) = schema.filter(|s| !s.is_empty()) {
-            self.sql = HistorySql::new(DB::DIALECT, &qualified(&self.names, &schema));
+            let names = qualified(&self.names, &schema);
+            // One lock per history table, however the configuration spells its name.
+            self.lock_key = names.history.clone();
+            self.sql = HistorySql::new(DB::DIALECT, &names);
         }
         self.reset_sql = reset;
         Ok(())

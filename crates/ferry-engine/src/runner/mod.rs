@@ -257,7 +257,7 @@ fn ready_ups<'a>(
             Ok(ReadyUp {
                 migration: m,
                 run: prepare(db, &m.up)?,
-                down: down_text(m)?,
+                down: down_text(db, m)?,
             })
         })
         .collect()
@@ -455,10 +455,16 @@ fn finished(
     }
 }
 
-/// The migration's down script text, read from disk if it was left there.
-fn down_text(m: &Migration) -> Result<Option<String>, EngineError> {
-    let script = m.down.as_ref().map(|d| d.load()).transpose()?;
-    Ok(script.map(|s| s.text().map(str::to_owned)).transpose()?)
+/// The migration's down script text, read from disk if it was left there, and checked as
+/// its up script is (directives, splitting for this engine): a broken down script is
+/// refused before it is stored, not found at rollback time.
+fn down_text(db: &dyn Driver, m: &Migration) -> Result<Option<String>, EngineError> {
+    let Some(down) = &m.down else {
+        return Ok(None);
+    };
+    let script = down.load()?;
+    script.statements(db.dialect())?;
+    Ok(Some(script.text()?.to_owned()))
 }
 
 /// Rolls back the job's applied migrations as `target` says; `command_name` is what the
@@ -632,7 +638,7 @@ pub async fn baseline(
         let marked: Vec<(&Migration, Option<String>)> = (work.entries.iter())
             .filter(|e| e.is_pending() && e.version <= target)
             .filter_map(|e| e.migration)
-            .map(|m| Ok((m, down_text(m)?)))
+            .map(|m| Ok((m, down_text(db, m)?)))
             .collect::<Result<_, EngineError>>()?;
         work.tables.open(db).await?;
         let batch = work.history.next_batch();
@@ -719,12 +725,15 @@ async fn repair_rows(
             continue;
         };
         let changed_down = match (migration, options.accept_downs) {
-            (Some(m), true) if e.is_applied() => plan::changed_down(row, m)?,
+            (Some(m), true) if e.is_applied() => match plan::changed_down(row, m)? {
+                Some(_) => down_text(db, m)?,
+                None => None,
+            },
             _ => None,
         };
         let what = match (e.state, migration) {
             (plan::State::Modified, Some(m)) if options.accept_checksums => {
-                let down = down_text(m)?;
+                let down = down_text(db, m)?;
                 let update = RowUpdate::Checksum {
                     checksum: m.up.checksum,
                     down_sql: down.as_deref(),
