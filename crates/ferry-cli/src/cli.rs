@@ -128,6 +128,14 @@ pub enum Command {
         /// fixed after they were applied (rollback runs the stored copy).
         #[arg(long)]
         accept_down: bool,
+        /// A migration that failed while rolling back, whose down script you undid by hand:
+        /// it is applied again.
+        #[arg(long, value_name = "VERSION", conflicts_with = "mark_rolled_back")]
+        mark_applied: Option<String>,
+        /// A migration that failed while rolling back, whose down script you finished by
+        /// hand: it is rolled back.
+        #[arg(long, value_name = "VERSION")]
+        mark_rolled_back: Option<String>,
     },
     /// Adopt an existing database: mark everything up to VERSION applied without running it.
     Baseline {

@@ -121,12 +121,29 @@ fn check_truthful(p: &Project, context: &str) -> Vec<usize> {
     failed
 }
 
-/// What a human does after an interruption: undo the half-done migrations, then clear.
-fn repair_by_hand(p: &Project, failed: &[usize]) {
+/// What a human does after an interruption: an interrupted apply is undone by hand and
+/// cleared (it is pending again); an interrupted rollback is finished by hand and marked
+/// rolled back.
+fn repair_by_hand(p: &Project, failed: &[usize], rollback: bool) {
     for n in failed {
         p.db.query(&format!("DROP TABLE IF EXISTS t{n}"));
+        if rollback {
+            let version = format!("{n:03}");
+            p.expect(
+                &[
+                    "repair",
+                    "--mark-rolled-back",
+                    &version,
+                    "--lock-timeout",
+                    "10s",
+                ],
+                0,
+            );
+        }
     }
-    p.expect(&["repair", "--clear-failed", "--lock-timeout", "10s"], 0);
+    if !rollback {
+        p.expect(&["repair", "--clear-failed", "--lock-timeout", "10s"], 0);
+    }
 }
 
 /// Runs `args` to completion after a kill, repairing when it refuses with exit 4.
@@ -142,7 +159,7 @@ fn recover(p: &Project, args: &[&str], context: &str) {
                 !failed.is_empty(),
                 "{context}: exit 4 without a failed entry: {err}"
             );
-            repair_by_hand(p, &failed);
+            repair_by_hand(p, &failed, args[0] == "rollback");
             p.expect(&with_timeout, 0);
         }
         other => panic!("{context}: `ferry {args:?}` exited {other} after a kill: {err}"),

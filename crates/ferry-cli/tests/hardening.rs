@@ -622,3 +622,107 @@ fn commands_that_create_nothing_leave_no_sqlite_lock_file() {
     }
     assert!(!p.dir.path().join("no-folder").exists());
 }
+
+#[test]
+fn a_script_that_never_commits_its_own_transaction_is_refused() {
+    for engine in ALL {
+        let p = Project::new(TestDb::new(engine));
+        p.write("001_a.sql", "BEGIN;\nCREATE TABLE a (id INT);\n");
+        let (_, err) = p.expect(&["migrate"], 2);
+        assert!(
+            err.contains("001_a.sql:1:1") && err.contains("never ends"),
+            "{engine:?}: {err}"
+        );
+        assert!(p.db.tables().is_empty(), "{engine:?}");
+    }
+}
+
+#[test]
+fn a_failure_inside_the_scripts_own_transaction_is_reported_and_recorded() {
+    for engine in [Engine::Postgres, Engine::Sqlite] {
+        let p = Project::new(TestDb::new(engine));
+        p.write(
+            "001_a.sql",
+            "BEGIN;\nCREATE TABLE a (id INT);\nINSERT INTO nope VALUES (1);\nCOMMIT;\n",
+        );
+        let (_, err) = p.expect(&["migrate"], 1);
+        assert!(
+            err.contains("001_a.sql:3:") && err.contains("nope"),
+            "{engine:?}: {err}"
+        );
+        assert_eq!(p.states(), states(&[("001", "failed")]), "{engine:?}");
+        assert!(!p.db.tables().contains(&"a".to_owned()), "{engine:?}");
+    }
+}
+
+#[test]
+fn a_failed_rollback_needs_a_decision_not_a_clear() {
+    let p = Project::new(TestDb::new(Engine::Mysql));
+    p.write(
+        "001_a.up.sql",
+        "CREATE TABLE a (id INT);\nCREATE TABLE b (id INT);",
+    );
+    p.write(
+        "001_a.down.sql",
+        "DROP TABLE b;\nDROP TABLE nope;\nDROP TABLE a;",
+    );
+    p.expect(&["migrate"], 0);
+    p.expect(&["rollback"], 1);
+    let (_, err) = p.expect(&["repair", "--clear-failed"], 4);
+    assert!(
+        err.contains("--mark-rolled-back") && err.contains("--mark-applied"),
+        "{err}"
+    );
+    assert_eq!(p.states(), states(&[("001", "failed")]));
+    // The human finishes the down script by hand.
+    p.db.query("DROP TABLE a");
+    p.expect(&["repair", "--mark-rolled-back", "1"], 0);
+    assert_eq!(p.states(), states(&[("001", "rolled_back")]));
+    p.expect(&["migrate"], 0);
+    p.expect(&["repair", "--mark-applied", "1"], 2);
+}
+
+#[test]
+fn mysql_versioned_comments_run() {
+    let p = Project::new(TestDb::new(Engine::Mysql));
+    p.write(
+        "001_dump.sql",
+        "/*!40101 SET NAMES utf8mb4 */;\n/*!40014 SET @saved = @@unique_checks */;\nCREATE TABLE a (id INT);",
+    );
+    p.expect(&["migrate"], 0);
+    assert!(p.db.tables().contains(&"a".to_owned()));
+}
+
+#[test]
+fn a_set_role_does_not_leak_into_the_next_migration_on_postgres() {
+    let p = Project::new(TestDb::new(Engine::Postgres));
+    let role = format!("{}_role", p.db.name());
+    p.write(
+        "001_role.sql",
+        &format!("CREATE ROLE {role};\nSET ROLE {role};"),
+    );
+    p.write("002_next.sql", "CREATE TABLE t (id INT);");
+    let result = p.run(&["migrate"]);
+    let owner =
+        p.db.query("SELECT CAST(tableowner AS TEXT) FROM pg_tables WHERE tablename = 't'");
+    p.db.query("DROP TABLE IF EXISTS t");
+    p.db.query(&format!("DROP ROLE IF EXISTS {role}"));
+    assert_eq!(result.0, 0, "{}", result.2);
+    assert_eq!(owner, ["postgres"]);
+}
+
+#[test]
+fn a_set_role_in_a_no_transaction_migration_or_a_rollback_does_not_write_ferrys_rows() {
+    let p = Project::new(TestDb::new(Engine::Postgres));
+    let role = format!("{}_nrole", p.db.name());
+    p.write(
+        "001_role.up.sql",
+        &format!("-- ferry:no-transaction\nCREATE ROLE {role};\nSET ROLE {role};"),
+    );
+    p.write("001_role.down.sql", &format!("SET ROLE {role};"));
+    let migrated = p.run(&["migrate"]);
+    let rolled_back = p.run(&["rollback"]);
+    p.db.query(&format!("DROP ROLE IF EXISTS {role}"));
+    assert_eq!(migrated.0, 0, "{}", migrated.2);
+    assert_eq!(rolled_back.0, 0, "{}", rolled_back.2);
+}

@@ -35,6 +35,11 @@ pub struct Execution {
     pub body: Vec<Statement>,
     /// A query that must return no rows before the transaction commits.
     pub check: Option<Check>,
+    /// The script opens or ends transactions itself (a failure may leave one open).
+    pub own_transaction: bool,
+    /// The statement that opens the script's own transaction and is never closed: ferry
+    /// would record the migration inside it, and the disconnect would undo both.
+    pub unclosed: Option<Statement>,
 }
 
 impl Execution {
@@ -54,6 +59,9 @@ pub fn execution(
     let mut run = Execution {
         mode,
         before: Vec::new(),
+        unclosed: unclosed_transaction(&statements),
+        own_transaction: (statements.iter())
+            .any(|s| crate::txmode::transaction_control(&s.words).is_some()),
         body: statements,
         check: None,
     };
@@ -61,6 +69,13 @@ pub fn execution(
         hoist_foreign_keys(&mut run);
     }
     run
+}
+
+/// The last transaction-control statement, if it opens a transaction.
+fn unclosed_transaction(statements: &[Statement]) -> Option<Statement> {
+    let last = (statements.iter().rev())
+        .find_map(|s| Some((s, crate::txmode::transaction_control(&s.words)?)))?;
+    (last.1 == crate::txmode::Control::Open).then(|| last.0.clone())
 }
 
 /// Moves SQLite's `PRAGMA foreign_keys = X` out of the transaction, where it is a no-op.
@@ -206,6 +221,25 @@ mod tests {
         let got = run(&format!("-- ferry:no-transaction\n{sql}"), Dialect::Sqlite);
         assert_eq!(got.mode, TxMode::NoTransaction(NoTxReason::Directive));
         assert!(got.before.is_empty() && got.check.is_none());
+    }
+
+    #[test]
+    fn a_transaction_the_script_never_closes_is_found() {
+        assert_eq!(
+            run(
+                "SELECT 1;\nBEGIN;\nCREATE TABLE x (id INT);",
+                Dialect::Postgres
+            )
+            .unclosed
+            .map(|s| s.line),
+            Some(2)
+        );
+        assert!(
+            run("BEGIN; SELECT 1; COMMIT;", Dialect::Postgres)
+                .unclosed
+                .is_none()
+        );
+        assert!(run("SELECT 1;", Dialect::Postgres).unclosed.is_none());
     }
 
     #[test]

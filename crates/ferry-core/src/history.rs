@@ -119,6 +119,18 @@ impl HistoryRow {
         }
     }
 
+    /// Failed or interrupted while rolling back: part of the down script may have run, so
+    /// only a human can say whether the migration is still applied or rolled back.
+    pub fn failed_rolling_back(&self) -> bool {
+        match self.state {
+            RowState::RollingBack => true,
+            RowState::Failed => {
+                (self.error.as_deref()).is_some_and(|e| e.starts_with("rollback failed:"))
+            }
+            _ => false,
+        }
+    }
+
     /// What went wrong with a failed or unfinished row, for messages.
     pub fn problem(&self) -> Option<String> {
         match self.state {

@@ -247,6 +247,15 @@ pub enum PlanError {
         /// The applied migration whose file is missing.
         applied: MigrationRef,
     },
+    /// `repair --clear-failed` met migrations that failed while rolling back.
+    #[error(
+        "migration {} failed while rolling back, so part of its down script may have run; finish or undo that by hand, then run `ferry repair --mark-rolled-back VERSION` (the down script is now fully done) or `ferry repair --mark-applied VERSION` (you undid what ran of it)",
+        list(.0)
+    )]
+    RollbackNeedsDecision(Vec<MigrationRef>),
+    /// `repair --mark-...` names a version that is not failed.
+    #[error("migration {0} is not failed; `ferry status` shows which ones are")]
+    NotFailed(String),
     /// `redo` found the last applied migration's file gone.
     #[error(
         "cannot redo {0}: its file is gone, so it could be rolled back but not applied again; restore the file, or use `ferry rollback`"
@@ -282,6 +291,7 @@ impl PlanError {
                 | PlanError::Modified(_)
                 | PlanError::ProbableRename { .. }
                 | PlanError::RedoWithoutFile(_)
+                | PlanError::RollbackNeedsDecision(_)
         )
     }
 }

@@ -284,13 +284,20 @@ impl<'a> Splitter<'a> {
                 }
             }
             token => {
-                let statement = self.current.get_or_insert_with(|| Statement {
-                    sql: String::new(),
-                    offset: at,
-                    line: tok.span.start.line as u32 + line_base,
-                    column: tok.span.start.column as u32,
-                    words: Vec::new(),
-                    index: 0,
+                let script = self.script;
+                let statement = self.current.get_or_insert_with(|| {
+                    // MySQL's tokenizer reads inside `/*!40101 ... */` and places the first
+                    // token on the comment's `*`: the statement starts at its `/`.
+                    let hint =
+                        at > 0 && script[..at].ends_with('/') && script[at..].starts_with("*!");
+                    Statement {
+                        sql: String::new(),
+                        offset: at - usize::from(hint),
+                        line: tok.span.start.line as u32 + line_base,
+                        column: tok.span.start.column as u32 - u32::from(hint),
+                        words: Vec::new(),
+                        index: 0,
+                    }
                 });
                 if let Token::Word(w) = token {
                     let word = match w.quote_style {
@@ -495,6 +502,25 @@ mod tests {
         assert!(got[2].starts_with("CREATE TRIGGER") && got[2].ends_with("END"));
         assert!(got[3].starts_with("BEGIN NOT ATOMIC"));
         assert_eq!(got[4], "INSERT INTO t VALUES (1)");
+    }
+
+    #[test]
+    fn mysql_versioned_comments_are_sent_whole() {
+        let got = split(
+            "/*!40101 SET NAMES utf8 */;\nSELECT 1;\n/*!40014 SET @x=1 */;",
+            Dialect::Mysql,
+        )
+        .unwrap();
+        let texts: Vec<&str> = got.iter().map(|s| s.sql.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "/*!40101 SET NAMES utf8 */",
+                "SELECT 1",
+                "/*!40014 SET @x=1 */"
+            ]
+        );
+        assert_eq!((got[0].line, got[0].column), (1, 1));
     }
 
     #[test]

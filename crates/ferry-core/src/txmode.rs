@@ -105,25 +105,49 @@ fn plain_dml(words: &[String]) -> bool {
     };
     match first.as_str() {
         "INSERT" | "UPDATE" | "DELETE" | "REPLACE" | "SELECT" | "WITH" | "VALUES" | "DO" => true,
-        // `SET autocommit = 1` commits; other session settings do not.
-        "SET" => !words.iter().any(|w| w == "AUTOCOMMIT"),
+        // `SET autocommit = 1` (however spelt) and `SET PASSWORD` commit; other session
+        // settings do not.
+        "SET" => !words.iter().any(|w| {
+            let name = w.trim_start_matches('@');
+            let name = name.rsplit('.').next().unwrap_or(name);
+            name == "AUTOCOMMIT" || name == "PASSWORD"
+        }),
         _ => false,
     }
 }
 
 fn manages_transaction(words: &[String]) -> bool {
+    transaction_control(words).is_some()
+}
+
+/// What a transaction-control statement does to the script's own transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Control {
+    /// Opens one (`BEGIN`, `START TRANSACTION`, `XA START`).
+    Open,
+    /// Ends one (`COMMIT`, `END`, `ROLLBACK`, `ABORT`, `PREPARE TRANSACTION`, `XA END`...).
+    Close,
+}
+
+/// Whether `words` start a statement that opens or ends a transaction.
+pub(crate) fn transaction_control(words: &[String]) -> Option<Control> {
     let w = |i: usize| words.get(i).map(String::as_str);
     match (w(0), w(1)) {
         (
             Some("BEGIN"),
             None | Some("TRANSACTION" | "WORK" | "DEFERRED" | "IMMEDIATE" | "EXCLUSIVE"),
-        ) => true,
-        (Some("BEGIN"), Some("ISOLATION" | "READ")) => true,
-        (Some("START"), Some("TRANSACTION")) => true,
-        (Some("COMMIT" | "END"), _) => true,
+        ) => Some(Control::Open),
+        (Some("BEGIN"), Some("ISOLATION" | "READ")) => Some(Control::Open),
+        (Some("START"), Some("TRANSACTION")) => Some(Control::Open),
+        (Some("XA"), Some("START" | "BEGIN")) => Some(Control::Open),
+        (Some("XA"), Some(_)) => Some(Control::Close),
+        (Some("COMMIT" | "END" | "ABORT"), _) => Some(Control::Close),
+        (Some("PREPARE"), Some("TRANSACTION")) => Some(Control::Close),
         // `ROLLBACK TO [SAVEPOINT] x` stays inside the transaction; a bare ROLLBACK ends it.
-        (Some("ROLLBACK"), next) => next != Some("TO") && w(2) != Some("TO"),
-        _ => false,
+        (Some("ROLLBACK"), next) if next != Some("TO") && w(2) != Some("TO") => {
+            Some(Control::Close)
+        }
+        _ => None,
     }
 }
 
@@ -289,6 +313,27 @@ mod tests {
             TxMode::NoTransaction(_)
         ));
         assert_eq!(mode(sql, Dialect::Postgres), TxMode::Transaction);
+    }
+
+    #[test]
+    fn statements_that_commit_or_end_transactions_in_any_spelling_are_seen() {
+        let ddl = TxMode::NoTransaction(NoTxReason::ImplicitCommit);
+        for sql in [
+            "INSERT INTO t VALUES (1);\nSET @@autocommit = 1;",
+            "INSERT INTO t VALUES (1);\nSET @@session.autocommit = 1;",
+            "SET PASSWORD = 'x';",
+        ] {
+            assert_eq!(mode(sql, Dialect::Mysql), ddl, "{sql}");
+        }
+        for sql in ["ABORT;", "PREPARE TRANSACTION 'x';", "XA START 'x';"] {
+            assert!(
+                matches!(
+                    mode(sql, Dialect::Postgres),
+                    TxMode::NoTransaction(NoTxReason::OwnTransaction { .. })
+                ),
+                "{sql}"
+            );
+        }
     }
 
     #[test]

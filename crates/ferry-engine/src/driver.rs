@@ -91,6 +91,8 @@ pub enum RowUpdate<'a> {
     Reverted(RowState),
     /// A rollback without a transaction is about to run its first statement.
     RollingBack,
+    /// A human decided what a failed row's migration is now (repair --mark-...).
+    Mark(RowState),
     /// The down script stored for later rollbacks (repair --accept-down).
     DownScript {
         /// The new down script.

@@ -19,12 +19,14 @@ impl Engine for Postgres {
     /// The schema is the one where the history table resolves now (where an unqualified
     /// name found it before ferry qualified names), else the current schema. RESET ALL
     /// returns every setting to its value at connection start; what the session SET since
-    /// (the preamble, ferry's own settings) is set again.
+    /// (the preamble, ferry's own settings) is set again, and the role (which RESET ALL
+    /// leaves alone) goes back to the preamble's.
     fn snapshot(driver: &SqlxDriver<Self>) -> String {
         let table = quote_literal(&crate::sql::quote_name(&driver.names.history, '"'));
         format!(
             "SELECT CAST(COALESCE((SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-             WHERE c.oid = to_regclass({table})), current_schema()) AS TEXT), 'RESET ALL' || COALESCE('; SELECT ' || \
+             WHERE c.oid = to_regclass({table})), current_schema()) AS TEXT), 'RESET ALL; ' || \
+             CASE WHEN current_user = session_user THEN 'RESET ROLE' ELSE format('SET ROLE %I', current_user) END || COALESCE('; SELECT ' || \
              (SELECT string_agg(format('set_config(%L, %L, false)', name, setting), ', ') FROM pg_settings WHERE source = 'session'), '')"
         )
     }

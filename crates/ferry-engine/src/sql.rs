@@ -42,6 +42,7 @@ pub(crate) struct HistorySql {
     pub set_failed: String,
     pub set_reverted: String,
     pub set_rolling_back: String,
+    pub set_state: String,
     pub set_down: String,
     pub set_checksum: String,
     pub insert_event: String,
@@ -169,7 +170,10 @@ impl HistorySql {
             ),
             Dialect::Mysql => {
                 let (schema, table) = match names.history.rsplit_once('.') {
-                    Some((s, tb)) => (format!("'{}'", s.replace('\'', "''")), tb.to_owned()),
+                    Some((s, tb)) => (
+                        format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''")),
+                        tb.to_owned(),
+                    ),
                     None => ("DATABASE()".to_owned(), names.history.clone()),
                 };
                 (
@@ -240,6 +244,7 @@ impl HistorySql {
                 p(1)
             ),
             set_down: format!("UPDATE {t} SET down_sql = {} WHERE id = {}", p(1), p(2)),
+            set_state: format!("UPDATE {t} SET state = {} WHERE id = {}", p(1), p(2)),
             set_checksum: format!(
                 "UPDATE {t} SET checksum = {}, checksum_algorithm = {}, down_sql = {}, name = {} WHERE id = {}",
                 p(1),
@@ -291,7 +296,8 @@ impl HistorySql {
 fn dollar_quote(value: &str) -> String {
     let mut n = 0;
     let mut tag = String::from("$ferry0$");
-    while value.contains(&tag) {
+    // The tag must first occur where the value ends: `x$ferry0` + `$ferry0$` would close early.
+    while format!("{value}{tag}").find(&tag) != Some(value.len()) {
         n += 1;
         tag = format!("$ferry{n}$");
     }
@@ -306,5 +312,7 @@ mod tests {
     fn dollar_quotes_pick_a_tag_the_text_does_not_hold() {
         assert_eq!(dollar_quote("it's"), "$ferry0$it's$ferry0$");
         assert_eq!(dollar_quote("x $ferry0$ y"), "$ferry1$x $ferry0$ y$ferry1$");
+        // Found in review: a value ending in the tag but its last `$`.
+        assert_eq!(dollar_quote("x$ferry0"), "$ferry1$x$ferry0$ferry1$");
     }
 }

@@ -8,6 +8,7 @@ use sqlx::sqlite::{Sqlite, SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions as _, Connection as _};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::time::Duration;
 
 impl Engine for Sqlite {
     const DIALECT: Dialect = Dialect::Sqlite;
@@ -65,6 +66,9 @@ pub(crate) async fn connect(
     };
     let conn = SqliteConnection::connect_with(&opts).await?;
     let mut driver = SqlxDriver::<Sqlite>::new(conn, options, lock_key);
+    // SQLite's own wait (the lock timeout, above) must end first: it says "busy" (exit 3).
+    driver.query_timeout =
+        (driver.query_timeout).max(options.lock_timeout + Duration::from_secs(5));
     driver.facts.major_version =
         major_of(&first_text(&mut driver, "SELECT sqlite_version()").await?);
     Ok(Box::new(driver))

@@ -47,6 +47,20 @@ pub(crate) struct SqlxDriver<DB: Engine> {
     pub owner: String,
     /// The server's version string (`11.8.5-MariaDB`), where the engine reports one.
     pub server_version: String,
+    /// A query was abandoned after a timeout: nothing more is sent on this connection.
+    pub broken: bool,
+}
+
+impl<DB: Engine> SqlxDriver<DB> {
+    /// Refuses to use a connection a timed-out query left out of step.
+    fn usable(&self) -> Result<(), DbError> {
+        match self.broken {
+            true => Err(DbError::msg(
+                "the connection was abandoned after one of ferry's queries timed out; nothing more is sent on it",
+            )),
+            false => Ok(()),
+        }
+    }
 }
 
 impl<DB: Engine> SqlxDriver<DB> {
@@ -65,6 +79,7 @@ impl<DB: Engine> SqlxDriver<DB> {
             lock_key,
             owner: options.owner.clone(),
             server_version: String::new(),
+            broken: false,
         }
     }
 }
@@ -83,6 +98,9 @@ pub(crate) fn major_of(version: &str) -> Option<u32> {
     version.split('.').next().and_then(|m| m.parse().ok())
 }
 
+/// The code of the error a timed-out query of ferry's own gives.
+const TIMED_OUT: &str = "ferry:timeout";
+
 /// Bounds one of ferry's own queries (history, lock, events): a server that stops answering
 /// must not hang the runner while it holds the lock.
 async fn bounded<T>(
@@ -91,11 +109,31 @@ async fn bounded<T>(
 ) -> Result<T, DbError> {
     match tokio::time::timeout(limit, query).await {
         Ok(result) => result,
-        Err(_) => Err(DbError::msg(format!(
-            "the server did not answer within {}s (raise --connect-timeout if it is only slow)",
-            limit.as_secs()
-        ))),
+        Err(_) => Err(DbError {
+            code: Some(TIMED_OUT.into()),
+            ..DbError::msg(format!(
+                "the server did not answer within {}s (raise --connect-timeout if it is only slow)",
+                limit.as_secs()
+            ))
+        }),
     }
+}
+
+/// Runs one of ferry's own queries on a usable connection, within the query timeout. A
+/// query that times out was abandoned mid-flight (the server may still be running it, and
+/// the protocol is out of step), so the connection is never used again.
+macro_rules! own {
+    ($driver:ident, $query:expr) => {{
+        $driver.usable()?;
+        let result = bounded($driver.query_timeout, $query).await;
+        if result
+            .as_ref()
+            .is_err_and(|e| e.code.as_deref() == Some(TIMED_OUT))
+        {
+            $driver.broken = true;
+        }
+        result
+    }};
 }
 
 /// `names` with each unqualified table placed in `schema`.
@@ -155,11 +193,13 @@ where
     }
 
     async fn execute(&mut self, text: &str) -> Result<(), DbError> {
+        self.usable()?;
         sqlx::raw_sql(sql(text)).execute(&mut self.conn).await?;
         Ok(())
     }
 
     async fn execute_batch(&mut self, script: &str) -> Result<(), (usize, DbError)> {
+        self.usable().map_err(|e| (0, e))?;
         let mut results = sqlx::raw_sql(sql(script)).execute_many(&mut self.conn);
         let mut completed = 0;
         while let Some(result) = results.next().await {
@@ -170,11 +210,10 @@ where
     }
 
     async fn query_text(&mut self, text: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {
-        let fetch = async {
+        own!(self, async {
             let rows = sqlx::query(sql(text)).fetch_all(&mut self.conn).await?;
             Ok(rows.iter().map(text_row).collect())
-        };
-        bounded(self.query_timeout, fetch).await
+        })
     }
 
     async fn begin(&mut self) -> Result<(), DbError> {
@@ -208,11 +247,10 @@ where
     async fn reset_session(&mut self) -> Result<(), DbError> {
         match self.reset_sql.clone() {
             Some(reset) => {
-                let run = async {
+                own!(self, async {
                     sqlx::raw_sql(sql(&reset)).execute(&mut self.conn).await?;
                     Ok(())
-                };
-                bounded(self.query_timeout, run).await
+                })
             }
             None => Ok(()),
         }
@@ -224,16 +262,20 @@ where
 
     async fn history_exists(&mut self) -> Result<bool, DbError> {
         let query = sqlx::query(sql(&self.sql.exists)).bind(self.sql.exists_arg.clone());
-        let found = bounded(self.query_timeout, async {
+        let found = own!(self, async {
             Ok(query.fetch_optional(&mut self.conn).await?)
-        })
-        .await?;
+        })?;
         Ok(found.is_some())
     }
 
     async fn create_history(&mut self) -> Result<(), DbError> {
         for statement in self.sql.create.clone() {
-            bounded(self.query_timeout, self.execute(&statement)).await?;
+            own!(self, async {
+                sqlx::raw_sql(sql(&statement))
+                    .execute(&mut self.conn)
+                    .await?;
+                Ok(())
+            })?;
         }
         Ok(())
     }
@@ -248,6 +290,8 @@ where
             true => &self.sql.select_with_down,
             false => &self.sql.select,
         };
+        self.usable()
+            .map_err(EngineError::db("reading the history"))?;
         let limit = self.query_timeout;
         let mut rows = sqlx::query(sql(select)).fetch(&mut self.conn);
         let (mut history, mut shared) = (Vec::new(), Interner::default());
@@ -257,13 +301,16 @@ where
             }
             Ok::<_, EngineError>(())
         };
-        match tokio::time::timeout(limit, read).await {
+        let outcome = tokio::time::timeout(limit, read).await;
+        drop(rows);
+        match outcome {
             Ok(result) => result?,
             Err(_) => {
+                self.broken = true;
                 return Err(EngineError::Db {
                     context: "reading the history".into(),
                     error: DbError::msg(format!(
-                        "the server did not answer within {}s",
+                        "the server did not answer within {}s (raise --connect-timeout if it is only slow)",
                         limit.as_secs()
                     )),
                 });
@@ -273,8 +320,7 @@ where
     }
 
     async fn insert_history(&mut self, row: &NewRow<'_>) -> Result<i64, DbError> {
-        let limit = self.query_timeout;
-        bounded(limit, async {
+        own!(self, async {
             let query = sqlx::query(sql(&self.sql.insert))
                 .bind(row.plugin.to_owned())
                 .bind(row.version.clone())
@@ -305,7 +351,6 @@ where
                 }
             }
         })
-        .await
     }
 
     fn insert_history_sql(&self, row: &NewRow<'_>) -> Option<String> {
@@ -313,8 +358,7 @@ where
     }
 
     async fn update_history(&mut self, id: i64, update: &RowUpdate<'_>) -> Result<(), DbError> {
-        let limit = self.query_timeout;
-        bounded(limit, async {
+        own!(self, async {
             let query = match update {
                 RowUpdate::Finished { duration_ms } => {
                     sqlx::query(sql(&self.sql.set_finished)).bind(*duration_ms)
@@ -331,6 +375,9 @@ where
                     sqlx::query(sql(&self.sql.set_reverted)).bind(state.as_str().to_owned())
                 }
                 RowUpdate::RollingBack => sqlx::query(sql(&self.sql.set_rolling_back)),
+                RowUpdate::Mark(state) => {
+                    sqlx::query(sql(&self.sql.set_state)).bind(state.as_str().to_owned())
+                }
                 RowUpdate::DownScript { down_sql } => {
                     sqlx::query(sql(&self.sql.set_down)).bind(down_sql.map(str::to_owned))
                 }
@@ -347,12 +394,10 @@ where
             query.bind(id).execute(&mut self.conn).await?;
             Ok(())
         })
-        .await
     }
 
     async fn insert_event(&mut self, event: &NewEvent<'_>) -> Result<(), DbError> {
-        let limit = self.query_timeout;
-        bounded(limit, async {
+        own!(self, async {
             sqlx::query(sql(&self.sql.insert_event))
                 .bind(event.command.to_owned())
                 .bind(event.plugin.map(str::to_owned))
@@ -364,7 +409,6 @@ where
                 .await?;
             Ok(())
         })
-        .await
     }
 
     async fn table_names(&mut self) -> Result<Vec<String>, DbError> {
@@ -376,7 +420,11 @@ where
     }
 
     async fn close(self: Box<Self>) {
-        let _ = self.conn.close().await;
+        // A connection left out of step by a timeout is dropped, not closed politely.
+        if !self.broken {
+            let closing = self.conn.close();
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(5), closing).await;
+        }
     }
 }
 

@@ -70,11 +70,20 @@ async fn run_connected(
             accept_checksums,
             clear_failed,
             accept_down,
+            mark_applied,
+            mark_rolled_back,
         } => {
+            use ferry_core::RowState;
+            let mark = match (mark_applied, mark_rolled_back) {
+                (Some(v), _) => Some((parse_version(&v)?, RowState::Applied)),
+                (_, Some(v)) => Some((parse_version(&v)?, RowState::RolledBack)),
+                _ => None,
+            };
             let options = ferry_engine::runner::RepairOptions {
                 accept_checksums,
                 clear_failed,
                 accept_downs: accept_down,
+                mark,
             };
             repair::run(s, g, options).await
         }

@@ -8,9 +8,13 @@ use ferry_engine::runner::{self, RepairOptions};
 
 /// Records new checksums and/or clears failed entries.
 pub async fn run(s: &mut Session, g: &Global, options: RepairOptions) -> Result<(), CliError> {
-    if !options.accept_checksums && !options.clear_failed && !options.accept_downs {
+    if !options.accept_checksums
+        && !options.clear_failed
+        && !options.accept_downs
+        && options.mark.is_none()
+    {
         return Err(CliError::Usage(
-            "say what to repair: --accept-checksums (edited applied files), --accept-down (edited down scripts of applied migrations) and/or --clear-failed (failed entries)".into(),
+            "say what to repair: --accept-checksums (edited applied files), --accept-down (edited down scripts of applied migrations), --clear-failed (failed entries), or --mark-applied/--mark-rolled-back VERSION (a failed rollback you resolved by hand)".into(),
         ));
     }
     s.confirm(g, "`ferry repair`")?;

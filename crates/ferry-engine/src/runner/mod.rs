@@ -315,9 +315,8 @@ async fn apply_one(
         Some(_) => apply_unguarded(db, m, &up.run, &mut row, started).await,
     };
     // Whatever happened, the next migration starts from the connection's own state.
-    let reset_needed = !matches!(ran, Ok(true));
-    if reset_needed {
-        reset(db, &what).await?;
+    if !matches!(ran, Ok(true)) {
+        reset_after(db, &what, ran.is_ok()).await?;
     }
     ran.map_err(|f| f.into_error_for(&what, "up", &m.up))?;
     Ok(finished(sink, "up", &what, started, None))
@@ -361,16 +360,21 @@ async fn apply_unguarded(
         ))(e))
     })?;
     run_recorded(db, id, run, started, "").await?;
+    let what = MigrationRef {
+        label: m.label.clone(),
+        name: m.name.clone(),
+    };
+    // ferry writes its row as the preamble left the session, not as the script did.
+    reset(db, &what).await.map_err(Outcome::Engine)?;
     let update = RowUpdate::Finished {
         duration_ms: elapsed_ms(started),
     };
     db.update_history(id, &update).await.map_err(|e| {
         Outcome::Engine(EngineError::db(format!(
-            "recording migration {} {} as applied",
-            m.label, m.name
+            "recording migration {what} as applied"
         ))(e))
     })?;
-    Ok(false)
+    Ok(true)
 }
 
 /// Runs a script without a transaction, statement by statement; a failing statement is
@@ -386,6 +390,12 @@ async fn run_recorded(
     let Err(failed) = run_each(db, &statements, false).await else {
         return Ok(());
     };
+    if run.own_transaction {
+        // The script's own transaction may be open (and aborted): end it before recording.
+        let _ = db.rollback().await;
+    }
+    // The failure is recorded as the preamble left the session, not as the script did.
+    let _ = db.reset_session().await;
     if let Failed::Statement {
         statement, error, ..
     } = &failed
@@ -428,6 +438,22 @@ impl Outcome {
             Outcome::Failed(failed, atomic) => failed.into_error(what, direction, script, atomic),
             Outcome::Engine(e) => e,
         }
+    }
+}
+
+/// Restores the session after a migration; when the migration itself failed (`ok` false),
+/// a failure to restore is logged and the migration's own error is what gets reported.
+async fn reset_after(
+    db: &mut dyn Driver,
+    what: &MigrationRef,
+    ok: bool,
+) -> Result<(), EngineError> {
+    match reset(db, what).await {
+        Err(e) if !ok => {
+            tracing::warn!("{e}");
+            Ok(())
+        }
+        other => other,
     }
 }
 
@@ -526,28 +552,44 @@ async fn revert_one(
         None => revert_atomically(db, step, run).await,
         Some(_) => revert_unguarded(db, step, run, started).await,
     };
-    reset(db, &what).await?;
+    if !matches!(ran, Ok(true)) {
+        reset_after(db, &what, ran.is_ok()).await?;
+    }
     ran.map_err(|o| o.into_error_for(&what, "down", &step.down))?;
     let note = run.is_empty().then(|| EMPTY_DOWN.to_owned());
     Ok(finished(sink, "down", &what, started, note))
 }
 
-/// A down script and the row's new state in one transaction.
+/// A down script and the row's new state in one transaction; `Ok(true)` if the session
+/// was reset inside it (PostgreSQL, whose settings are transactional).
 async fn revert_atomically(
     db: &mut dyn Driver,
     step: &plan::RollbackStep<'_>,
     run: &Execution,
-) -> Result<(), Outcome> {
+) -> Result<bool, Outcome> {
     let text = step.down.text().map_err(|e| Outcome::Engine(e.into()))?;
     if let Err(failed) = run_atomically(db, text, run, Tail::None).await {
         return Err(Outcome::rolled_back(db, failed, true).await);
     }
+    let reset_inside = db.capabilities().batch_scripts;
     let update = RowUpdate::Reverted(RowState::RolledBack);
-    let saved = db.update_history(step.row.id, &update).await;
-    if let Err(e) = saved.and(db.commit().await) {
+    // The row's new state commits with the down script, or neither does; it is written as
+    // the preamble left the session where settings are transactional.
+    let reset = match reset_inside {
+        true => db.reset_session().await,
+        false => Ok(()),
+    };
+    let saved = match reset {
+        Ok(()) => match db.update_history(step.row.id, &update).await {
+            Ok(()) => db.commit().await,
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    if let Err(e) = saved {
         return Err(Outcome::rolled_back(db, Failed::Record(e), true).await);
     }
-    Ok(())
+    Ok(reset_inside)
 }
 
 /// A down script without a transaction: the row says `rolling_back` before the first
@@ -557,7 +599,7 @@ async fn revert_unguarded(
     step: &plan::RollbackStep<'_>,
     run: &Execution,
     started: Instant,
-) -> Result<(), Outcome> {
+) -> Result<bool, Outcome> {
     let id = step.row.id;
     let what = format!("{} {}", step.label, step.row.name);
     (db.update_history(id, &RowUpdate::RollingBack).await).map_err(|e| {
@@ -566,11 +608,17 @@ async fn revert_unguarded(
         ))(e))
     })?;
     run_recorded(db, id, run, started, "rollback failed: ").await?;
+    (db.reset_session().await).map_err(|e| {
+        Outcome::Engine(EngineError::db(format!(
+            "restoring the session after {what}"
+        ))(e))
+    })?;
     (db.update_history(id, &RowUpdate::Reverted(RowState::RolledBack))
         .await)
         .map_err(|e| {
             Outcome::Engine(EngineError::db(format!("recording the rollback of {what}"))(e))
-        })
+        })?;
+    Ok(true)
 }
 
 /// Rolls back the last applied migration and applies exactly that one again, as one plan
@@ -683,7 +731,7 @@ async fn baseline_rows(
 }
 
 /// What `repair` should fix.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RepairOptions {
     /// Record modified files' new checksums (and down scripts).
     pub accept_checksums: bool,
@@ -691,6 +739,9 @@ pub struct RepairOptions {
     pub clear_failed: bool,
     /// Store the down scripts of applied migrations whose file's down script changed.
     pub accept_downs: bool,
+    /// A failed migration a human has finished or undone by hand, and what it now is
+    /// (`applied` or `rolled_back`).
+    pub mark: Option<(Version, RowState)>,
 }
 
 /// Fixes the history after a human has looked.
@@ -707,8 +758,14 @@ pub async fn repair(
         summary: &|n| format!("repaired {n} entr(ies)"),
     };
     command(db, job, sink, cmd, async |db, work, sink| {
+        if let Some((version, _)) = &options.mark {
+            let failed = |e: &&Entry<'_>| e.version == version && e.state == plan::State::Failed;
+            if !work.entries.iter().any(|e| failed(&e)) {
+                return Err(plan::PlanError::NotFailed(version.to_string()).into());
+            }
+        }
         work.tables.open(db).await?;
-        repair_rows(db, work.entries, options, sink).await
+        repair_rows(db, work.entries, &options, sink).await
     })
     .await
 }
@@ -716,10 +773,11 @@ pub async fn repair(
 async fn repair_rows(
     db: &mut dyn Driver,
     entries: &[Entry<'_>],
-    options: RepairOptions,
+    options: &RepairOptions,
     sink: &mut dyn EventSink,
 ) -> Result<Vec<Done>, EngineError> {
     let mut done = Vec::new();
+    let mut undecided = Vec::new();
     for e in entries {
         let (Some(row), migration) = (e.row, e.migration) else {
             continue;
@@ -753,6 +811,24 @@ async fn repair_rows(
                     .map_err(EngineError::db(format!("updating {}", e.label)))?;
                 "recorded the file's down script"
             }
+            (plan::State::Failed, _)
+                if options.mark.as_ref().is_some_and(|(v, _)| v == e.version) =>
+            {
+                let state = options.mark.as_ref().map_or(RowState::Applied, |(_, s)| *s);
+                db.update_history(row.id, &RowUpdate::Mark(state))
+                    .await
+                    .map_err(EngineError::db(format!("marking {}", e.label)))?;
+                match state {
+                    RowState::Applied => "marked applied",
+                    _ => "marked rolled back",
+                }
+            }
+            // Clearing makes it pending: right after a failed apply, wrong after a rollback
+            // that may have left it applied.
+            (plan::State::Failed, _) if options.clear_failed && row.failed_rolling_back() => {
+                undecided.push(MigrationRef::from(e));
+                continue;
+            }
             (plan::State::Failed, _) if options.clear_failed => {
                 db.update_history(row.id, &RowUpdate::Reverted(RowState::Cleared))
                     .await
@@ -772,6 +848,12 @@ async fn repair_rows(
             duration_ms: 0,
             note: None,
         });
+    }
+    if !undecided.is_empty() {
+        return Err(plan::PlanError::RollbackNeedsDecision(undecided).into());
+    }
+    if !undecided.is_empty() {
+        return Err(plan::PlanError::RollbackNeedsDecision(undecided).into());
     }
     Ok(done)
 }

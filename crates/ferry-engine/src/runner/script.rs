@@ -9,7 +9,18 @@ use std::time::Instant;
 /// Reads, splits and arranges a script for this driver's server; nothing runs.
 pub fn prepare(db: &dyn Driver, script: &Script) -> Result<Execution, EngineError> {
     let statements = script.statements(db.dialect())?;
-    Ok(execution(&script.directives, statements, db.server_facts()))
+    let run = execution(&script.directives, statements, db.server_facts());
+    if let Some(open) = &run.unclosed {
+        return Err(EngineError::Load(ferry_core::LoadError::Split {
+            path: script.path.clone(),
+            error: ferry_core::SplitError {
+                line: open.line,
+                column: open.column,
+                message: "this opens a transaction the file never ends; add its COMMIT (ferry would record the migration inside it, and closing the connection would undo both)".into(),
+            },
+        }));
+    }
+    Ok(run)
 }
 
 /// Why a script runs without a transaction, or `None` if it runs in one.
@@ -106,7 +117,9 @@ pub(super) async fn run_atomically(
         };
         let reset = db.reset_session_sql().unwrap_or_default().to_owned();
         // The newline ends a trailing `--` comment; the `;` a last statement without one.
-        let tail = format!("\n;\n{record};\n{reset};\nCOMMIT;");
+        // The session is reset before the row is written: a script's `SET ROLE` or
+        // `search_path` must not decide who writes ferry's history, or where.
+        let tail = format!("\n;\n{reset};\n{record};\nCOMMIT;");
         run_batch(db, text, &run.body, &tail).await?;
         return Ok(true);
     }
@@ -117,6 +130,10 @@ pub(super) async fn run_atomically(
         check_passes(db, check).await?;
     }
     if let Tail::Insert(row) = tail {
+        if db.capabilities().batch_scripts {
+            // As in the batch (PostgreSQL, whose session settings are transactional).
+            db.reset_session().await.map_err(Failed::Record)?;
+        }
         db.insert_history(row).await.map_err(Failed::Record)?;
     }
     Ok(false)
