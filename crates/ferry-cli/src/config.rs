@@ -121,6 +121,11 @@ impl Config {
             None => from_file("connect_timeout", &file.connect_timeout)?
                 .unwrap_or(Duration::from_secs(10)),
         };
+        if connect_timeout.is_zero() {
+            return Err(CliError::Usage(
+                "a connect timeout of 0 would never connect; give it a duration such as 10s".into(),
+            ));
+        }
         let defaults = ferry_engine::TableNames::default();
         let history = file
             .migrations
