@@ -19,16 +19,25 @@ fuzz_target!(|data: (&str, &str)| {
         let shown = redact_url(&url);
         // The password may only show where it is a piece of what is not secret.
         let frame = format!("{scheme}://user:***@127.0.0.1:5432/db");
-        assert!(!shown.contains(password) || frame.contains(password), "{shown}");
+        assert!(
+            !shown.contains(password) || frame.contains(password),
+            "{shown}"
+        );
         if let Err(e) = dialect_of(&url) {
             // The message is the redacted URL and fixed text, nothing else.
             let mut rest = e.to_string().replace(&shown, "");
             for fragment in FIXED_TEXT {
                 rest = rest.replace(fragment, "");
             }
-            assert!(rest.trim().is_empty(), "unexpected text in a URL error: {rest:?}");
+            assert!(
+                rest.trim().is_empty(),
+                "unexpected text in a URL error: {rest:?}"
+            );
         }
-        assert!(!scrub_password(&format!("error near {password}"), &url).contains(password) || frame.contains(password));
+        assert!(
+            !scrub_password(&format!("error near {password}"), &url).contains(password)
+                || frame.contains(password)
+        );
     }
 });
 

@@ -100,6 +100,14 @@ impl Project {
     }
 }
 
+/// (version, state) pairs as `Project::states` returns them.
+pub fn states(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(v, s)| (v.to_string(), s.to_string()))
+        .collect()
+}
+
 /// The repository's examples folder.
 pub fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/migrations")

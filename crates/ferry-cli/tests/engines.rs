@@ -2,17 +2,10 @@
 
 mod common;
 
-use common::{Project, copy_examples};
+use common::{Project, copy_examples, states};
 use ferry_testkit::{Engine, TestDb};
 
 const ALL: [Engine; 3] = [Engine::Postgres, Engine::Mysql, Engine::Sqlite];
-
-fn states(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(v, s)| (v.to_string(), s.to_string()))
-        .collect()
-}
 
 #[test]
 fn examples_apply_and_roll_back_on_every_engine() {

@@ -3,18 +3,11 @@
 
 mod common;
 
-use common::Project;
+use common::{Project, states};
 use ferry_testkit::{Engine, TestDb};
 use std::time::{Duration, Instant};
 
 const ALL: [Engine; 3] = [Engine::Postgres, Engine::Mysql, Engine::Sqlite];
-
-fn states(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(v, s)| (v.to_string(), s.to_string()))
-        .collect()
-}
 
 /// The history table's row count.
 fn history_rows(p: &Project) -> String {
