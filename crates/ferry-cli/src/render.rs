@@ -154,8 +154,20 @@ pub fn plan_text(command: &str, session: &[String], steps: &[serde_json::Value])
             field(step, "name"),
             field(step, "file")
         ));
-        for st in step["statements"].as_array().into_iter().flatten() {
+        let list = |key: &str| step[key].as_array().cloned().unwrap_or_default();
+        for st in list("before_transaction") {
+            text.push_str(&format!(
+                "-- before BEGIN (it would do nothing inside the transaction):\n{};\n",
+                st.as_str().unwrap_or("")
+            ));
+        }
+        for st in list("statements") {
             text.push_str(&format!("{};\n", st.as_str().unwrap_or("")));
+        }
+        if let Some(check) = step["check_before_commit"].as_str() {
+            text.push_str(&format!(
+                "-- before COMMIT, must return no rows: {check};\n"
+            ));
         }
     }
     text

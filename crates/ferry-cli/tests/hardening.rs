@@ -719,3 +719,33 @@ fn a_set_role_in_a_no_transaction_migration_or_a_rollback_does_not_write_ferrys_
     assert_eq!(migrated.0, 0, "{}", migrated.2);
     assert_eq!(rolled_back.0, 0, "{}", rolled_back.2);
 }
+
+#[test]
+fn a_dry_run_shows_what_runs_before_begin_and_before_commit() {
+    let p = Project::new(TestDb::new(Engine::Sqlite));
+    p.write(
+        "001_rebuild.sql",
+        "CREATE TABLE a (id INT);\nPRAGMA foreign_keys = OFF;\nINSERT INTO a VALUES (1);",
+    );
+    let (out, _) = p.expect(&["migrate", "--dry-run"], 0);
+    assert!(
+        out.contains("-- before BEGIN") && out.contains("PRAGMA foreign_keys = OFF;"),
+        "{out}"
+    );
+    assert!(
+        out.contains("-- before COMMIT, must return no rows"),
+        "{out}"
+    );
+    let (out, _) = p.expect(&["migrate", "--dry-run", "--json"], 0);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        doc["steps"][0]["before_transaction"][0],
+        "PRAGMA foreign_keys = OFF"
+    );
+    assert_eq!(doc["steps"][0]["statements"].as_array().unwrap().len(), 2);
+    let file = p.db.url.trim_start_matches("sqlite://");
+    assert!(
+        !std::path::Path::new(file).exists(),
+        "a dry run creates nothing"
+    );
+}

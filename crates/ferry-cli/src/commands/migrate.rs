@@ -77,14 +77,18 @@ fn print_plan(
     for (version, name, script) in scripts {
         let run = runner::prepare(db, script)?;
         let reason = runner::no_transaction_reason(&run.mode);
-        let statements: Vec<_> = run.before.iter().chain(&run.body).collect();
+        let sqls = |list: &[ferry_core::Statement]| {
+            list.iter().map(|st| st.sql.clone()).collect::<Vec<_>>()
+        };
         steps.push(serde_json::json!({
             "version": version,
             "name": name,
             "file": script.path.display().to_string(),
             "transaction": reason.is_none(),
             "no_transaction_reason": reason,
-            "statements": statements.iter().map(|st| st.sql.clone()).collect::<Vec<_>>(),
+            "before_transaction": sqls(&run.before),
+            "statements": sqls(&run.body),
+            "check_before_commit": run.check.map(|c| c.sql),
         }));
     }
     if g.json {
