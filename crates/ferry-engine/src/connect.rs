@@ -77,12 +77,20 @@ pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Driv
             Dialect::Sqlite => crate::sqlite::connect(url, options).await,
         }
     };
-    let mut driver = match tokio::time::timeout(options.connect_timeout, opening).await {
+    // Opening a SQLite file reads its schema, which waits for another connection's write
+    // as long as for ferry's lock: that wait is not a server that does not answer.
+    let limit = match dialect {
+        Dialect::Sqlite => {
+            (options.connect_timeout).max(options.lock_timeout + Duration::from_secs(5))
+        }
+        _ => options.connect_timeout,
+    };
+    let mut driver = match tokio::time::timeout(limit, opening).await {
         Ok(opened) => opened.map_err(scrub)?,
         Err(_) => {
             return Err(scrub(DbError::msg(format!(
                 "the server did not answer within {:.1}s (raise --connect-timeout if it is only slow)",
-                options.connect_timeout.as_secs_f64()
+                limit.as_secs_f64()
             ))));
         }
     };
