@@ -749,3 +749,34 @@ fn a_dry_run_shows_what_runs_before_begin_and_before_commit() {
         "a dry run creates nothing"
     );
 }
+
+/// Another session keeps the history table locked, so reading it would wait for ever:
+/// ferry's own query must give up after its limit (30 s at the least) instead.
+fn own_queries_time_out(engine: Engine, lock: &str) {
+    let p = Project::new(TestDb::new(engine));
+    p.write("001_a.sql", "CREATE TABLE a (id INT);");
+    p.expect(&["migrate"], 0);
+    let holder = p.db.hold(lock, Duration::from_secs(33));
+    let started = Instant::now();
+    let (_, err) = p.expect(&["status", "--connect-timeout", "1s"], 1);
+    let waited = started.elapsed();
+    holder.join().unwrap();
+    assert!(
+        err.contains("did not answer within 30s"),
+        "{engine:?}: {err}"
+    );
+    assert!(waited < Duration::from_secs(33), "{engine:?}: {waited:?}");
+}
+
+#[test]
+fn ferrys_own_queries_time_out_instead_of_hanging_on_postgres() {
+    own_queries_time_out(
+        Engine::Postgres,
+        "BEGIN; LOCK TABLE ferry_migrations IN ACCESS EXCLUSIVE MODE",
+    );
+}
+
+#[test]
+fn ferrys_own_queries_time_out_instead_of_hanging_on_mysql() {
+    own_queries_time_out(Engine::Mysql, "LOCK TABLES ferry_migrations WRITE");
+}

@@ -156,6 +156,29 @@ impl TestDb {
             .collect()
     }
 
+    /// Runs `sql` (say, `BEGIN; LOCK TABLE ...`) on a connection of its own and keeps that
+    /// connection open for `held`, on a thread; returns once `sql` has run.
+    pub fn hold(&self, sql: &str, held: std::time::Duration) -> std::thread::JoinHandle<()> {
+        let (engine, url, sql) = (self.engine, self.url.clone(), sql.to_owned());
+        let (ready, started) = std::sync::mpsc::channel();
+        let handle = std::thread::spawn(move || {
+            let sql = AssertSqlSafe(sql);
+            let result: Result<(), sqlx::Error> = block_on(async {
+                with_connection!(engine, &url, |c| {
+                    sqlx::raw_sql(sql).execute(&mut c).await?;
+                    let _ = ready.send(());
+                    tokio::time::sleep(held).await;
+                    c.close().await
+                })
+            });
+            if let Err(e) = result {
+                panic!("holding {engine:?}: {e}");
+            }
+        });
+        let _ = started.recv_timeout(std::time::Duration::from_secs(10));
+        handle
+    }
+
     /// Names of the tables in this database, sorted.
     pub fn tables(&self) -> Vec<String> {
         let sql = match self.engine {
