@@ -312,7 +312,7 @@ async fn apply_one(
     };
     let ran = match reason {
         None => apply_atomically(db, m, &up.run, &mut row, started).await,
-        Some(_) => apply_unguarded(db, m, &up.run, &mut row, started).await,
+        Some(_) => apply_unguarded(db, &what, &up.run, &mut row, started).await,
     };
     // Whatever happened, the next migration starts from the connection's own state.
     if !matches!(ran, Ok(true)) {
@@ -347,7 +347,7 @@ async fn apply_atomically(
 /// statement, so that a crash leaves a truthful entry.
 async fn apply_unguarded(
     db: &mut dyn Driver,
-    m: &Migration,
+    what: &MigrationRef,
     run: &Execution,
     row: &mut NewRow<'_>,
     started: Instant,
@@ -355,17 +355,12 @@ async fn apply_unguarded(
     row.state = RowState::Running;
     let id = (db.insert_history(row).await).map_err(|e| {
         Outcome::Engine(EngineError::db(format!(
-            "recording migration {} {} as started",
-            m.label, m.name
+            "recording migration {what} as started"
         ))(e))
     })?;
     run_recorded(db, id, run, started, "").await?;
-    let what = MigrationRef {
-        label: m.label.clone(),
-        name: m.name.clone(),
-    };
     // ferry writes its row as the preamble left the session, not as the script did.
-    reset(db, &what).await.map_err(Outcome::Engine)?;
+    reset(db, what).await.map_err(Outcome::Engine)?;
     let update = RowUpdate::Finished {
         duration_ms: elapsed_ms(started),
     };
@@ -550,7 +545,7 @@ async fn revert_one(
     let started = Instant::now();
     let ran = match reason {
         None => revert_atomically(db, step, run).await,
-        Some(_) => revert_unguarded(db, step, run, started).await,
+        Some(_) => revert_unguarded(db, &what, step.row.id, run, started).await,
     };
     if !matches!(ran, Ok(true)) {
         reset_after(db, &what, ran.is_ok()).await?;
@@ -572,20 +567,17 @@ async fn revert_atomically(
         return Err(Outcome::rolled_back(db, failed, true).await);
     }
     let reset_inside = db.capabilities().batch_scripts;
-    let update = RowUpdate::Reverted(RowState::RolledBack);
     // The row's new state commits with the down script, or neither does; it is written as
     // the preamble left the session where settings are transactional.
-    let reset = match reset_inside {
-        true => db.reset_session().await,
-        false => Ok(()),
-    };
-    let saved = match reset {
-        Ok(()) => match db.update_history(step.row.id, &update).await {
-            Ok(()) => db.commit().await,
-            Err(e) => Err(e),
-        },
-        Err(e) => Err(e),
-    };
+    let update = RowUpdate::Reverted(RowState::RolledBack);
+    let saved = async {
+        if reset_inside {
+            db.reset_session().await?;
+        }
+        db.update_history(step.row.id, &update).await?;
+        db.commit().await
+    }
+    .await;
     if let Err(e) = saved {
         return Err(Outcome::rolled_back(db, Failed::Record(e), true).await);
     }
@@ -596,28 +588,22 @@ async fn revert_atomically(
 /// statement, so that a crash never leaves it claiming to be applied.
 async fn revert_unguarded(
     db: &mut dyn Driver,
-    step: &plan::RollbackStep<'_>,
+    what: &MigrationRef,
+    id: i64,
     run: &Execution,
     started: Instant,
 ) -> Result<bool, Outcome> {
-    let id = step.row.id;
-    let what = format!("{} {}", step.label, step.row.name);
-    (db.update_history(id, &RowUpdate::RollingBack).await).map_err(|e| {
-        Outcome::Engine(EngineError::db(format!(
-            "recording the rollback of {what} as started"
-        ))(e))
-    })?;
+    let recorded = |doing: &str| {
+        let context = format!("{doing} the rollback of {what}");
+        move |e| Outcome::Engine(EngineError::db(context)(e))
+    };
+    (db.update_history(id, &RowUpdate::RollingBack).await)
+        .map_err(recorded("recording the start of"))?;
     run_recorded(db, id, run, started, "rollback failed: ").await?;
-    (db.reset_session().await).map_err(|e| {
-        Outcome::Engine(EngineError::db(format!(
-            "restoring the session after {what}"
-        ))(e))
-    })?;
+    reset(db, what).await.map_err(Outcome::Engine)?;
     (db.update_history(id, &RowUpdate::Reverted(RowState::RolledBack))
         .await)
-        .map_err(|e| {
-            Outcome::Engine(EngineError::db(format!("recording the rollback of {what}"))(e))
-        })?;
+        .map_err(recorded("recording"))?;
     Ok(true)
 }
 
