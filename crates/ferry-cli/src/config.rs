@@ -2,6 +2,7 @@
 
 use crate::cli::Global;
 use crate::error::CliError;
+use ferry_core::layout::Layout;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -39,6 +40,8 @@ struct MigrationsSection {
     events_table: Option<String>,
     plugin: Option<String>,
     allow_out_of_order: Option<bool>,
+    layout: Option<String>,
+    ignore: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -58,6 +61,10 @@ pub struct Config {
     pub dir: PathBuf,
     /// The plugin whose migrations these are.
     pub plugin: String,
+    /// The folder's convention, if ferry.toml sets it (else detected).
+    pub layout: Option<Layout>,
+    /// Patterns of entries in the folder that are not migrations.
+    pub ignore: Vec<String>,
     /// Names of ferry's tables.
     pub tables: ferry_engine::TableNames,
     /// Per-connection preamble.
@@ -126,6 +133,16 @@ impl Config {
                 "a connect timeout of 0 would never connect; give it a duration such as 10s".into(),
             ));
         }
+        let layout = match file.migrations.layout.as_deref() {
+            None => None,
+            Some(name) => Some(Layout::from_name(name).ok_or_else(|| {
+                CliError::Usage(format!(
+                    "{}: layout `{name}` is unknown; use one of: {}",
+                    config_name(global),
+                    Layout::NAMES
+                ))
+            })?),
+        };
         let defaults = ferry_engine::TableNames::default();
         let history = file
             .migrations
@@ -147,6 +164,8 @@ impl Config {
                 .plugin
                 .clone()
                 .unwrap_or_else(|| "app".into()),
+            layout,
+            ignore: file.migrations.ignore.clone().unwrap_or_default(),
             tables: ferry_engine::TableNames {
                 history: file.migrations.table.clone().unwrap_or(defaults.history),
                 events: file

@@ -4,10 +4,12 @@ use crate::cli::Global;
 use crate::config::Config;
 use crate::error::CliError;
 use crate::render::EventPrinter;
-use ferry_core::Source;
-use ferry_core::cache::ScriptCache;
+use ferry_core::layout::Layout;
+use ferry_core::{MigrationSource, VersionKind};
 use ferry_engine::runner::{Job, RunContext};
 use ferry_engine::{ConnectOptions, Driver, EngineError, EventSink, Files};
+use ferry_source::cache::ScriptCache;
+use ferry_source::{Folder, FolderOptions};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -19,6 +21,10 @@ pub struct Session {
     pub files: Files,
     /// The connection.
     pub db: Box<dyn Driver>,
+    /// The folder's convention, and why.
+    pub layout: (Layout, String),
+    /// How the folder's versions compare.
+    pub version_kind: VersionKind,
 }
 
 impl Session {
@@ -39,13 +45,12 @@ impl Session {
             lock_timeout: config.lock_timeout,
             create: creates,
         };
-        let (dir, plugin) = (config.dir.clone(), config.plugin.clone());
-        let cache = (cached && !global.no_cache)
-            .then(cache_dir)
-            .flatten()
-            .map(|d| ScriptCache::file_for(&d, &dir));
+        let folder = open_folder(&config, cached && !global.no_cache)?;
+        let layout = (folder.layout(), folder.why().to_owned());
+        let version_kind = folder.version_kind();
+        let dir = config.dir.clone();
         let files = Files::spawn(move || {
-            let migrations = Source::load_with(&dir, &plugin, cache.as_deref())?.resolve(dialect);
+            let migrations = Box::new(folder).read()?.resolve(dialect);
             tracing::debug!(count = migrations.len(), dir = %dir.display(), "read migrations");
             Ok(migrations)
         });
@@ -58,7 +63,13 @@ impl Session {
                 return Err(e.into());
             }
         };
-        Ok(Session { config, files, db })
+        Ok(Session {
+            config,
+            files,
+            db,
+            layout,
+            version_kind,
+        })
     }
 
     /// Runs a history-changing runner call on this session's migrations, with its progress
@@ -75,6 +86,7 @@ impl Session {
         let job = Job {
             files: &self.files,
             plugin: &self.config.plugin,
+            version_kind: self.version_kind,
             ctx: &ctx,
         };
         let mut printer = EventPrinter::new(g.json);
@@ -114,6 +126,21 @@ impl Session {
         let _ = self.files.get().await;
         self.db.close().await;
     }
+}
+
+/// Lists the configured migrations folder and settles its convention (reading happens
+/// later, on a blocking thread); with the summary cache unless `cached` is false.
+pub fn open_folder(config: &Config, cached: bool) -> Result<Folder, CliError> {
+    let cache = cached
+        .then(cache_dir)
+        .flatten()
+        .map(|d| ScriptCache::file_for(&d, &config.dir));
+    let options = FolderOptions {
+        layout: config.layout,
+        ignore: config.ignore.clone(),
+        cache,
+    };
+    Ok(Folder::open(&config.dir, &config.plugin, options)?)
 }
 
 fn hostname() -> String {

@@ -4,7 +4,7 @@
 mod common;
 
 use common::Project;
-use ferry_core::cache::SETTLED;
+use ferry_source::cache::SETTLED;
 use ferry_testkit::{Engine, TestDb};
 
 /// Waits until files written now count as settled, so that the next run caches them.

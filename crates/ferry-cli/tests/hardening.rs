@@ -434,9 +434,9 @@ fn unreadable_entries_that_look_like_migrations_are_errors() {
         "{err}"
     );
     p.remove("002_b.sql");
+    // A folder that is not a migration is no migration's business (`ferry doctor` lists it).
     std::fs::create_dir(p.migrations().join("notes")).unwrap();
-    let (_, err) = p.expect(&["status"], 0);
-    assert!(err.contains("notes") && err.contains("skipped"), "{err}");
+    p.expect(&["status"], 0);
 }
 
 #[test]

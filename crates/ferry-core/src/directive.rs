@@ -5,12 +5,21 @@
 //! - `-- ferry:description TEXT` describes the migration.
 //!
 //! An unknown `ferry:` directive is an error, so a typo never silently changes behaviour.
+//!
+//! Other tools' "no transaction" markers are honoured in any line comment, wherever it is,
+//! so a folder written for them runs as they would run it:
+//! - sqlx: `-- no-transaction`;
+//! - goose: `-- +goose NO TRANSACTION`;
+//! - dbmate: `-- migrate:up transaction:false` (and `migrate:down`);
+//! - postgres-migrations: `-- postgres-migrations disable-transaction`;
+//! - Liquibase formatted SQL: `--changeset author:id runInTransaction:false`.
 
 /// The directives a script declares.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Directives {
-    /// `-- ferry:no-transaction` was given.
-    pub no_transaction: bool,
+    /// The marker that says the script runs without a transaction, as written
+    /// (`-- ferry:no-transaction`, or another tool's marker); `None` if there is none.
+    pub no_transaction: Option<String>,
     /// `-- ferry:description ...`, if given.
     pub description: Option<String>,
 }
@@ -78,6 +87,10 @@ fn line_comment(
     line_len: usize,
 ) -> Result<(), DirectiveError> {
     let body = comment.trim_start_matches('-').trim_start();
+    if found.no_transaction.is_none() && other_tools_marker(body) {
+        found.no_transaction = Some(format!("-- {}", body.trim_end()));
+        return Ok(());
+    }
     let is_directive = body
         .get(..6)
         .is_some_and(|p| p.eq_ignore_ascii_case("ferry:"));
@@ -106,7 +119,9 @@ fn apply(found: &mut Directives, directive: &str) -> Result<(), String> {
         .unwrap_or((directive, ""));
     let arg = arg.trim();
     match name.to_ascii_lowercase().as_str() {
-        "no-transaction" if arg.is_empty() => found.no_transaction = true,
+        "no-transaction" if arg.is_empty() => {
+            found.no_transaction = Some("-- ferry:no-transaction".into());
+        }
         "no-transaction" => return Err("`ferry:no-transaction` takes no argument".into()),
         "description" if !arg.is_empty() => found.description = Some(arg.to_owned()),
         "description" => return Err("`ferry:description` needs a text after it".into()),
@@ -119,6 +134,20 @@ fn apply(found: &mut Directives, directive: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether a line comment's text (after `--`) is another tool's "no transaction" marker.
+fn other_tools_marker(body: &str) -> bool {
+    let lower = body.trim_end().to_ascii_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    match words.as_slice() {
+        ["no-transaction"] => true,
+        ["+goose", "no", "transaction"] => true,
+        ["postgres-migrations", "disable-transaction"] => true,
+        [first, rest @ ..] if first.starts_with("migrate:") => rest.contains(&"transaction:false"),
+        ["changeset", _, rest @ ..] => rest.contains(&"runintransaction:false"),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,7 +158,7 @@ mod tests {
             "-- header\n-- ferry:no-transaction\n--ferry:description Adds  x\n\nSELECT 1;",
         )
         .unwrap();
-        assert!(d.no_transaction);
+        assert_eq!(d.no_transaction.as_deref(), Some("-- ferry:no-transaction"));
         assert_eq!(d.description.as_deref(), Some("Adds  x"));
     }
 
@@ -158,9 +187,9 @@ mod tests {
             );
         }
         let d = parse_directives("/* hi */ -- ferry:no-transaction\nselect 1;").unwrap();
-        assert!(d.no_transaction);
+        assert!(d.no_transaction.is_some());
         let d = parse_directives("-- FERRY:No-Transaction\nselect 1;").unwrap();
-        assert!(d.no_transaction);
+        assert!(d.no_transaction.is_some());
     }
 
     #[test]
@@ -169,7 +198,7 @@ mod tests {
             "/* header\n spans lines */\n/* one */\n-- ferry:no-transaction\nSELECT 1;",
         )
         .unwrap();
-        assert!(d.no_transaction);
+        assert!(d.no_transaction.is_some());
         let err = parse_directives("/* licence */\n-- ferry:no-transacton\nSELECT 1;").unwrap_err();
         assert_eq!(err.line, 2);
         assert!(err.message.contains("unknown directive"), "{err:?}");
@@ -183,5 +212,50 @@ mod tests {
             err.message
                 .contains("unknown directive `ferry:no-transation`")
         );
+    }
+
+    #[test]
+    fn other_tools_markers_are_honoured_wherever_they_are() {
+        for (script, marker) in [
+            (
+                "-- no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);",
+                "-- no-transaction",
+            ),
+            (
+                "-- +goose Up\n-- +goose NO TRANSACTION\nSELECT 1;",
+                "-- +goose NO TRANSACTION",
+            ),
+            (
+                "SELECT 1;\n-- +goose NO TRANSACTION\n",
+                "-- +goose NO TRANSACTION",
+            ),
+            (
+                "-- migrate:up transaction:false\nSELECT 1;",
+                "-- migrate:up transaction:false",
+            ),
+            (
+                "-- postgres-migrations disable-transaction\nSELECT 1;",
+                "-- postgres-migrations disable-transaction",
+            ),
+            (
+                "--changeset ann:1 runInTransaction:false\nSELECT 1;",
+                "-- changeset ann:1 runInTransaction:false",
+            ),
+        ] {
+            let d = parse_directives(script).unwrap();
+            assert_eq!(d.no_transaction.as_deref(), Some(marker), "{script}");
+        }
+        for script in [
+            "-- migrate:up\nSELECT 1;",
+            "-- +goose Up\nSELECT 1;",
+            "-- no transaction needed here\nSELECT 1;",
+            "--changeset ann:1 runInTransaction:true\nSELECT 1;",
+        ] {
+            assert_eq!(
+                parse_directives(script).unwrap().no_transaction,
+                None,
+                "{script}"
+            );
+        }
     }
 }

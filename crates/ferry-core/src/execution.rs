@@ -219,7 +219,10 @@ mod tests {
         let sql = "PRAGMA foreign_keys=OFF;\nSELECT 1;";
         assert!(run(sql, Dialect::Postgres).before.is_empty());
         let got = run(&format!("-- ferry:no-transaction\n{sql}"), Dialect::Sqlite);
-        assert_eq!(got.mode, TxMode::NoTransaction(NoTxReason::Directive));
+        assert_eq!(
+            got.mode,
+            TxMode::NoTransaction(NoTxReason::Directive("-- ferry:no-transaction".into()))
+        );
         assert!(got.before.is_empty() && got.check.is_none());
     }
 

@@ -1,16 +1,16 @@
-//! ferry's pure core: migration files, versions, checksums, history rows, statement
-//! splitting and the planner. Nothing here touches a database or the network; the only IO
-//! is reading a migrations folder ([`Source::load`]) and its summary cache ([`cache`]),
-//! which also looks at the clock to tell settled files from ones still being written.
+//! ferry's pure core: migrations, versions, checksums, history rows, other tools' folder
+//! conventions ([`layout`]), statement splitting and the planner. Nothing here touches a
+//! database, the file system, the network or the clock: the `ferry-source` crate lists and
+//! reads folders, and hands scripts to [`Source::build`].
 #![deny(missing_docs)]
 
-pub mod cache;
 mod checksum;
 pub mod database_url;
 mod dialect;
 mod directive;
 mod execution;
 mod history;
+pub mod layout;
 pub mod naming;
 pub mod plan;
 mod redact;
@@ -25,7 +25,10 @@ pub use directive::{DirectiveError, Directives, parse_directives};
 pub use execution::{Check, Execution, FOREIGN_KEY_CHECK, execution};
 pub use history::{History, HistoryRow, RowState, UNFINISHED};
 pub use redact::{redact_url, scrub_password};
-pub use source::{DownScript, LoadError, Migration, ROLLBACK_DIR, Script, Source};
+pub use source::{
+    DownScript, LoadError, Migration, MigrationSource, NamedFile, ROLLBACK_DIR, ReadText, Script,
+    ScriptFile, Source, Summary,
+};
 pub use split::{SplitError, Statement, split};
 pub use txmode::{NoTxReason, ServerFacts, TxMode, transaction_mode};
-pub use version::Version;
+pub use version::{Version, VersionKind};

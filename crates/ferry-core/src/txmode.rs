@@ -20,8 +20,8 @@ pub enum TxMode {
 /// Why a script runs without an outer transaction.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NoTxReason {
-    /// The script says `-- ferry:no-transaction`.
-    Directive,
+    /// The script says so: `-- ferry:no-transaction`, or another tool's marker (as written).
+    Directive(String),
     /// A statement cannot run inside a transaction block.
     Statement {
         /// 1-based line of the statement.
@@ -42,7 +42,7 @@ pub enum NoTxReason {
 impl fmt::Display for NoTxReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            NoTxReason::Directive => f.write_str("the file says -- ferry:no-transaction"),
+            NoTxReason::Directive(marker) => write!(f, "the file says {marker}"),
             NoTxReason::Statement { line, what } => {
                 write!(f, "{what} on line {line} cannot run inside a transaction")
             }
@@ -75,8 +75,8 @@ pub fn transaction_mode(
     statements: &[Statement],
     server: ServerFacts,
 ) -> TxMode {
-    if directives.no_transaction {
-        return TxMode::NoTransaction(NoTxReason::Directive);
+    if let Some(marker) = &directives.no_transaction {
+        return TxMode::NoTransaction(NoTxReason::Directive(marker.clone()));
     }
     for statement in statements {
         if manages_transaction(&statement.words) {
@@ -295,7 +295,7 @@ mod tests {
     fn directive_wins() {
         assert_eq!(
             mode("-- ferry:no-transaction\nSELECT 1;", Dialect::Postgres),
-            TxMode::NoTransaction(NoTxReason::Directive)
+            TxMode::NoTransaction(NoTxReason::Directive("-- ferry:no-transaction".into()))
         );
     }
 

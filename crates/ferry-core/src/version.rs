@@ -4,14 +4,33 @@
 //! dots (`V2.1__x.sql`); parts are compared one by one as numbers of any width, so `10_x`
 //! sorts after `2_x` and a 14-digit timestamp is just a large number. Leading zeros do not
 //! count: `001` and `1` are the same version.
+//!
+//! Some tools order their migrations as strings instead (diesel, dbmate, popx, and
+//! maragudk/migrate, whose whole file stem is the key). Their versions are
+//! [`VersionKind::Text`]: kept exactly as written and compared byte by byte, so ferry keeps
+//! the order, and the identity, the tool gave them. One folder's versions are all of one kind.
 
 use std::cmp::Ordering;
 use std::fmt;
 
-/// A migration version: one or more numeric parts, compared part by part as numbers.
+/// How a folder's versions are compared.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VersionKind {
+    /// Numeric parts compared as numbers; leading zeros do not count.
+    #[default]
+    Numeric,
+    /// Text compared byte by byte, exactly as written.
+    Text,
+}
+
+/// A migration version: one or more numeric parts, compared part by part as numbers, or a
+/// text compared as written (see [`VersionKind`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Version {
+    kind: VersionKind,
     /// The first part as a number, or `u64::MAX` if it is larger: most comparisons end here.
+    /// Always 0 for a text version.
     head: u64,
     /// The parts' digits without leading zeros ("0" for zero), joined by dots: one small
     /// allocation per version, since a long history holds tens of thousands of them.
@@ -36,9 +55,43 @@ impl Version {
             parts.pop();
         }
         Some(Version {
+            kind: VersionKind::Numeric,
             head: parts[0].parse().unwrap_or(u64::MAX),
             text: parts.join(".").into(),
         })
+    }
+
+    /// A version compared as text, kept exactly as written; `None` if it is empty or holds
+    /// whitespace or control characters.
+    pub fn text(text: &str) -> Option<Version> {
+        let fine = !text.is_empty() && !text.chars().any(|c| c.is_whitespace() || c.is_control());
+        fine.then(|| Version {
+            kind: VersionKind::Text,
+            head: 0,
+            text: text.into(),
+        })
+    }
+
+    /// Parses `text` as a version of `kind`.
+    pub fn parse_as(kind: VersionKind, text: &str) -> Option<Version> {
+        match kind {
+            VersionKind::Numeric => Version::parse(text),
+            VersionKind::Text => Version::text(text),
+        }
+    }
+
+    /// A version as the history stores it: of `kind` for the plugin being worked on
+    /// (`Some`), else (another plugin's row) a number where it is one and text otherwise.
+    pub fn stored(text: &str, kind: Option<VersionKind>) -> Option<Version> {
+        match kind {
+            Some(kind) => Version::parse_as(kind, text),
+            None => Version::parse(text).or_else(|| Version::text(text)),
+        }
+    }
+
+    /// How this version compares.
+    pub fn kind(&self) -> VersionKind {
+        self.kind
     }
 
     /// The version in its canonical form: parts without leading zeros, joined by dots.
@@ -46,9 +99,10 @@ impl Version {
         &self.text
     }
 
-    /// Whether this is version 0, which stands for "before the first migration".
+    /// Whether this is version 0, which stands for "before the first migration" (a text
+    /// version never is: diesel's `00000000000000` is a real migration).
     pub fn is_zero(&self) -> bool {
-        &*self.text == "0"
+        self.kind == VersionKind::Numeric && &*self.text == "0"
     }
 
     fn parts(&self) -> impl Iterator<Item = &str> {
@@ -63,6 +117,9 @@ fn cmp_number(a: &str, b: &str) -> Ordering {
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
+        if self.kind != other.kind || self.kind == VersionKind::Text {
+            return (self.kind, &self.text).cmp(&(other.kind, &other.text));
+        }
         if self.head != other.head {
             return self.head.cmp(&other.head);
         }
@@ -84,6 +141,7 @@ impl Ord for Version {
 impl Default for Version {
     fn default() -> Version {
         Version {
+            kind: VersionKind::Numeric,
             head: 0,
             text: "0".into(),
         }
@@ -144,6 +202,22 @@ mod tests {
         assert!(Version::parse("1a").is_none());
         assert!(Version::parse("1..2").is_none());
         assert!(Version::parse("V").is_none());
+    }
+
+    #[test]
+    fn text_versions_compare_as_written() {
+        let t = |s| Version::text(s).unwrap();
+        let mut vs = [t("9_x"), t("10_x"), t("00000000000000"), t("001")];
+        vs.sort();
+        let shown: Vec<&str> = vs.iter().map(Version::as_str).collect();
+        assert_eq!(shown, ["00000000000000", "001", "10_x", "9_x"]);
+        assert_ne!(t("001"), t("1"));
+        assert!(!t("0").is_zero());
+        assert!(Version::text("a b").is_none() && Version::text("").is_none());
+        assert_eq!(
+            Version::parse_as(VersionKind::Text, "x").unwrap().kind(),
+            VersionKind::Text
+        );
     }
 
     #[test]

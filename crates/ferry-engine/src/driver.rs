@@ -165,9 +165,12 @@ pub trait Driver: Send {
     async fn create_history(&mut self) -> Result<(), DbError>;
     /// Every history row, in no particular order. Stored down scripts are read only
     /// `with_down_sql` (they are the bulk of a long history, and only rollbacks need them).
+    /// `plugin`'s versions are read as `kind` (see [`ferry_core::Version::stored`]).
     async fn read_history(
         &mut self,
         with_down_sql: bool,
+        plugin: &str,
+        kind: ferry_core::VersionKind,
     ) -> Result<Vec<HistoryRow>, crate::EngineError>;
     /// Inserts a history row and returns its id.
     async fn insert_history(&mut self, row: &NewRow<'_>) -> Result<i64, DbError>;

@@ -6,7 +6,7 @@ use crate::{
     Capabilities, ConnectOptions, DbError, Driver, EngineError, Lock, NewEvent, NewRow, RowUpdate,
 };
 use async_trait::async_trait;
-use ferry_core::{Checksum, Dialect, HistoryRow, RowState, ServerFacts, Version};
+use ferry_core::{Checksum, Dialect, HistoryRow, RowState, ServerFacts, Version, VersionKind};
 use futures_util::StreamExt;
 use sqlx::{
     AssertSqlSafe, Connection, Database, Decode, Encode, Executor, IntoArguments, Row, Type,
@@ -280,7 +280,12 @@ where
         Ok(())
     }
 
-    async fn read_history(&mut self, with_down_sql: bool) -> Result<Vec<HistoryRow>, EngineError> {
+    async fn read_history(
+        &mut self,
+        with_down_sql: bool,
+        plugin: &str,
+        kind: VersionKind,
+    ) -> Result<Vec<HistoryRow>, EngineError> {
         let failed = |e: sqlx::Error| EngineError::Db {
             context: "reading the history".into(),
             error: e.into(),
@@ -297,7 +302,11 @@ where
         let (mut history, mut shared) = (Vec::new(), Interner::default());
         let read = async {
             while let Some(row) = rows.next().await {
-                history.push(decode_row::<DB>(&row.map_err(failed)?, &mut shared)?);
+                history.push(decode_row::<DB>(
+                    &row.map_err(failed)?,
+                    &mut shared,
+                    (plugin, kind),
+                )?);
             }
             Ok::<_, EngineError>(())
         };
@@ -443,7 +452,11 @@ impl Interner {
     }
 }
 
-fn decode_row<DB>(row: &DB::Row, shared: &mut Interner) -> Result<HistoryRow, EngineError>
+fn decode_row<DB>(
+    row: &DB::Row,
+    shared: &mut Interner,
+    (plugin, kind): (&str, VersionKind),
+) -> Result<HistoryRow, EngineError>
 where
     DB: Database,
     for<'t> &'t str: Decode<'t, DB> + Type<DB>,
@@ -479,11 +492,13 @@ where
                 "checksum `{hex}` (algorithm {algorithm}) is not 64 hex digits"
             ))
         })?;
+    let row_plugin = shared.get(get_s(1)?);
+    let kind = (*row_plugin == *plugin).then_some(kind);
     Ok(HistoryRow {
         id,
-        plugin: shared.get(get_s(1)?),
-        version: Version::parse(version_text)
+        version: Version::stored(version_text, kind)
             .ok_or_else(|| bad(format!("version `{version_text}` is not a version")))?,
+        plugin: row_plugin,
         name: get_s(3)?.into(),
         checksum,
         down_sql: get_os(6)?,

@@ -58,7 +58,8 @@ pub async fn dry_run_plan(
     (command, rolls_back): (&str, bool),
     plan: impl FnOnce(&[Entry<'_>]) -> Result<Vec<PlanStep>, PlanError>,
 ) -> Result<(), CliError> {
-    let history = runner::read_history(s.db.as_mut(), rolls_back).await?;
+    let history =
+        runner::read_history(s.db.as_mut(), rolls_back, &s.config.plugin, s.version_kind).await?;
     let migrations = s.files.get().await?;
     let entries = plan::status(migrations, &history, &s.config.plugin);
     let steps = plan(&entries)?;

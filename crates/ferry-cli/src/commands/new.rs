@@ -4,7 +4,8 @@ use crate::cli::Global;
 use crate::config::Config;
 use crate::error::CliError;
 use crate::render::out;
-use ferry_core::Source;
+use ferry_core::MigrationSource;
+use ferry_core::layout::Layout;
 
 /// Creates the next-numbered up and down files.
 pub fn run(global: &Global, name: &str, no_transaction: bool) -> Result<(), CliError> {
@@ -25,9 +26,22 @@ pub fn run(global: &Global, name: &str, no_transaction: bool) -> Result<(), CliE
             "`{name}` is not a usable name; use letters, digits and underscores"
         )));
     }
-    std::fs::create_dir_all(config.dir.join(ferry_core::ROLLBACK_DIR))
-        .map_err(|e| CliError::Usage(format!("{}: {e}", config.dir.display())))?;
-    let source = Source::load(&config.dir, &config.plugin)?;
+    let create = |dir: &std::path::Path| {
+        std::fs::create_dir_all(dir).map_err(|e| CliError::Usage(format!("{}: {e}", dir.display())))
+    };
+    create(&config.dir)?;
+    let folder = crate::session::open_folder(&config, false)?;
+    if folder.layout() != Layout::Ferry {
+        return Err(CliError::Usage(format!(
+            "{}: the folder follows the {} layout ({}); `ferry new` writes ferry's own layout, so create the migration as {} would",
+            config.dir.display(),
+            folder.layout(),
+            folder.why(),
+            folder.layout(),
+        )));
+    }
+    create(&config.dir.join(ferry_core::ROLLBACK_DIR))?;
+    let source = Box::new(folder).read()?;
     let label = next_label(source.newest_label());
     let file = format!("{label}_{slug}.sql");
     let up = config.dir.join(&file);

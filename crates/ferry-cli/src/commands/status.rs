@@ -4,12 +4,14 @@ use crate::cli::Global;
 use crate::error::CliError;
 use crate::render::{out, status_table};
 use crate::session::Session;
+use ferry_core::layout::Layout;
 use ferry_core::plan::{self, State};
 use ferry_engine::runner;
 
 /// Shows every migration's state; with `--check`, fails unless everything is applied.
 pub async fn run(s: &mut Session, g: &Global, check: bool) -> Result<(), CliError> {
-    let history = runner::read_history(s.db.as_mut(), false).await?;
+    let history =
+        runner::read_history(s.db.as_mut(), false, &s.config.plugin, s.version_kind).await?;
     let migrations = s.files.get().await?;
     let mut entries = plan::status(migrations, &history, &s.config.plugin);
     let mut notes = Vec::new();
@@ -50,13 +52,19 @@ pub async fn run(s: &mut Session, g: &Global, check: bool) -> Result<(), CliErro
         let doc = serde_json::json!({
             "database": ferry_core::redact_url(&s.config.url),
             "plugin": s.config.plugin,
+            "layout": s.layout.0,
+            "layout_reason": s.layout.1,
             "lock_holder": runner_at_work,
             "migrations": migrations,
         });
         out(&serde_json::to_string_pretty(&doc).unwrap_or_default());
     } else {
+        let layout = match s.layout.0 {
+            Layout::Ferry => String::new(),
+            other => format!(" · {other} layout ({})", s.layout.1),
+        };
         out(&format!(
-            "{} · plugin {}",
+            "{} · plugin {}{layout}",
             ferry_core::redact_url(&s.config.url),
             s.config.plugin
         ));

@@ -14,7 +14,8 @@ pub async fn run(s: &mut Session, g: &Global) -> Result<(), CliError> {
     for down in migrations.iter().filter_map(|m| m.down.as_ref()) {
         down.load()?;
     }
-    let history = runner::read_history(s.db.as_mut(), true).await?;
+    let history =
+        runner::read_history(s.db.as_mut(), true, &s.config.plugin, s.version_kind).await?;
     let entries = plan::status(migrations, &history, &s.config.plugin);
     let mut problems = plan::validate(&entries);
     problems.extend(plan::changed_downs(&entries)?);

@@ -5,7 +5,7 @@ mod script;
 
 use crate::{Driver, EngineError, Event, EventSink, Files, NewEvent, NewRow, RowUpdate, lock};
 use ferry_core::plan::{self, Entry, MigrateOptions, MigrationRef, RollbackTarget};
-use ferry_core::{Execution, History, Migration, RowState, Version};
+use ferry_core::{Execution, History, Migration, RowState, Version, VersionKind};
 use script::{Failed, Tail, elapsed_ms, reset, run_atomically, run_each};
 pub use script::{no_transaction_reason, prepare};
 use std::time::{Duration, Instant};
@@ -26,6 +26,8 @@ pub struct Job<'a> {
     pub files: &'a Files,
     /// The plugin.
     pub plugin: &'a str,
+    /// How the plugin's versions compare (its source's convention).
+    pub version_kind: VersionKind,
     /// Who runs, and how long to wait for the lock.
     pub ctx: &'a RunContext,
 }
@@ -49,6 +51,8 @@ pub struct Done {
 pub async fn read_history(
     db: &mut dyn Driver,
     with_down_sql: bool,
+    plugin: &str,
+    kind: VersionKind,
 ) -> Result<History, EngineError> {
     if !db
         .history_exists()
@@ -57,7 +61,7 @@ pub async fn read_history(
     {
         return Ok(History::default());
     }
-    let rows = db.read_history(with_down_sql).await?;
+    let rows = db.read_history(with_down_sql, plugin, kind).await?;
     tracing::debug!(rows = rows.len(), "read history");
     Ok(History::new(rows))
 }
@@ -182,7 +186,10 @@ async fn command(
         let exists = (db.history_exists().await)
             .map_err(EngineError::db("looking for the history table"))?;
         let history = match exists {
-            true => History::new(db.read_history(cmd.rolls_back).await?),
+            true => History::new(
+                db.read_history(cmd.rolls_back, job.plugin, job.version_kind)
+                    .await?,
+            ),
             false => History::default(),
         };
         tracing::debug!(rows = history.rows().len(), "read history");
@@ -271,13 +278,16 @@ async fn apply_all(
     sink: &mut dyn EventSink,
 ) -> Result<Vec<Done>, EngineError> {
     let mut done: Vec<Done> = Vec::new();
+    let mut applied: Vec<Version> = Vec::new();
     for up in ready {
+        let version = up.migration.version.clone();
         match apply_one(db, up, batch, ctx, sink).await {
-            Ok(d) => done.push(d),
+            Ok(d) => {
+                done.push(d);
+                applied.push(version);
+            }
             Err(EngineError::MigrationFailed(mut failure)) => {
-                failure.applied_before = (done.iter())
-                    .filter_map(|d| Version::parse(&d.version))
-                    .collect();
+                failure.applied_before = applied;
                 return Err(EngineError::MigrationFailed(failure));
             }
             Err(e) => return Err(e),

@@ -10,12 +10,12 @@
 //!   every time until it settles.
 //! - The cache belongs to one ferry version; any other version's cache is ignored.
 //! - A script whose text is needed (to apply it) is read and checked against the cached
-//!   checksum before it runs ([`crate::Script::text`]).
+//!   checksum before it runs ([`ferry_core::Script::text`]).
 //! - `ferry validate` does not use the cache: it reads every file.
 //!
 //! A cache that cannot be read or written is ignored: it only ever saves time.
 
-use crate::{Checksum, Directives};
+use ferry_core::{CURRENT_ALGORITHM, Checksum, Directives, Summary};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -59,27 +59,24 @@ impl Stamp {
     }
 }
 
-/// What a script's text says, without the text: enough to plan and to show status.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Summary {
-    /// The checksum of the text.
-    pub checksum: Checksum,
-    /// The directives of the text.
-    pub directives: Directives,
-}
-
-/// One cached file: its name inside the migrations folder, its stamp, and its summary
-/// (digest, no-transaction directive, description). A tuple, so that the cache file is a
+/// One cached file: its path inside the migrations folder, its stamp, and its summary
+/// (digest, no-transaction marker, description). A tuple, so that the cache file is a
 /// compact array per file: it is parsed on every run.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct CachedScript(String, Stamp, Digest, bool, Option<String>);
+pub struct CachedScript(String, Stamp, Digest, Option<String>, Option<String>);
 
 impl CachedScript {
     /// An entry for a file just read.
     pub fn new(file: String, stamp: Stamp, summary: &Summary) -> CachedScript {
         let d = &summary.directives;
         let digest = Digest(summary.checksum.digest);
-        CachedScript(file, stamp, digest, d.no_transaction, d.description.clone())
+        CachedScript(
+            file,
+            stamp,
+            digest,
+            d.no_transaction.clone(),
+            d.description.clone(),
+        )
     }
 
     fn file(&self) -> &str {
@@ -89,11 +86,11 @@ impl CachedScript {
     fn summary(&self) -> Summary {
         Summary {
             checksum: Checksum {
-                algorithm: crate::checksum::CURRENT_ALGORITHM,
+                algorithm: CURRENT_ALGORITHM,
                 digest: self.2.0,
             },
             directives: Directives {
-                no_transaction: self.3,
+                no_transaction: self.3.clone(),
                 description: self.4.clone(),
             },
         }
@@ -125,7 +122,7 @@ impl<'de> serde::Deserialize<'de> for Digest {
 
 /// The layout of the cache and the meaning of its summaries: raise it whenever what a
 /// summary holds, or how it is derived from a script (checksum, directives), changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 3;
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct CacheFile {
