@@ -19,6 +19,20 @@ impl Project {
         Project { dir, db }
     }
 
+    /// A project whose migrations folder is a copy of `tests/fixtures/<name>` (no
+    /// `rollback/` folder of its own).
+    pub fn from_fixture(db: TestDb, name: &str) -> Project {
+        let p = Project::new(db);
+        std::fs::remove_dir(p.migrations().join("rollback")).expect("rmdir");
+        copy_tree(&fixtures().join(name), &p.migrations());
+        p
+    }
+
+    /// Writes `ferry.toml` in the project folder.
+    pub fn config(&self, text: &str) {
+        std::fs::write(self.dir.path().join("ferry.toml"), text).expect("write ferry.toml");
+    }
+
     pub fn migrations(&self) -> PathBuf {
         self.dir.path().join("migrations")
     }
@@ -106,6 +120,25 @@ pub fn states(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         .iter()
         .map(|(v, s)| (v.to_string(), s.to_string()))
         .collect()
+}
+
+/// The folders of other tools' conventions written for the tests.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Copies the files and folders under `from` into `to`.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("fixture") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
+        }
+    }
 }
 
 /// The repository's examples folder.

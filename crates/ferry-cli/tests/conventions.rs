@@ -1,0 +1,262 @@
+//! Other tools' folders, read as they are: each convention's fixture (written for these
+//! tests, in `tests/fixtures/`) is detected, applied in the tool's own order with its
+//! transaction markers honoured, and rolled back, on every engine the tool supports.
+
+mod common;
+
+use common::{Project, states};
+use ferry_testkit::{Engine, TestDb};
+
+const ALL: [Engine; 3] = [Engine::Postgres, Engine::Mysql, Engine::Sqlite];
+
+/// The layout `status --json` reports.
+fn layout(p: &Project) -> String {
+    let (out, _) = p.expect(&["status", "--json"], 0);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("json");
+    doc["layout"].as_str().expect("layout").to_owned()
+}
+
+/// (version, runs without a transaction) of every history row, in the order applied.
+fn applied(p: &Project) -> Vec<(String, bool)> {
+    let versions =
+        p.db.query("SELECT version FROM ferry_migrations ORDER BY id");
+    let no_tx =
+        p.db.query("SELECT CAST(no_transaction AS CHAR(5)) FROM ferry_migrations ORDER BY id");
+    let no_tx = no_tx.iter().map(|v| matches!(v.as_str(), "1" | "true"));
+    versions.into_iter().zip(no_tx).collect()
+}
+
+/// The rows expected on `engine`: MySQL and MariaDB commit DDL implicitly, so every
+/// migration of these fixtures (all DDL) runs without a transaction there.
+fn rows_on(engine: Engine, expected: &[(&str, bool)]) -> Vec<(String, bool)> {
+    let mysql = engine == Engine::Mysql;
+    expected
+        .iter()
+        .map(|(v, t)| (v.to_string(), *t || mysql))
+        .collect()
+}
+
+/// Applies `fixture` on `engine`, checks the layout, the order and the transaction
+/// markers, then rolls everything back (the tables named in `tables` come and go).
+fn round_trip(
+    engine: Engine,
+    fixture: &str,
+    expect_layout: &str,
+    expected: &[(&str, bool)],
+    tables: &[&str],
+) {
+    let p = Project::from_fixture(TestDb::new(engine), fixture);
+    round_trip_in(&p, expect_layout, expected, tables);
+}
+
+fn round_trip_in(p: &Project, expect_layout: &str, expected: &[(&str, bool)], tables: &[&str]) {
+    let engine = p.db.engine;
+    assert_eq!(layout(p), expect_layout, "{engine:?}");
+    // Status shows versions as written; the history keeps numeric ones without zeros.
+    let shown: Vec<(String, String)> = (p.states().into_iter())
+        .map(|(v, s)| (v.trim_start_matches('0').to_owned(), s))
+        .collect();
+    let pending: Vec<(&str, &str)> = (expected.iter())
+        .map(|(v, _)| (v.trim_start_matches('0'), "pending"))
+        .collect();
+    assert_eq!(shown, states(&pending), "{engine:?}: the tool's order");
+    p.expect(&["migrate"], 0);
+    assert_eq!(applied(p), rows_on(engine, expected), "{engine:?}");
+    let present = p.db.tables();
+    for t in tables {
+        assert!(
+            present.contains(&t.to_string()),
+            "{engine:?}: {t} in {present:?}"
+        );
+    }
+    p.expect(&["migrate"], 0);
+    assert_eq!(
+        applied(p).len(),
+        expected.len(),
+        "{engine:?}: nothing ran twice"
+    );
+    p.expect(&["rollback", "--to", "0", "--yes"], 0);
+    let left = p.db.tables();
+    for t in tables {
+        assert!(
+            !left.contains(&t.to_string()),
+            "{engine:?}: {t} rolled back, {left:?}"
+        );
+    }
+}
+
+#[test]
+fn diesel_folders_in_string_order_with_metadata_and_stray_files_ignored() {
+    for engine in ALL {
+        round_trip(
+            engine,
+            "diesel",
+            "diesel",
+            &[
+                ("00000000000000", false),
+                ("20200101000001", false),
+                ("20200102000000", true),
+                // As a string "9" sorts after "2020...": diesel's order, not numbers'.
+                ("9", false),
+            ],
+            &["setup_marker", "users", "posts", "late"],
+        );
+    }
+}
+
+#[test]
+fn popx_dialect_variants_override_skip_other_engines_and_autocommit_means_no_transaction() {
+    for engine in ALL {
+        let index_no_tx = engine == Engine::Postgres;
+        round_trip(
+            engine,
+            "popx",
+            "popx",
+            &[
+                ("20210101000001", false),
+                ("20210101000002", false),
+                ("20210101000003", index_no_tx),
+            ],
+            &["users", "posts"],
+        );
+    }
+    // The SQLite variant of 2 ran there, not the generic file.
+    let p = Project::from_fixture(TestDb::new(Engine::Sqlite), "popx");
+    p.expect(&["migrate"], 0);
+    let sql =
+        p.db.query("SELECT sql FROM sqlite_master WHERE name = 'posts'");
+    assert!(sql[0].contains("AUTOINCREMENT"), "{sql:?}");
+}
+
+#[test]
+fn maragudk_keys_are_whole_stems_in_name_order() {
+    for engine in ALL {
+        round_trip(
+            engine,
+            "maragudk",
+            "maragudk",
+            &[
+                ("1-posts", false),
+                ("1-users", false),
+                ("2-comments", false),
+            ],
+            &["users", "posts", "comments"],
+        );
+    }
+}
+
+#[test]
+fn dbmate_sections_and_transaction_false() {
+    for engine in ALL {
+        round_trip(
+            engine,
+            "dbmate",
+            "dbmate",
+            &[("20200101000001", false), ("20200101000002", true)],
+            &["users", "posts"],
+        );
+    }
+}
+
+#[test]
+fn goose_sections_fences_and_no_transaction_with_go_files_reported_until_ignored() {
+    for engine in ALL {
+        let p = Project::from_fixture(TestDb::new(engine), "goose");
+        let (_, err) = p.expect(&["migrate"], 2);
+        assert!(
+            err.contains("00003_backfill.go") && err.contains("Go migration"),
+            "{err}"
+        );
+        assert!(p.db.tables().is_empty(), "{engine:?}: nothing ran");
+        let (_, err) = p.expect(&["status", "--check"], 2);
+        assert!(err.contains("00003_backfill.go"), "{err}");
+        p.config("[migrations]\nignore = [\"*.go\"]\n");
+        round_trip_in(
+            &p,
+            "goose",
+            &[("1", false), ("2", true)],
+            &["users", "posts"],
+        );
+    }
+}
+
+#[test]
+fn node_pg_migrate_sections() {
+    round_trip(
+        Engine::Postgres,
+        "node-pg-migrate",
+        "node-pg-migrate",
+        &[("1600000000000", false), ("1600000000001", false)],
+        &["users", "posts"],
+    );
+}
+
+#[test]
+fn sqlx_names_and_no_transaction_marker() {
+    for engine in ALL {
+        let p = Project::from_fixture(TestDb::new(engine), "sqlx");
+        assert_eq!(layout(&p), "ferry");
+        p.expect(&["migrate"], 0);
+        assert_eq!(
+            applied(&p),
+            rows_on(
+                engine,
+                &[("20200101000001", false), ("20200101000002", true)]
+            )
+        );
+        p.expect(&["rollback"], 0);
+        assert!(!p.db.tables().contains(&"posts".to_string()));
+    }
+}
+
+#[test]
+fn postgres_migrations_disable_transaction() {
+    let p = Project::from_fixture(TestDb::new(Engine::Postgres), "postgres-migrations");
+    p.expect(&["migrate"], 0);
+    assert_eq!(
+        applied(&p),
+        rows_on(Engine::Postgres, &[("1", false), ("2", true)])
+    );
+}
+
+#[test]
+fn flyway_versions_and_undo_files() {
+    for engine in ALL {
+        let p = Project::from_fixture(TestDb::new(engine), "flyway");
+        assert_eq!(layout(&p), "ferry");
+        p.expect(&["migrate"], 0);
+        assert_eq!(
+            applied(&p),
+            rows_on(engine, &[("1", false), ("1.1", false), ("2", false)])
+        );
+        // 2 has no undo file: rolling it back is refused; 1.1's U file undoes 1.1.
+        let (code, _, err) = p.run(&["rollback", "--to", "1.1"]);
+        assert!(code != 0 && err.contains("no down script"), "{err}");
+        p.write("U2__create_comments.sql", "DROP TABLE comments;\n");
+        p.expect(&["rollback", "--to", "1"], 0);
+        assert_eq!(
+            p.db.tables()
+                .iter()
+                .filter(|t| ["posts", "comments"].contains(&t.as_str()))
+                .count(),
+            0
+        );
+    }
+}
+
+#[test]
+fn a_layout_set_in_ferry_toml_wins_and_an_unknown_one_is_named() {
+    let p = Project::from_fixture(TestDb::new(Engine::Sqlite), "dbmate");
+    p.config("[migrations]\nlayout = \"goose\"\n");
+    let (_, err) = p.expect(&["status"], 2);
+    assert!(
+        err.contains("20200101000001_create_users.sql:2:") && err.contains("-- +goose Up"),
+        "{err}"
+    );
+    p.config("[migrations]\nlayout = \"gooze\"\n");
+    let (_, err) = p.expect(&["status"], 2);
+    assert!(
+        err.contains("layout `gooze` is unknown") && err.contains("dbmate"),
+        "{err}"
+    );
+}
