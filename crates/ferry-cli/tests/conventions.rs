@@ -210,12 +210,50 @@ fn sqlx_names_and_no_transaction_marker() {
 }
 
 #[test]
-fn postgres_migrations_disable_transaction() {
+fn postgres_migrations_disable_transaction_and_ignore() {
     let p = Project::from_fixture(TestDb::new(Engine::Postgres), "postgres-migrations");
-    p.expect(&["migrate"], 0);
+    let (out, _) = p.expect(&["migrate", "--dry-run", "--json"], 0);
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        plan["steps"][2]["record_only"],
+        "-- postgres-migrations ignore"
+    );
+    assert_eq!(plan["steps"][2]["statements"], serde_json::json!([]));
+    let (out, _) = p.expect(&["migrate"], 0);
+    assert!(
+        out.contains("recorded without running: the file says -- postgres-migrations ignore"),
+        "{out}"
+    );
     assert_eq!(
         applied(&p),
-        rows_on(Engine::Postgres, &[("1", false), ("2", true)])
+        rows_on(Engine::Postgres, &[("1", false), ("2", true), ("3", false)])
+    );
+    assert!(!p.db.tables().contains(&"never_created".to_string()));
+}
+
+#[test]
+fn a_postgres_do_block_or_procedure_call_that_commits_runs_without_a_transaction() {
+    let p = Project::new(TestDb::new(Engine::Postgres));
+    p.write(
+        "001_backfill.sql",
+        "CREATE TABLE t (a int);\nDO $$ BEGIN INSERT INTO t VALUES (1); COMMIT; INSERT INTO t VALUES (2); END $$;\n",
+    );
+    p.write(
+        "002_procedure.sql",
+        "CREATE PROCEDURE fill() LANGUAGE plpgsql AS $$\nBEGIN\n  INSERT INTO t VALUES (3);\n  COMMIT;\nEND $$;\nCALL fill();\n",
+    );
+    let (out, _) = p.expect(&["migrate"], 0);
+    assert!(
+        out.contains("a DO block that commits or rolls back") && out.contains("CALL of fill"),
+        "{out}"
+    );
+    assert_eq!(
+        p.db.query("SELECT a::text FROM t ORDER BY a"),
+        ["1", "2", "3"]
+    );
+    assert_eq!(
+        applied(&p),
+        rows_on(Engine::Postgres, &[("1", true), ("2", true)])
     );
 }
 

@@ -13,15 +13,25 @@
 //! - dbmate: `-- migrate:up transaction:false` (and `migrate:down`);
 //! - postgres-migrations: `-- postgres-migrations disable-transaction`;
 //! - Liquibase formatted SQL: `--changeset author:id runInTransaction:false`.
+//!
+//! postgres-migrations' `-- postgres-migrations ignore` records a migration as applied
+//! without running it (the way that tool replaces such a file with `SELECT 1`).
 
 /// The directives a script declares.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Directives {
     /// The marker that says the script runs without a transaction, as written
     /// (`-- ferry:no-transaction`, or another tool's marker); `None` if there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_transaction: Option<String>,
     /// `-- ferry:description ...`, if given.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The marker that says the migration is recorded without running its statements
+    /// (postgres-migrations' `-- postgres-migrations ignore`), as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_only: Option<String>,
 }
 
 /// A malformed or unknown directive.
@@ -89,6 +99,14 @@ fn line_comment(
     let body = comment.trim_start_matches('-').trim_start();
     if found.no_transaction.is_none() && other_tools_marker(body) {
         found.no_transaction = Some(format!("-- {}", body.trim_end()));
+        return Ok(());
+    }
+    if found.record_only.is_none()
+        && body
+            .trim_end()
+            .eq_ignore_ascii_case("postgres-migrations ignore")
+    {
+        found.record_only = Some(format!("-- {}", body.trim_end()));
         return Ok(());
     }
     let is_directive = body

@@ -40,6 +40,9 @@ pub struct Execution {
     /// The statement that opens the script's own transaction and is never closed: ferry
     /// would record the migration inside it, and the disconnect would undo both.
     pub unclosed: Option<Statement>,
+    /// The migration is recorded without running its statements, because the script says
+    /// so (the marker, as written).
+    pub record_only: Option<String>,
 }
 
 impl Execution {
@@ -55,6 +58,17 @@ pub fn execution(
     statements: Vec<Statement>,
     server: ServerFacts,
 ) -> Execution {
+    if let Some(marker) = &directives.record_only {
+        return Execution {
+            mode: TxMode::Transaction,
+            before: Vec::new(),
+            body: Vec::new(),
+            check: None,
+            own_transaction: false,
+            unclosed: None,
+            record_only: Some(marker.clone()),
+        };
+    }
     let mode = transaction_mode(directives, &statements, server);
     let mut run = Execution {
         mode,
@@ -64,6 +78,7 @@ pub fn execution(
             .any(|s| crate::txmode::transaction_control(&s.words).is_some()),
         body: statements,
         check: None,
+        record_only: None,
     };
     if server.dialect == Dialect::Sqlite && run.mode == TxMode::Transaction {
         hoist_foreign_keys(&mut run);

@@ -8,6 +8,8 @@
 use crate::{Dialect, Directives, Statement};
 use std::fmt;
 
+mod procedural;
+
 /// How a script is run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TxMode {
@@ -90,6 +92,11 @@ pub fn transaction_mode(
                 what,
             });
         }
+    }
+    if server.dialect == Dialect::Postgres
+        && let Some((line, what)) = procedural::ends_transactions(statements)
+    {
+        return TxMode::NoTransaction(NoTxReason::Statement { line, what });
     }
     if !server.transactional_ddl && !statements.iter().all(|s| plain_dml(&s.words)) {
         return TxMode::NoTransaction(NoTxReason::ImplicitCommit);

@@ -60,23 +60,17 @@ impl Stamp {
 }
 
 /// One cached file: its path inside the migrations folder, its stamp, and its summary
-/// (digest, no-transaction marker, description). A tuple, so that the cache file is a
-/// compact array per file: it is parsed on every run.
+/// (digest, directives). A tuple, so that the cache file is a compact array per file: it
+/// is parsed on every run.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct CachedScript(String, Stamp, Digest, Option<String>, Option<String>);
+pub struct CachedScript(String, Stamp, Digest, Directives);
 
 impl CachedScript {
     /// An entry for a file just read.
     pub fn new(file: String, stamp: Stamp, summary: &Summary) -> CachedScript {
         let d = &summary.directives;
         let digest = Digest(summary.checksum.digest);
-        CachedScript(
-            file,
-            stamp,
-            digest,
-            d.no_transaction.clone(),
-            d.description.clone(),
-        )
+        CachedScript(file, stamp, digest, d.clone())
     }
 
     fn file(&self) -> &str {
@@ -89,10 +83,7 @@ impl CachedScript {
                 algorithm: CURRENT_ALGORITHM,
                 digest: self.2.0,
             },
-            directives: Directives {
-                no_transaction: self.3.clone(),
-                description: self.4.clone(),
-            },
+            directives: self.3.clone(),
         }
     }
 }

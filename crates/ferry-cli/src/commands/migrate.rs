@@ -90,6 +90,7 @@ fn print_plan(
             "before_transaction": sqls(&run.before),
             "statements": sqls(&run.body),
             "check_before_commit": run.check.map(|c| c.sql),
+            "record_only": run.record_only,
         }));
     }
     if g.json {

@@ -329,7 +329,9 @@ async fn apply_one(
         reset_after(db, &what, ran.is_ok()).await?;
     }
     ran.map_err(|f| f.into_error_for(&what, "up", &m.up))?;
-    Ok(finished(sink, "up", &what, started, None))
+    let note = (up.run.record_only.as_ref())
+        .map(|marker| format!("recorded without running: the file says {marker}"));
+    Ok(finished(sink, "up", &what, started, note))
 }
 
 /// A migration and its history row in one transaction; `Ok(true)` if the session was reset
