@@ -258,26 +258,48 @@ fn a_postgres_do_block_or_procedure_call_that_commits_runs_without_a_transaction
 }
 
 #[test]
-fn flyway_versions_and_undo_files() {
+fn flyway_versions_undo_files_and_repeatables() {
     for engine in ALL {
         let p = Project::from_fixture(TestDb::new(engine), "flyway");
         assert_eq!(layout(&p), "ferry");
         p.expect(&["migrate"], 0);
-        assert_eq!(
-            applied(&p),
-            rows_on(engine, &[("1", false), ("1.1", false), ("2", false)])
+        let versions = [
+            ("1", false),
+            ("1.1", false),
+            ("2", false),
+            ("R__user_names", false),
+        ];
+        assert_eq!(applied(&p), rows_on(engine, &versions));
+        // Unchanged, a repeatable stays applied; changed, it runs again, last.
+        p.expect(&["migrate"], 0);
+        assert_eq!(applied(&p).len(), 4);
+        p.write(
+            "R__user_names.sql",
+            "DROP VIEW IF EXISTS user_names;\nCREATE VIEW user_names AS SELECT id, name FROM users;\n",
         );
+        assert_eq!(
+            p.states().last().unwrap(),
+            &("R__user_names".to_string(), "pending".to_string())
+        );
+        p.expect(&["validate"], 0);
+        p.expect(&["migrate"], 0);
+        assert_eq!(applied(&p).len(), 5, "{engine:?}: applied again");
+        // Its batch held only the repeatable, which is never rolled back.
+        let (out, _) = p.expect(&["rollback", "--batch"], 0);
+        assert!(out.contains("nothing to do"), "{out}");
         // 2 has no undo file: rolling it back is refused; 1.1's U file undoes 1.1.
         let (code, _, err) = p.run(&["rollback", "--to", "1.1"]);
         assert!(code != 0 && err.contains("no down script"), "{err}");
         p.write("U2__create_comments.sql", "DROP TABLE comments;\n");
         p.expect(&["rollback", "--to", "1"], 0);
-        assert_eq!(
-            p.db.tables()
-                .iter()
-                .filter(|t| ["posts", "comments"].contains(&t.as_str()))
-                .count(),
-            0
+        let left = p.db.tables();
+        assert!(
+            !left.contains(&"posts".to_string()) && !left.contains(&"comments".to_string()),
+            "{left:?}"
+        );
+        assert!(
+            p.db.query("SELECT CAST(count(*) AS CHAR(5)) FROM user_names") == ["0"],
+            "the view stays"
         );
     }
 }
@@ -297,4 +319,20 @@ fn a_layout_set_in_ferry_toml_wins_and_an_unknown_one_is_named() {
         err.contains("layout `gooze` is unknown") && err.contains("dbmate"),
         "{err}"
     );
+}
+
+#[test]
+fn versions_on_the_command_line_are_read_as_the_folder_writes_them() {
+    let p = Project::from_fixture(TestDb::new(Engine::Sqlite), "diesel");
+    p.expect(&["migrate", "--to", "20200101000001"], 0);
+    assert_eq!(applied(&p).len(), 2);
+    p.expect(&["migrate"], 0);
+    // "9" sorts last as text: rolling back to 20200101000001 undoes 9 and 20200102000000.
+    p.expect(&["rollback", "--to", "20200101000001"], 0);
+    let left = p.db.tables();
+    assert!(
+        left.contains(&"users".to_string()) && !left.contains(&"late".to_string()),
+        "{left:?}"
+    );
+    assert!(!left.contains(&"posts".to_string()), "{left:?}");
 }

@@ -43,9 +43,11 @@ pub enum NameError {
         "the name does not start with a version; name it like `001_add_customers.sql` (or `.up.sql`/`.down.sql`)"
     )]
     NoVersion,
-    /// A Flyway repeatable migration, which ferry does not run yet.
-    #[error("repeatable migrations (R__) are not supported; give the file a version")]
-    Repeatable,
+    /// A repeatable migration given a direction or put among down scripts.
+    #[error(
+        "a repeatable migration (R__) is applied again when it changes and has no down script; remove `.up`/`.down` or move it out of rollback/"
+    )]
+    RepeatableDown,
 }
 
 /// Parses a file name (not a path). `in_rollback_dir` marks files under `rollback/`, which are
@@ -57,8 +59,8 @@ pub fn parse_file_name(
     let Some(stem) = strip_suffix_ci(file_name, ".sql") else {
         return Ok(None);
     };
-    if stem.starts_with("R__") {
-        return Err(NameError::Repeatable);
+    if let Some(rest) = stem.strip_prefix(crate::version::REPEATABLE_PREFIX) {
+        return Ok(Some(repeatable(rest, in_rollback_dir)?));
     }
     let (version_text, label, rest, flyway_direction) =
         split_version(stem).ok_or(NameError::NoVersion)?;
@@ -80,6 +82,22 @@ pub fn parse_file_name(
         direction: direction.unwrap_or(Direction::Up),
         dialect,
     }))
+}
+
+/// A Flyway repeatable migration, `R__name.sql` (engine tags allowed); it has no down script.
+fn repeatable(rest: &str, in_rollback: bool) -> Result<ParsedName, NameError> {
+    let (name, direction, dialect) = strip_tags(rest);
+    if in_rollback || direction.is_some() {
+        return Err(NameError::RepeatableDown);
+    }
+    let version = Version::repeatable(&name).ok_or(NameError::NoVersion)?;
+    Ok(ParsedName {
+        label: version.to_string(),
+        version,
+        name,
+        direction: Direction::Up,
+        dialect,
+    })
 }
 
 /// Splits `stem` into (version text, label, rest, direction given by a Flyway prefix).
@@ -297,8 +315,13 @@ mod tests {
             Err(NameError::NoVersion)
         );
         assert_eq!(
-            parse_file_name("R__views.sql", false),
-            Err(NameError::Repeatable)
+            parse_file_name("R__views.down.sql", false),
+            Err(NameError::RepeatableDown)
+        );
+        let r = parse_file_name("R__Blue_cars.sql", false).unwrap().unwrap();
+        assert_eq!(
+            (r.label.as_str(), r.version.is_repeatable()),
+            ("R__Blue_cars", true)
         );
     }
 }

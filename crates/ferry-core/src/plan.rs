@@ -97,6 +97,8 @@ pub fn status<'a>(
                 RowState::RolledBack => State::RolledBack,
                 RowState::Failed | RowState::Running | RowState::RollingBack => State::Failed,
                 RowState::Applied if checksum_matches(r, &m.up) => State::Applied,
+                // A repeatable migration that changed is applied again (Flyway's rule).
+                RowState::Applied if m.version.is_repeatable() => State::Pending,
                 RowState::Applied => State::Modified,
             },
         };
@@ -133,13 +135,15 @@ pub fn status<'a>(
     // Versions are unique here: files have one each, and history-only rows are the others.
     entries.sort_unstable_by(|a, b| a.version.cmp(b.version));
     // Only applied rows count: a cleared or rolled-back newer version makes nothing late.
-    let newest_applied = entries
-        .iter()
-        .filter(|e| e.is_applied())
+    // Repeatable migrations have no place in the order: they run after the others.
+    let newest_applied = (entries.iter())
+        .filter(|e| e.is_applied() && !e.version.is_repeatable())
         .map(|e| e.version)
         .max();
     for e in &mut entries {
-        e.out_of_order = e.is_pending() && newest_applied.is_some_and(|n| e.version < n);
+        e.out_of_order = e.is_pending()
+            && !e.version.is_repeatable()
+            && newest_applied.is_some_and(|n| e.version < n);
     }
     entries
 }
@@ -330,8 +334,9 @@ pub fn probable_renames(entries: &[Entry<'_>]) -> Vec<(MigrationRef, MigrationRe
     if missing.is_empty() {
         return Vec::new();
     }
-    let pending =
-        (entries.iter()).filter_map(|e| Some((e, e.migration.filter(|_| e.is_pending())?)));
+    let pending = (entries.iter())
+        .filter(|e| !e.version.is_repeatable())
+        .filter_map(|e| Some((e, e.migration.filter(|_| e.is_pending())?)));
     let mut found = Vec::new();
     for (e, m) in pending {
         if let Some((gone, _)) = missing.iter().find(|(_, row)| checksum_matches(row, &m.up)) {
@@ -424,6 +429,10 @@ pub fn plan_rollback<'a>(
         .filter_map(|e| Some((e, e.row.filter(|r| r.state == RowState::Applied)?)))
         .collect();
     applied.sort_by_key(|(_, r)| std::cmp::Reverse(r.id));
+    // Repeatable migrations have no down script and are never rolled back (as in Flyway);
+    // they still count towards the last batch, so an older batch is never undone instead.
+    let last_batch = applied.iter().map(|(_, r)| r.batch).max();
+    applied.retain(|(e, _)| !e.version.is_repeatable());
     let chosen: Vec<(&Entry<'a>, &'a HistoryRow)> = match target {
         RollbackTarget::Steps(n) => applied.into_iter().take(*n).collect(),
         RollbackTarget::To(v) => {
@@ -436,13 +445,10 @@ pub fn plan_rollback<'a>(
                 .filter(|(e, _)| before_all || e.version > v)
                 .collect()
         }
-        RollbackTarget::LastBatch => {
-            let last = applied.iter().map(|(_, r)| r.batch).max();
-            applied
-                .into_iter()
-                .filter(|(_, r)| Some(r.batch) == last)
-                .collect()
-        }
+        RollbackTarget::LastBatch => applied
+            .into_iter()
+            .filter(|(_, r)| Some(r.batch) == last_batch)
+            .collect(),
         RollbackTarget::All => applied,
     };
     (chosen.into_iter())

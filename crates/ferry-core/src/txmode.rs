@@ -291,11 +291,15 @@ mod tests {
     }
 
     #[test]
-    fn do_blocks_with_begin_are_not_transaction_control() {
+    fn do_blocks_with_begin_are_not_transaction_control_but_a_commit_inside_one_is() {
         assert_eq!(
-            mode("DO $$ BEGIN PERFORM 1; COMMIT; END $$;", Dialect::Postgres),
+            mode("DO $$ BEGIN PERFORM 1; END $$;", Dialect::Postgres),
             TxMode::Transaction
         );
+        assert!(matches!(
+            mode("DO $$ BEGIN PERFORM 1; COMMIT; END $$;", Dialect::Postgres),
+            TxMode::NoTransaction(NoTxReason::Statement { line: 1, .. })
+        ));
     }
 
     #[test]

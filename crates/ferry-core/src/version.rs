@@ -22,7 +22,14 @@ pub enum VersionKind {
     Numeric,
     /// Text compared byte by byte, exactly as written.
     Text,
+    /// A repeatable migration (Flyway's `R__name.sql`): no version, applied after every
+    /// versioned one, in name order, and again whenever its checksum changes. Its "version"
+    /// is `R__` and the name.
+    Repeatable,
 }
+
+/// How a repeatable migration's version starts.
+pub const REPEATABLE_PREFIX: &str = "R__";
 
 /// A migration version: one or more numeric parts, compared part by part as numbers, or a
 /// text compared as written (see [`VersionKind`]).
@@ -72,12 +79,32 @@ impl Version {
         })
     }
 
-    /// Parses `text` as a version of `kind`.
+    /// The version of the repeatable migration named `name`.
+    pub fn repeatable(name: &str) -> Option<Version> {
+        let text = format!("{REPEATABLE_PREFIX}{name}");
+        Version::text(&text).map(|v| Version {
+            kind: VersionKind::Repeatable,
+            ..v
+        })
+    }
+
+    /// Parses `text` as a version of `kind` (a repeatable's `R__name` is read in any
+    /// numeric folder, where it cannot be a version).
     pub fn parse_as(kind: VersionKind, text: &str) -> Option<Version> {
+        let repeatable = || {
+            text.strip_prefix(REPEATABLE_PREFIX)
+                .and_then(Version::repeatable)
+        };
         match kind {
-            VersionKind::Numeric => Version::parse(text),
+            VersionKind::Numeric => Version::parse(text).or_else(repeatable),
             VersionKind::Text => Version::text(text),
+            VersionKind::Repeatable => repeatable(),
         }
+    }
+
+    /// Whether this is a repeatable migration's version.
+    pub fn is_repeatable(&self) -> bool {
+        self.kind == VersionKind::Repeatable
     }
 
     /// A version as the history stores it: of `kind` for the plugin being worked on
@@ -85,7 +112,7 @@ impl Version {
     pub fn stored(text: &str, kind: Option<VersionKind>) -> Option<Version> {
         match kind {
             Some(kind) => Version::parse_as(kind, text),
-            None => Version::parse(text).or_else(|| Version::text(text)),
+            None => Version::parse_as(VersionKind::Numeric, text).or_else(|| Version::text(text)),
         }
     }
 
@@ -117,7 +144,7 @@ fn cmp_number(a: &str, b: &str) -> Ordering {
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        if self.kind != other.kind || self.kind == VersionKind::Text {
+        if self.kind != other.kind || self.kind != VersionKind::Numeric {
             return (self.kind, &self.text).cmp(&(other.kind, &other.text));
         }
         if self.head != other.head {
@@ -218,6 +245,21 @@ mod tests {
             Version::parse_as(VersionKind::Text, "x").unwrap().kind(),
             VersionKind::Text
         );
+    }
+
+    #[test]
+    fn repeatables_come_after_every_version_in_name_order() {
+        let r = |s| Version::repeatable(s).unwrap();
+        let mut vs = [r("views"), v("99999999999999"), r("functions"), v("1")];
+        vs.sort();
+        let shown: Vec<&str> = vs.iter().map(Version::as_str).collect();
+        assert_eq!(shown, ["1", "99999999999999", "R__functions", "R__views"]);
+        assert_eq!(
+            Version::parse_as(VersionKind::Numeric, "R__views"),
+            Some(r("views"))
+        );
+        assert_eq!(Version::stored("R__views", None), Some(r("views")));
+        assert!(!r("x").is_zero() && r("x").is_repeatable());
     }
 
     #[test]

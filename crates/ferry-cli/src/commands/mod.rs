@@ -52,7 +52,10 @@ async fn run_connected(
             dry_run,
             allow_out_of_order,
         } => {
-            let target = to.as_deref().map(parse_version).transpose()?;
+            let kind = s.version_kind;
+            let target = (to.as_deref())
+                .map(|v| parse_version(v, kind))
+                .transpose()?;
             migrate::run(s, g, target, dry_run, allow_out_of_order).await
         }
         Command::Rollback {
@@ -61,7 +64,7 @@ async fn run_connected(
             batch,
             dry_run,
         } => {
-            let target = rollback::target(steps, to.as_deref(), batch)?;
+            let target = rollback::target(steps, to.as_deref(), batch, s.version_kind)?;
             rollback::run(s, g, target, "rollback", dry_run).await
         }
         Command::Redo => rollback::redo(s, g).await,
@@ -75,8 +78,8 @@ async fn run_connected(
         } => {
             use ferry_core::RowState;
             let mark = match (mark_applied, mark_rolled_back) {
-                (Some(v), _) => Some((parse_version(&v)?, RowState::Applied)),
-                (_, Some(v)) => Some((parse_version(&v)?, RowState::RolledBack)),
+                (Some(v), _) => Some((parse_version(&v, s.version_kind)?, RowState::Applied)),
+                (_, Some(v)) => Some((parse_version(&v, s.version_kind)?, RowState::RolledBack)),
                 _ => None,
             };
             let options = ferry_engine::runner::RepairOptions {
@@ -87,15 +90,22 @@ async fn run_connected(
             };
             repair::run(s, g, options).await
         }
-        Command::Baseline { version } => baseline::run(s, g, &parse_version(&version)?).await,
+        Command::Baseline { version } => {
+            let version = parse_version(&version, s.version_kind)?;
+            baseline::run(s, g, &version).await
+        }
         Command::Reset => rollback::reset(s, g).await,
         Command::Init { .. } | Command::New { .. } => unreachable!("handled before connecting"),
     }
 }
 
-/// Parses a version given on the command line.
-pub fn parse_version(text: &str) -> Result<Version, CliError> {
-    Version::parse(text).ok_or_else(|| {
+/// Parses a version given on the command line as the folder's convention writes them;
+/// `0` always means "before the first migration".
+pub fn parse_version(text: &str, kind: ferry_core::VersionKind) -> Result<Version, CliError> {
+    if text == "0" {
+        return Ok(Version::default());
+    }
+    Version::parse_as(kind, text).ok_or_else(|| {
         CliError::Usage(format!(
             "`{text}` is not a version; write it like 3, 003 or 2.1"
         ))

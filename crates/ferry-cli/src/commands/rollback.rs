@@ -13,9 +13,10 @@ pub fn target(
     steps: Option<usize>,
     to: Option<&str>,
     batch: bool,
+    kind: ferry_core::VersionKind,
 ) -> Result<RollbackTarget, CliError> {
     Ok(match (steps, to, batch) {
-        (_, Some(v), _) => RollbackTarget::To(super::parse_version(v)?),
+        (_, Some(v), _) => RollbackTarget::To(super::parse_version(v, kind)?),
         (_, _, true) => RollbackTarget::LastBatch,
         (Some(0), _, _) => return Err(CliError::Usage("--steps must be at least 1".into())),
         (Some(n), _, _) => RollbackTarget::Steps(n),

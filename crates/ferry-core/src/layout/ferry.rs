@@ -1,10 +1,10 @@
 //! ferry's own names (see [`crate::naming`]), which are also sqlx's, golang-migrate's,
-//! postgres-migrations' and Flyway's `V`/`U` names: flat files, down scripts beside their
-//! up scripts (`.down.sql`) or in `rollback/`.
+//! postgres-migrations' and Flyway's (`V`, `U` and repeatable `R__` files): flat files,
+//! down scripts beside their up scripts (`.down.sql`) or in `rollback/`.
 
 use super::{Convention, Entry, Found, code_migration};
 use crate::ROLLBACK_DIR;
-use crate::naming::{NameError, parse_file_name};
+use crate::naming::parse_file_name;
 
 /// ferry's layout.
 pub struct Ferry;
@@ -37,7 +37,6 @@ impl Convention for Ferry {
                 no_transaction: None,
             },
             Ok(None) => code_migration(name).map_or(Found::NotMigration, Found::Unread),
-            Err(NameError::Repeatable) => Found::Unread(NameError::Repeatable.to_string()),
             Err(e) => Found::Unread(e.to_string()),
         }
     }
@@ -66,7 +65,11 @@ mod tests {
         assert!(matches!(found("archive", true), Found::NotMigration));
         assert!(matches!(found("002_x", true), Found::Unread(_)));
         assert!(matches!(found("003_x.go", false), Found::Unread(_)));
-        assert!(matches!(found("R__views.sql", false), Found::Unread(_)));
+        assert!(matches!(found("R__views.sql", false), Found::Script { .. }));
+        assert!(matches!(
+            found("rollback/R__views.sql", false),
+            Found::Unread(_)
+        ));
         assert!(matches!(found("schema.sql", false), Found::Unread(_)));
     }
 }

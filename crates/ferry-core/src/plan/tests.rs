@@ -346,3 +346,75 @@ fn a_renamed_applied_file_is_a_probable_rename_not_a_new_migration() {
         "{kinds:?}"
     );
 }
+
+#[test]
+fn repeatable_migrations_run_last_again_when_changed_and_are_never_rolled_back() {
+    let source = |views: &str| {
+        let mut all: Vec<(PathBuf, String, bool)> = (1..=2)
+            .map(|i| {
+                (
+                    PathBuf::from(format!("V{i}__m{i}.sql")),
+                    format!("SELECT {i};"),
+                    false,
+                )
+            })
+            .collect();
+        all.push(("U2__m2.sql".into(), "SELECT -2;".into(), false));
+        all.push(("R__views.sql".into(), views.to_owned(), false));
+        Source::from_files("app", all)
+            .unwrap()
+            .resolve(Dialect::Postgres)
+    };
+    let migrations = source("CREATE VIEW v AS SELECT 1;");
+    let none = History::default();
+    let planned = plan_migrate(
+        &status(&migrations, &none, "app"),
+        &MigrateOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(labels(&planned), ["1", "2", "R__views"]);
+    // All applied in batch 1, the repeatable last.
+    let mut rows: Vec<HistoryRow> = [1, 2]
+        .map(|v| row(v, RowState::Applied, v as i64, 1))
+        .to_vec();
+    rows.push(HistoryRow {
+        id: 3,
+        version: Version::repeatable("views").unwrap(),
+        name: "views".into(),
+        checksum: Checksum::of("CREATE VIEW v AS SELECT 1;"),
+        down_sql: None,
+        ..row(1, RowState::Applied, 3, 1)
+    });
+    let history = History::new(rows.clone());
+    let entries = status(&migrations, &history, "app");
+    assert!(
+        plan_migrate(&entries, &MigrateOptions::default())
+            .unwrap()
+            .is_empty()
+    );
+    // Changed: pending again, not modified, and not out of order.
+    let changed = source("CREATE OR REPLACE VIEW v AS SELECT 2;");
+    let entries = status(&changed, &history, "app");
+    assert_eq!(
+        states(&entries),
+        [
+            ("1".into(), State::Applied, false),
+            ("2".into(), State::Applied, false),
+            ("R__views".into(), State::Pending, false),
+        ]
+    );
+    assert!(validate(&entries).is_empty());
+    assert_eq!(
+        labels(&plan_migrate(&entries, &MigrateOptions::default()).unwrap()),
+        ["R__views"]
+    );
+    // A pending versioned migration is not "out of order" behind an applied repeatable.
+    let only_first = History::new(vec![rows[0].clone(), rows[2].clone()]);
+    let entries = status(&migrations, &only_first, "app");
+    assert!(entries.iter().all(|e| !e.out_of_order));
+    // Rolling back the last batch undoes 2 (its U file) and leaves the repeatable alone.
+    let entries = status(&migrations, &history, "app");
+    let steps = plan_rollback(&entries, &RollbackTarget::LastBatch).unwrap();
+    let undone: Vec<&str> = steps.iter().map(|s| s.label.as_str()).collect();
+    assert_eq!(undone, ["2", "1"]);
+}
