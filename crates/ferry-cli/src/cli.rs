@@ -79,6 +79,9 @@ pub enum Command {
         #[arg(long)]
         no_transaction: bool,
     },
+    /// What ferry finds in the folder (its convention, files it will not read, scripts
+    /// without a transaction, what they expect) and in the database; changes nothing.
+    Doctor,
     /// Show every migration: applied, pending, failed, modified, missing or rolled back.
     Status {
         /// Exit 4 if anything is pending, failed, modified or missing.

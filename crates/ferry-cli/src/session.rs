@@ -36,15 +36,7 @@ impl Session {
     pub async fn open(global: &Global, cached: bool, creates: bool) -> Result<Session, CliError> {
         let config = Config::load(global)?;
         let dialect = ferry_engine::dialect_of(&config.url)?;
-        let owner = format!("{}@{} pid {}", config.actor, hostname(), std::process::id());
-        let options = ConnectOptions {
-            tables: config.tables.clone(),
-            session: config.session.clone(),
-            owner,
-            connect_timeout: config.connect_timeout,
-            lock_timeout: config.lock_timeout,
-            create: creates,
-        };
+        let options = connect_options(&config, creates);
         let folder = open_folder(&config, cached && !global.no_cache)?;
         let layout = (folder.layout(), folder.why().to_owned());
         let version_kind = folder.version_kind();
@@ -125,6 +117,19 @@ impl Session {
     pub async fn close(self) {
         let _ = self.files.get().await;
         self.db.close().await;
+    }
+}
+
+/// How to connect for `config`; a missing SQLite file is created only if `creates`.
+pub fn connect_options(config: &Config, creates: bool) -> ConnectOptions {
+    let owner = format!("{}@{} pid {}", config.actor, hostname(), std::process::id());
+    ConnectOptions {
+        tables: config.tables.clone(),
+        session: config.session.clone(),
+        owner,
+        connect_timeout: config.connect_timeout,
+        lock_timeout: config.lock_timeout,
+        create: creates,
     }
 }
 

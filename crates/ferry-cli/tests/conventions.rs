@@ -336,3 +336,43 @@ fn versions_on_the_command_line_are_read_as_the_folder_writes_them() {
     );
     assert!(!left.contains(&"posts".to_string()), "{left:?}");
 }
+
+#[test]
+fn doctor_reports_the_folder_and_other_tools_tables_and_changes_nothing() {
+    for engine in ALL {
+        let p = Project::from_fixture(TestDb::new(engine), "goose");
+        std::fs::create_dir(p.migrations().join("notes")).unwrap();
+        p.db.execute("CREATE TABLE goose_db_version (id INTEGER PRIMARY KEY, version_id BIGINT NOT NULL, is_applied BOOLEAN NOT NULL)");
+        let (out, _) = p.expect(&["doctor"], 0);
+        for expected in [
+            "layout: goose (`00001_create_users.sql` has a `-- +goose Up` line)",
+            "00003_backfill.go: a Go migration",
+            "notes: not a migration in the goose layout",
+            "00002_create_posts.sql:1: the file says -- +goose NO TRANSACTION",
+            "other tools' history tables: goose_db_version (goose)",
+        ] {
+            assert!(out.contains(expected), "{engine:?}: {expected}\n{out}");
+        }
+        let (out, _) = p.expect(&["doctor", "--json"], 0);
+        let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(doc["layout"], "goose");
+        assert_eq!(doc["database"]["other_tools"][0]["tool"], "goose");
+        assert_eq!(
+            p.db.tables(),
+            ["goose_db_version"],
+            "{engine:?}: nothing created"
+        );
+    }
+    // A database that cannot be reached is reported, and the folder still examined.
+    let p = Project::from_fixture(TestDb::new(Engine::Sqlite), "dbmate");
+    let (code, out, _) = p.run_for(
+        "postgres://ferry:secret@127.0.0.1:1/none",
+        &["doctor", "--connect-timeout", "1s"],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("not reached") && !out.contains("secret"),
+        "{out}"
+    );
+    assert!(out.contains("layout: dbmate"), "{out}");
+}

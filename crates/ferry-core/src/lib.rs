@@ -8,6 +8,7 @@ mod checksum;
 pub mod database_url;
 mod dialect;
 mod directive;
+pub mod doctor;
 mod execution;
 mod history;
 pub mod layout;
@@ -16,6 +17,7 @@ pub mod plan;
 mod redact;
 mod source;
 mod split;
+pub mod tools;
 mod txmode;
 mod version;
 

@@ -156,6 +156,23 @@ impl TestDb {
             .collect()
     }
 
+    /// Runs statements for their effect, creating a SQLite database file that does not
+    /// exist yet (to set a database up before ferry sees it).
+    pub fn execute(&self, sql: &str) {
+        let url = match self.engine {
+            Engine::Sqlite => format!("{}?mode=rwc", self.url),
+            _ => self.url.clone(),
+        };
+        let script = AssertSqlSafe(sql.to_owned());
+        let result: Result<(), sqlx::Error> = block_on(async {
+            with_connection!(self.engine, &url, |c| {
+                sqlx::raw_sql(script).execute(&mut c).await?;
+                c.close().await
+            })
+        });
+        result.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
     /// Runs `sql` (say, `BEGIN; LOCK TABLE ...`) on a connection of its own and keeps that
     /// connection open for `held`, on a thread; returns once `sql` has run.
     pub fn hold(&self, sql: &str, held: std::time::Duration) -> std::thread::JoinHandle<()> {

@@ -1,6 +1,7 @@
 //! One file per command; this module dispatches.
 
 mod baseline;
+mod doctor;
 mod init;
 mod migrate;
 mod new;
@@ -21,6 +22,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     let g = &cli.global;
     match cli.command {
         Command::Init { force } => init::run(g, force),
+        Command::Doctor => doctor::run(g).await,
         Command::New {
             name,
             no_transaction,
@@ -95,7 +97,9 @@ async fn run_connected(
             baseline::run(s, g, &version).await
         }
         Command::Reset => rollback::reset(s, g).await,
-        Command::Init { .. } | Command::New { .. } => unreachable!("handled before connecting"),
+        Command::Init { .. } | Command::New { .. } | Command::Doctor => {
+            unreachable!("handled before connecting")
+        }
     }
 }
 
