@@ -146,7 +146,7 @@ impl HistorySql {
         let create = vec![
             format!(
                 "CREATE TABLE IF NOT EXISTS {t} ({idt}, plugin {vc} NOT NULL, version {vc} NOT NULL, name {tt} NOT NULL, \
-                 checksum VARCHAR(64) NOT NULL, checksum_algorithm BIGINT NOT NULL, down_sql {tt}, state VARCHAR(16) NOT NULL, \
+                 checksum VARCHAR(128) NOT NULL, checksum_algorithm BIGINT NOT NULL, down_sql {tt}, state VARCHAR(16) NOT NULL, \
                  batch BIGINT NOT NULL, applied_at {tm} NOT NULL, rolled_back_at {tm}, duration_ms BIGINT, applied_by {tt} NOT NULL, \
                  ferry_version VARCHAR(32) NOT NULL, error {tt}, failed_statement BIGINT, baseline {bt} NOT NULL, no_transaction {bt} NOT NULL)"
             ),

@@ -489,7 +489,7 @@ where
         .and_then(|a| Checksum::from_hex(a, hex))
         .ok_or_else(|| {
             bad(format!(
-                "checksum `{hex}` (algorithm {algorithm}) is not 64 hex digits"
+                "checksum `{hex}` (algorithm {algorithm}) is not a checksum this ferry knows"
             ))
         })?;
     let row_plugin = shared.get(get_s(1)?);

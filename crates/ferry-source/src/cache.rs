@@ -69,7 +69,7 @@ impl CachedScript {
     /// An entry for a file just read.
     pub fn new(file: String, stamp: Stamp, summary: &Summary) -> CachedScript {
         let d = &summary.directives;
-        let digest = Digest(summary.checksum.digest);
+        let digest = Digest(summary.checksum.digest().try_into().unwrap_or([0; 32]));
         CachedScript(file, stamp, digest, d.clone())
     }
 
@@ -79,10 +79,7 @@ impl CachedScript {
 
     fn summary(&self) -> Summary {
         Summary {
-            checksum: Checksum {
-                algorithm: CURRENT_ALGORITHM,
-                digest: self.2.0,
-            },
+            checksum: Checksum::from_digest(CURRENT_ALGORITHM, &self.2.0).expect("32 bytes"),
             directives: self.3.clone(),
         }
     }
