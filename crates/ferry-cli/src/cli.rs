@@ -117,6 +117,17 @@ pub enum Command {
     },
     /// Roll back the last migration and apply it again.
     Redo,
+    /// Record another tool's history (its table in this database) as ferry's, after
+    /// checking it against the files; the old table is only read.
+    ImportHistory {
+        /// The tool: flyway, sqlx, golang-migrate, dbmate, goose, diesel, refinery,
+        /// node-pg-migrate, popx, postgres-migrations.
+        #[arg(long)]
+        from: String,
+        /// Show what would be recorded; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Check applied files' checksums, missing files, failed entries and out-of-order versions.
     Validate,
     /// Fix the history after a human has looked.

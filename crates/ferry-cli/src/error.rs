@@ -79,6 +79,8 @@ fn engine_code(e: &EngineError) -> i32 {
     match e {
         EngineError::BadUrl(_) => exit::USAGE,
         EngineError::LockTimeout { .. } => exit::LOCK,
+        EngineError::ImportDiffers(..) => exit::VALIDATION,
+        EngineError::ImportRefused(_) => exit::REFUSED,
         EngineError::Load(LoadError::Duplicate { .. }) => exit::VALIDATION,
         EngineError::Load(_) => exit::USAGE,
         EngineError::Plan(p) if p.is_validation() => exit::VALIDATION,

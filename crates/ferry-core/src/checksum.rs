@@ -197,9 +197,15 @@ mod tests {
         let sqlx = Checksum::with_algorithm(SQLX_ALGORITHM, "select 1\n").unwrap();
         assert_eq!(sqlx.digest().len(), 48);
         assert_eq!(sqlx.hex(), hex::encode(Sha384::digest(b"select 1\n")));
-        assert_ne!(sqlx, Checksum::with_algorithm(SQLX_ALGORITHM, "select 1\r\n").unwrap());
+        assert_ne!(
+            sqlx,
+            Checksum::with_algorithm(SQLX_ALGORITHM, "select 1\r\n").unwrap()
+        );
         let fly = |t| Checksum::with_algorithm(FLYWAY_ALGORITHM, t).unwrap();
-        assert_eq!(fly("select 1\n").hex(), format!("{:08x}", crc32fast::hash(b"select 1")));
+        assert_eq!(
+            fly("select 1\n").hex(),
+            format!("{:08x}", crc32fast::hash(b"select 1"))
+        );
         assert_eq!(fly("a\r\nb\n"), fly("\u{feff}a\nb"));
         assert_eq!(Checksum::from_hex(SQLX_ALGORITHM, &sqlx.hex()), Some(sqlx));
         assert_eq!(Checksum::from_hex(FLYWAY_ALGORITHM, &sqlx.hex()), None);

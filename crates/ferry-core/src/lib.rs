@@ -4,13 +4,14 @@
 //! reads folders, and hands scripts to [`Source::build`].
 #![deny(missing_docs)]
 
-mod checksum;
+pub mod checksum;
 pub mod database_url;
 mod dialect;
 mod directive;
 pub mod doctor;
 mod execution;
 mod history;
+pub mod import;
 pub mod layout;
 pub mod naming;
 pub mod plan;

@@ -42,6 +42,9 @@ pub struct NewRow<'a> {
     pub baseline: bool,
     /// Runs without an outer transaction.
     pub no_transaction: bool,
+    /// When it was applied (UTC `YYYY-MM-DD HH:MM:SS[.f]`), for a row imported from
+    /// another tool; `None`: now.
+    pub applied_at: Option<String>,
 }
 
 impl<'a> NewRow<'a> {
@@ -66,6 +69,7 @@ impl<'a> NewRow<'a> {
             error: None,
             baseline: false,
             no_transaction: false,
+            applied_at: None,
         }
     }
 }
@@ -172,6 +176,14 @@ pub trait Driver: Send {
         plugin: &str,
         kind: ferry_core::VersionKind,
     ) -> Result<Vec<HistoryRow>, crate::EngineError>;
+    /// The rows of another tool's history table (`None` if there is no such table).
+    async fn read_foreign(
+        &mut self,
+        columns: &ferry_core::import::Columns,
+    ) -> Result<Option<Vec<ferry_core::import::ForeignRow>>, DbError>;
+    /// Makes the history's checksum column wide enough for every algorithm (tables made by
+    /// older ferry versions had room for SHA-256 only).
+    async fn widen_checksum(&mut self) -> Result<(), DbError>;
     /// Inserts a history row and returns its id.
     async fn insert_history(&mut self, row: &NewRow<'_>) -> Result<i64, DbError>;
     /// The INSERT of an applied row as SQL text, to send in one batch with the script and

@@ -90,6 +90,17 @@ pub enum EngineError {
         /// The driver's error, password scrubbed.
         error: DbError,
     },
+    /// `import-history` refuses (a history already there, no table of the tool's).
+    #[error("{0}")]
+    ImportRefused(String),
+    /// The other tool's table and the files disagree.
+    #[error(
+        "{count} difference(s) between {tool}'s history and the files; nothing was recorded. Fix the files (or the old tool's history) and run import-history again:{list}",
+        tool = .0,
+        count = .1.len(),
+        list = crate::runner::import::list(.1)
+    )]
+    ImportDiffers(&'static str, Vec<ferry_core::import::Difference>),
     /// The lock was not acquired in time.
     #[error("another ferry holds the migration lock{}; waited {waited_s:.1}s (raise --lock-timeout, or wait for it to finish)", holder.as_ref().map(|h| format!(" ({h})")).unwrap_or_default())]
     LockTimeout {

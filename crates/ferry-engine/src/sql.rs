@@ -46,6 +46,44 @@ pub(crate) struct HistorySql {
     pub set_down: String,
     pub set_checksum: String,
     pub insert_event: String,
+    /// Widens the checksum column, where lengths are enforced.
+    pub widen_checksum: Option<String>,
+}
+
+/// The SELECT of another tool's history table `table` (as the database names it): the
+/// columns of [`ForeignRow`](ferry_core::import::ForeignRow), in order, as text.
+pub(crate) fn foreign_select(
+    dialect: Dialect,
+    table: &str,
+    c: &ferry_core::import::Columns,
+) -> String {
+    use ferry_core::import::ChecksumShape;
+    let f = flavor(dialect);
+    let q = |col: &str| quote_name(col, f.quote);
+    let text = |col: &str| match dialect {
+        Dialect::Mysql => format!("CAST({} AS CHAR)", q(col)),
+        _ => format!("CAST({} AS TEXT)", q(col)),
+    };
+    let or_null = |col: Option<String>| col.unwrap_or_else(|| f.null_text.to_owned());
+    let checksum = c.checksum.map(|(col, shape)| match shape {
+        ChecksumShape::Bytes => (f.hex)(&q(col)),
+        ChecksumShape::Text => text(col),
+    });
+    let order = (c.order.split(','))
+        .map(|col| q(col.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "SELECT {}, {}, {}, {}, {}, {}, {} FROM {} ORDER BY {order}",
+        text(c.version),
+        or_null(c.name.map(text)),
+        or_null(c.applied_at.map(|col| (f.any_time_as_text)(&q(col)))),
+        or_null(checksum),
+        or_null(c.ok.map(|col| format!("CASE WHEN {} THEN '1' ELSE '0' END", q(col)))),
+        or_null(c.kind.map(text)),
+        or_null(c.script.map(text)),
+        quote_name(table, f.quote),
+    )
 }
 
 struct Flavor {
@@ -60,6 +98,14 @@ struct Flavor {
     null_text: &'static str,
     bool_as_int: fn(&str) -> String,
     returning: bool,
+    /// A UTC time given as text (`YYYY-MM-DD HH:MM:SS[.f]`), as the time type.
+    time_param: fn(&str) -> String,
+    /// Any time column as UTC text `YYYY-MM-DD HH:MM:SS[.f]` (for other tools' tables).
+    any_time_as_text: fn(&str) -> String,
+    /// Bytes as lowercase hex.
+    hex: fn(&str) -> String,
+    /// Widens the checksum column of table `t` (`None` where lengths are not enforced).
+    widen_checksum: fn(&str) -> Option<String>,
 }
 
 fn flavor(dialect: Dialect) -> Flavor {
@@ -76,6 +122,16 @@ fn flavor(dialect: Dialect) -> Flavor {
             null_text: "CAST(NULL AS TEXT)",
             bool_as_int: |c| format!("CAST(CAST({c} AS INT) AS BIGINT)"),
             returning: true,
+            time_param: |p| format!("(CAST({p} AS TIMESTAMP) AT TIME ZONE 'UTC')"),
+            any_time_as_text: |c| {
+                format!("CAST(CAST({c} AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TEXT)")
+            },
+            hex: |c| format!("encode({c}, 'hex')"),
+            widen_checksum: |t| {
+                Some(format!(
+                    "ALTER TABLE {t} ALTER COLUMN checksum TYPE VARCHAR(128)"
+                ))
+            },
         },
         Dialect::Mysql => Flavor {
             quote: '`',
@@ -88,6 +144,14 @@ fn flavor(dialect: Dialect) -> Flavor {
             null_text: "CAST(NULL AS CHAR)",
             bool_as_int: |c| format!("CAST({c} AS SIGNED)"),
             returning: false,
+            time_param: |p| format!("CAST({p} AS DATETIME(3))"),
+            any_time_as_text: |c| format!("DATE_FORMAT({c}, '%Y-%m-%d %H:%i:%s.%f')"),
+            hex: |c| format!("LOWER(HEX({c}))"),
+            widen_checksum: |t| {
+                Some(format!(
+                    "ALTER TABLE {t} MODIFY checksum VARCHAR(128) NOT NULL"
+                ))
+            },
         },
         Dialect::Sqlite => Flavor {
             quote: '"',
@@ -100,6 +164,10 @@ fn flavor(dialect: Dialect) -> Flavor {
             null_text: "NULL",
             bool_as_int: |c| c.to_owned(),
             returning: true,
+            time_param: |p| format!("strftime('%Y-%m-%dT%H:%M:%fZ', {p})"),
+            any_time_as_text: |c| format!("strftime('%Y-%m-%d %H:%M:%f', {c})"),
+            hex: |c| format!("lower(hex({c}))"),
+            widen_checksum: |_| None,
         },
     }
 }
@@ -203,9 +271,10 @@ impl HistorySql {
         };
         let insert = format!(
             "INSERT INTO {t} (plugin, version, name, checksum, checksum_algorithm, down_sql, state, batch, applied_at, duration_ms, \
-             applied_by, ferry_version, error, failed_statement, baseline, no_transaction) VALUES ({}, {now}, {}){}",
+             applied_by, ferry_version, error, failed_statement, baseline, no_transaction) VALUES ({}, COALESCE({}, {now}), {}){}",
             ps(1, 8),
-            ps(9, 7),
+            (f.time_param)(&p(9)),
+            ps(10, 7),
             if f.returning { " RETURNING id" } else { "" }
         );
         HistorySql {
@@ -257,6 +326,7 @@ impl HistorySql {
                 "INSERT INTO {e} (at, command, plugin, actor, outcome, message, ferry_version) VALUES ({now}, {})",
                 ps(1, 6)
             ),
+            widen_checksum: (f.widen_checksum)(&t),
         }
     }
 }

@@ -339,6 +339,7 @@ where
                 .bind(row.down_sql.map(str::to_owned))
                 .bind(row.state.as_str().to_owned())
                 .bind(row.batch)
+                .bind(row.applied_at.clone())
                 .bind(row.duration_ms)
                 .bind(row.applied_by.to_owned())
                 .bind(env!("CARGO_PKG_VERSION").to_owned())
@@ -418,6 +419,45 @@ where
                 .await?;
             Ok(())
         })
+    }
+
+    async fn read_foreign(
+        &mut self,
+        columns: &ferry_core::import::Columns,
+    ) -> Result<Option<Vec<ferry_core::import::ForeignRow>>, DbError> {
+        let tables = self.table_names().await?;
+        let Some(table) = tables
+            .iter()
+            .find(|t| t.eq_ignore_ascii_case(columns.table))
+        else {
+            return Ok(None);
+        };
+        let select = crate::sql::foreign_select(DB::DIALECT, table, columns);
+        let rows = self.query_text(&select).await?;
+        let foreign = (rows.into_iter())
+            .map(|mut r| {
+                r.resize(7, None);
+                let mut cells = r.into_iter();
+                let mut next = || cells.next().flatten();
+                ferry_core::import::ForeignRow {
+                    version: next(),
+                    name: next(),
+                    applied_at: next(),
+                    checksum: next(),
+                    ok: next().map(|v| v == "1"),
+                    kind: next(),
+                    script: next(),
+                }
+            })
+            .collect();
+        Ok(Some(foreign))
+    }
+
+    async fn widen_checksum(&mut self) -> Result<(), DbError> {
+        match self.sql.widen_checksum.clone() {
+            Some(sql) => self.execute(&sql).await,
+            None => Ok(()),
+        }
     }
 
     async fn table_names(&mut self) -> Result<Vec<String>, DbError> {

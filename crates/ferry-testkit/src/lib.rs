@@ -173,6 +173,23 @@ impl TestDb {
         result.unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
 
+    /// Applies the migrations in `dir` with sqlx's own migrator (a real peer tool).
+    pub fn migrate_with_sqlx(&self, dir: &std::path::Path) {
+        let url = match self.engine {
+            Engine::Sqlite => format!("{}?mode=rwc", self.url),
+            _ => self.url.clone(),
+        };
+        let result: Result<(), Box<dyn std::error::Error>> = block_on(async {
+            let migrator = sqlx::migrate::Migrator::new(dir).await?;
+            with_connection!(self.engine, &url, |c| {
+                migrator.run(&mut c).await?;
+                c.close().await?;
+                Ok(())
+            })
+        });
+        result.unwrap_or_else(|e| panic!("sqlx migrate {}: {e}", dir.display()));
+    }
+
     /// Runs `sql` (say, `BEGIN; LOCK TABLE ...`) on a connection of its own and keeps that
     /// connection open for `held`, on a thread; returns once `sql` has run.
     pub fn hold(&self, sql: &str, held: std::time::Duration) -> std::thread::JoinHandle<()> {

@@ -2,6 +2,7 @@
 
 mod baseline;
 mod doctor;
+mod import_history;
 mod init;
 mod migrate;
 mod new;
@@ -32,7 +33,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let cached = !matches!(command, Command::Validate);
             let creates = matches!(
                 command,
-                Command::Migrate { dry_run: false, .. } | Command::Baseline { .. }
+                Command::Migrate { dry_run: false, .. }
+                    | Command::Baseline { .. }
+                    | Command::ImportHistory { dry_run: false, .. }
             );
             let mut session = Session::open(g, cached, creates).await?;
             let result = run_connected(&mut session, g, command).await;
@@ -97,6 +100,10 @@ async fn run_connected(
             baseline::run(s, g, &version).await
         }
         Command::Reset => rollback::reset(s, g).await,
+        Command::ImportHistory { from, dry_run } => {
+            let tool = import_history::tool(&from)?;
+            import_history::run(s, g, tool, dry_run).await
+        }
         Command::Init { .. } | Command::New { .. } | Command::Doctor => {
             unreachable!("handled before connecting")
         }

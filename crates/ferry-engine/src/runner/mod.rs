@@ -1,11 +1,13 @@
 //! The runner: executes plans made by `ferry_core::plan` under the migration lock, keeps
 //! the history and the events table, and reports progress as [`Event`]s.
 
+pub(crate) mod import;
 mod script;
 
 use crate::{Driver, EngineError, Event, EventSink, Files, NewEvent, NewRow, RowUpdate, lock};
 use ferry_core::plan::{self, Entry, MigrateOptions, MigrationRef, RollbackTarget};
 use ferry_core::{Execution, History, Migration, RowState, Version, VersionKind};
+pub use import::import_history;
 use script::{Failed, Tail, elapsed_ms, reset, run_atomically, run_each};
 pub use script::{no_transaction_reason, prepare};
 use std::time::{Duration, Instant};

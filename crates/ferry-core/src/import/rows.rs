@@ -1,0 +1,300 @@
+//! From another tool's rows to ferry's: which versions are applied (or failed), with
+//! their times and checksums, matched with the files.
+
+use super::ForeignRow;
+use crate::checksum::{FLYWAY_ALGORITHM, SQLX_ALGORITHM};
+use crate::tools::Tool;
+use crate::{Checksum, Migration, RowState, Version, VersionKind};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A ferry history row to record for an imported one.
+#[derive(Clone, Debug)]
+pub struct Imported<'a> {
+    /// The file it matches.
+    pub migration: &'a Migration,
+    /// The tool's checksum where ferry verifies it the tool's way (sqlx, Flyway), else
+    /// ferry's own of the file.
+    pub checksum: Checksum,
+    /// Applied, or failed (a failed or dirty entry).
+    pub state: RowState,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// When the tool applied it (UTC text), if it kept that.
+    pub applied_at: Option<String>,
+    /// The tool's baseline marker.
+    pub baseline: bool,
+}
+
+/// A way the old table and the files disagree.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Difference {
+    /// Applied per the old table, and no file has its version.
+    NoFile {
+        /// The version as the tool stored it.
+        version: String,
+    },
+    /// The file changed since the old tool applied it (its checksum differs).
+    Changed {
+        /// The version.
+        version: String,
+        /// The file.
+        file: String,
+    },
+    /// A version ferry cannot read as one of this folder's.
+    BadVersion {
+        /// The text.
+        version: String,
+    },
+    /// Something ferry does not import.
+    Unsupported {
+        /// What.
+        what: String,
+    },
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Difference::NoFile { version } => write!(
+                f,
+                "{version}: applied per the old table, but no file has this version"
+            ),
+            Difference::Changed { version, file } => {
+                write!(
+                    f,
+                    "{version}: {file} changed since it was applied (its checksum differs from the old table's)"
+                )
+            }
+            Difference::BadVersion { version } => {
+                write!(f, "`{version}`: not a version of this folder's convention")
+            }
+            Difference::Unsupported { what } => f.write_str(what),
+        }
+    }
+}
+
+/// What one of the tool's rows says, normalised.
+#[derive(Clone, Debug)]
+struct Said {
+    version: Version,
+    label: String,
+    state: Option<RowState>,
+    applied_at: Option<String>,
+    checksum: Option<String>,
+    baseline: bool,
+}
+
+/// The ferry history equivalent to `tool`'s `rows`, in the order the tool applied them,
+/// matched with `migrations` (whose versions are of `kind`); or every disagreement.
+pub fn plan<'a>(
+    tool: Tool,
+    rows: Vec<ForeignRow>,
+    migrations: &'a [Migration],
+    kind: VersionKind,
+) -> Result<Vec<Imported<'a>>, Vec<Difference>> {
+    let mut differences = Vec::new();
+    let said = match tool {
+        Tool::GolangMigrate => golang_migrate(&rows, migrations, kind, &mut differences),
+        Tool::Liquibase => {
+            differences.push(Difference::Unsupported {
+                what: "Liquibase changelogs are not read by this ferry yet; nothing can be matched"
+                    .into(),
+            });
+            Vec::new()
+        }
+        _ => rows
+            .into_iter()
+            .filter_map(|r| said(tool, r, kind, &mut differences))
+            .collect(),
+    };
+    let by_version: BTreeMap<&Version, &Migration> =
+        migrations.iter().map(|m| (&m.version, m)).collect();
+    let mut imported = Vec::new();
+    for s in latest(said) {
+        let Some(state) = s.state else { continue };
+        let Some(m) = by_version.get(&s.version).copied() else {
+            differences.push(Difference::NoFile { version: s.label });
+            continue;
+        };
+        match verified(tool, &s, m) {
+            Ok(checksum) => imported.push(Imported {
+                migration: m,
+                checksum,
+                state,
+                error: (state == RowState::Failed).then(|| {
+                    format!(
+                        "failed or dirty in {}; check the database by hand",
+                        tool.name()
+                    )
+                }),
+                applied_at: s.applied_at,
+                baseline: s.baseline,
+            }),
+            Err(d) => differences.push(d),
+        }
+    }
+    match differences.is_empty() {
+        true => Ok(imported),
+        false => Err(differences),
+    }
+}
+
+/// One row of a tool that keeps a row per migration; `None` for rows that are not
+/// migrations (Flyway's schema marker, goose's and postgres-migrations' table creation).
+fn said(
+    tool: Tool,
+    row: ForeignRow,
+    kind: VersionKind,
+    differences: &mut Vec<Difference>,
+) -> Option<Said> {
+    let kind_text = row.kind.as_deref().unwrap_or("").to_ascii_uppercase();
+    let text = match (tool, &row.version) {
+        (Tool::Flyway, _) if matches!(kind_text.as_str(), "SCHEMA" | "DELETE") => return None,
+        (Tool::Flyway, _)
+            if !matches!(
+                kind_text.as_str(),
+                "SQL" | "BASELINE" | "UNDO_SQL" | "SQL_BASELINE"
+            ) =>
+        {
+            differences.push(Difference::Unsupported {
+                what: format!(
+                    "{}: a {kind_text} migration in Flyway's history; ferry runs SQL only",
+                    row.script.as_deref().unwrap_or("?")
+                ),
+            });
+            return None;
+        }
+        (Tool::Flyway, None) => format!(
+            "R__{}",
+            repeatable_name(row.script.as_deref().unwrap_or_default())
+        ),
+        (Tool::Goose | Tool::PostgresMigrations, Some(v)) if v == "0" => return None,
+        (Tool::NodePgMigrate, Some(name)) => {
+            name.chars().take_while(char::is_ascii_digit).collect()
+        }
+        (_, Some(v)) => v.clone(),
+        (_, None) => return None,
+    };
+    let Some(version) = Version::parse_as(kind, &text) else {
+        differences.push(Difference::BadVersion { version: text });
+        return None;
+    };
+    let state = match (tool, row.ok) {
+        (Tool::Flyway, _) if kind_text.starts_with("UNDO") => None,
+        (Tool::Goose, Some(false)) => None,
+        (_, Some(false)) => Some(RowState::Failed),
+        _ => Some(RowState::Applied),
+    };
+    Some(Said {
+        version,
+        label: text,
+        state,
+        applied_at: row.applied_at,
+        checksum: row.checksum,
+        baseline: kind_text.contains("BASELINE"),
+    })
+}
+
+/// Flyway's `R__name.sql` script name without its prefix and suffix.
+fn repeatable_name(script: &str) -> &str {
+    let file = script.rsplit(['/', '\\']).next().unwrap_or(script);
+    let file = file.strip_prefix("R__").unwrap_or(file);
+    file.strip_suffix(".sql").unwrap_or(file)
+}
+
+/// golang-migrate keeps one row: every version up to it is applied, and it is failed if
+/// the row is dirty.
+fn golang_migrate(
+    rows: &[ForeignRow],
+    migrations: &[Migration],
+    kind: VersionKind,
+    differences: &mut Vec<Difference>,
+) -> Vec<Said> {
+    let Some(row) = rows.last() else {
+        return Vec::new();
+    };
+    let text = row.version.clone().unwrap_or_default();
+    let Some(current) = Version::parse_as(kind, &text) else {
+        differences.push(Difference::BadVersion { version: text });
+        return Vec::new();
+    };
+    if !migrations.iter().any(|m| m.version == current) {
+        differences.push(Difference::NoFile { version: text });
+        return Vec::new();
+    }
+    // `ok` reads the `dirty` column: true means the last migration failed part-way.
+    let dirty = row.ok == Some(true);
+    (migrations.iter())
+        .filter(|m| m.version <= current && !m.version.is_repeatable())
+        .map(|m| Said {
+            version: m.version.clone(),
+            label: m.label.clone(),
+            state: Some(if dirty && m.version == current {
+                RowState::Failed
+            } else {
+                RowState::Applied
+            }),
+            applied_at: None,
+            checksum: None,
+            baseline: false,
+        })
+        .collect()
+}
+
+/// The latest row of each version, in the order those rows came.
+fn latest(said: Vec<Said>) -> Vec<Said> {
+    let mut at: BTreeMap<Version, usize> = BTreeMap::new();
+    for (i, s) in said.iter().enumerate() {
+        at.insert(s.version.clone(), i);
+    }
+    let keep: std::collections::BTreeSet<usize> = at.into_values().collect();
+    (said.into_iter().enumerate())
+        .filter(|(i, _)| keep.contains(i))
+        .map(|(_, s)| s)
+        .collect()
+}
+
+/// The checksum to record, after checking the tool's against the file where the tool kept
+/// one.
+fn verified(tool: Tool, s: &Said, m: &Migration) -> Result<Checksum, Difference> {
+    let changed = || Difference::Changed {
+        version: s.label.clone(),
+        file: m.up.path.display().to_string(),
+    };
+    let Some(stored) = s.checksum.as_deref().filter(|c| !c.is_empty()) else {
+        return Ok(m.up.checksum);
+    };
+    let text = m.up.text().map_err(|_| changed())?;
+    match tool {
+        Tool::Sqlx => {
+            let theirs = Checksum::from_hex(SQLX_ALGORITHM, stored).ok_or_else(changed)?;
+            let ours = Checksum::with_algorithm(SQLX_ALGORITHM, text).map_err(|_| changed())?;
+            (theirs == ours).then_some(theirs).ok_or_else(changed)
+        }
+        Tool::Flyway => {
+            let number: i64 = stored.trim().parse().map_err(|_| changed())?;
+            let theirs = Checksum::from_digest(FLYWAY_ALGORITHM, &(number as u32).to_be_bytes())
+                .ok_or_else(changed)?;
+            let ours = Checksum::with_algorithm(FLYWAY_ALGORITHM, text).map_err(|_| changed())?;
+            (theirs == ours).then_some(theirs).ok_or_else(changed)
+        }
+        Tool::PostgresMigrations => {
+            use sha1::Digest;
+            let file =
+                m.up.path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+            let ours = hex::encode(sha1::Sha1::digest(format!("{file}{text}").as_bytes()));
+            (ours.eq_ignore_ascii_case(stored.trim()))
+                .then_some(m.up.checksum)
+                .ok_or_else(changed)
+        }
+        _ => Ok(m.up.checksum),
+    }
+}
+
+#[cfg(test)]
+mod tests;
