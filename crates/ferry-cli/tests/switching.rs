@@ -158,3 +158,128 @@ fn an_old_history_that_disagrees_with_the_files_is_refused_whole() {
     let (_, err) = p.expect(&["import-history", "--from", "goose"], 5);
     assert!(err.contains("no goose_db_version table"), "{err}");
 }
+
+const ALL: [Engine; 3] = [Engine::Postgres, Engine::Mysql, Engine::Sqlite];
+
+/// Flyway's CRC32 of a file's text, as Flyway stores it (a signed integer).
+fn flyway_checksum(text: &str) -> i32 {
+    let c =
+        ferry_core::Checksum::with_algorithm(ferry_core::checksum::FLYWAY_ALGORITHM, text).unwrap();
+    u32::from_be_bytes(c.digest().try_into().unwrap()) as i32
+}
+
+#[test]
+fn from_flyway_versions_repeatables_undo_and_baseline_on_every_engine() {
+    for engine in ALL {
+        let p = Project::from_fixture(TestDb::new(engine), "flyway");
+        let file = |name: &str| std::fs::read_to_string(p.migrations().join(name)).unwrap();
+        let mut sql = String::from(
+            "CREATE TABLE flyway_schema_history (installed_rank INT NOT NULL PRIMARY KEY, version VARCHAR(50), \
+             description VARCHAR(200) NOT NULL, type VARCHAR(20) NOT NULL, script VARCHAR(1000) NOT NULL, checksum INTEGER, \
+             installed_by VARCHAR(100) NOT NULL, installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, \
+             execution_time INTEGER NOT NULL, success BOOLEAN NOT NULL);\n",
+        );
+        let rows = [
+            (1, Some("1"), "create users", "SQL", "V1__create_users.sql"),
+            (
+                2,
+                Some("1.1"),
+                "create posts",
+                "SQL",
+                "V1_1__create_posts.sql",
+            ),
+            (
+                3,
+                Some("2"),
+                "create comments",
+                "SQL",
+                "V2__create_comments.sql",
+            ),
+            (4, None, "user names", "SQL", "R__user_names.sql"),
+            (
+                5,
+                Some("2"),
+                "create comments",
+                "UNDO_SQL",
+                "U2__create_comments.sql",
+            ),
+        ];
+        for (rank, version, description, kind, script) in rows {
+            let checksum = match kind {
+                "SQL" => flyway_checksum(&file(script)).to_string(),
+                _ => "NULL".into(),
+            };
+            let version = version.map_or("NULL".into(), |v| format!("'{v}'"));
+            sql.push_str(&format!(
+                "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, installed_by, installed_on, execution_time, success) \
+                 VALUES ({rank}, {version}, '{description}', '{kind}', '{script}', {checksum}, 'ann', '2024-05-0{rank} 10:00:00', 5, TRUE);\n"
+            ));
+        }
+        sql.push_str("CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL);\nCREATE TABLE posts (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL);\n");
+        sql.push_str("CREATE VIEW user_names AS SELECT name FROM users;\n");
+        p.db.execute(&sql);
+        p.expect(&["import-history", "--from", "flyway"], 0);
+        assert_eq!(
+            p.states(),
+            states(&[
+                ("1", "applied"),
+                ("1.1", "applied"),
+                ("2", "pending"),
+                ("R__user_names", "applied")
+            ]),
+            "{engine:?}: 2 was undone in Flyway"
+        );
+        let when =
+            p.db.query("SELECT CAST(applied_at AS CHAR(30)) FROM ferry_migrations ORDER BY id");
+        assert!(
+            when[0].starts_with("2024-05-01") && when[0].contains("10:00:00"),
+            "{engine:?}: Flyway's time kept: {when:?}"
+        );
+        let (out, _) = p.expect(&["migrate"], 0);
+        assert!(out.contains("applied 1 migration(s)"), "{engine:?}: {out}");
+    }
+}
+
+#[test]
+fn from_golang_migrate_a_dirty_version_becomes_a_failed_entry_on_every_engine() {
+    for engine in ALL {
+        let p = Project::from_fixture(TestDb::new(engine), "sqlx");
+        p.db.execute(
+            "CREATE TABLE schema_migrations (version BIGINT NOT NULL PRIMARY KEY, dirty BOOLEAN NOT NULL);\n\
+             INSERT INTO schema_migrations (version, dirty) VALUES (20200101000002, TRUE);\n\
+             CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL);",
+        );
+        p.expect(&["import-history", "--from", "golang-migrate"], 0);
+        assert_eq!(
+            p.states(),
+            states(&[("20200101000001", "applied"), ("20200101000002", "failed")]),
+            "{engine:?}"
+        );
+        let (_, err) = p.expect(&["migrate"], 4);
+        assert!(
+            err.contains("failed earlier") && err.contains("golang-migrate"),
+            "{engine:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn from_goose_the_latest_row_decides_and_version_zero_is_skipped_on_every_engine() {
+    for engine in ALL {
+        let p = Project::from_fixture(TestDb::new(engine), "goose");
+        p.config("[migrations]\nignore = [\"*.go\"]\n");
+        p.db.execute(
+            "CREATE TABLE goose_db_version (id INTEGER PRIMARY KEY, version_id BIGINT NOT NULL, is_applied BOOLEAN NOT NULL, tstamp TIMESTAMP NULL DEFAULT CURRENT_TIMESTAMP);\n\
+             INSERT INTO goose_db_version (id, version_id, is_applied) VALUES (1, 0, TRUE), (2, 1, TRUE), (3, 2, TRUE), (4, 2, FALSE);\n\
+             CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL);",
+        );
+        p.expect(&["import-history", "--from", "goose"], 0);
+        assert_eq!(
+            p.states(),
+            states(&[("00001", "applied"), ("00002", "pending")]),
+            "{engine:?}"
+        );
+        p.expect(&["migrate"], 0);
+        assert!(p.db.tables().contains(&"posts".to_string()));
+    }
+}
