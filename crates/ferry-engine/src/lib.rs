@@ -4,7 +4,7 @@
 #![deny(missing_docs)]
 
 mod connect;
-mod driver;
+pub mod driver;
 mod error;
 mod events;
 mod files;

@@ -6,6 +6,7 @@
 //! runner never leaves the lock held. A lease-row strategy for poolers that break session
 //! state (PgBouncer in transaction mode) fits the same trait.
 
+use crate::driver::Bind;
 use crate::{DbError, Driver, EngineError};
 use async_trait::async_trait;
 use std::io::{Read, Seek, Write};
@@ -80,30 +81,29 @@ pub(crate) struct PgAdvisoryLock {
 impl Lock for PgAdvisoryLock {
     async fn try_acquire(&mut self, db: &mut dyn Driver) -> Result<bool, DbError> {
         let got = db
-            .query_text(&format!(
-                "SELECT CAST(pg_try_advisory_lock({}) AS TEXT)",
-                self.key
-            ))
+            .query_bound(
+                "SELECT CAST(pg_try_advisory_lock($1) AS TEXT)",
+                &[Bind::Int(self.key)],
+            )
             .await?;
         Ok(first_text(got).as_deref() == Some("true"))
     }
 
     async fn holder(&mut self, db: &mut dyn Driver) -> Option<String> {
         let (class, obj) = ((self.key as u64 >> 32) as u32, self.key as u64 as u32);
-        let q = format!(
-            "SELECT CONCAT('pid ', a.pid, ', ', COALESCE(NULLIF(a.application_name, ''), a.usename), \
+        let q = "SELECT CONCAT('pid ', a.pid, ', ', COALESCE(NULLIF(a.application_name, ''), a.usename), \
              COALESCE(' from ' || host(a.client_addr), ''), ', since ', to_char(a.backend_start, 'HH24:MI:SS')) \
              FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
-             WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {class} AND l.objid = {obj} AND l.objsubid = 1"
-        );
-        db.query_text(&q).await.ok().and_then(first_text)
+             WHERE l.locktype = 'advisory' AND l.granted AND l.classid = CAST($1 AS OID) AND l.objid = CAST($2 AS OID) AND l.objsubid = 1";
+        let binds = [Bind::Int(i64::from(class)), Bind::Int(i64::from(obj))];
+        db.query_bound(q, &binds).await.ok().and_then(first_text)
     }
 
     async fn release(&mut self, db: &mut dyn Driver) -> Result<(), DbError> {
-        db.query_text(&format!(
-            "SELECT CAST(pg_advisory_unlock({}) AS TEXT)",
-            self.key
-        ))
+        db.query_bound(
+            "SELECT CAST(pg_advisory_unlock($1) AS TEXT)",
+            &[Bind::Int(self.key)],
+        )
         .await
         .map(drop)
     }
@@ -130,37 +130,30 @@ pub(crate) struct MysqlNamedLock {
     pub name: String,
 }
 
-impl MysqlNamedLock {
-    fn quoted(&self) -> String {
-        format!("'{}'", self.name.replace('\\', "\\\\").replace('\'', "''"))
-    }
-}
-
 #[async_trait]
 impl Lock for MysqlNamedLock {
     async fn try_acquire(&mut self, db: &mut dyn Driver) -> Result<bool, DbError> {
         let got = db
-            .query_text(&format!(
-                "SELECT CAST(GET_LOCK({}, 0) AS CHAR)",
-                self.quoted()
-            ))
+            .query_bound(
+                "SELECT CAST(GET_LOCK(?, 0) AS CHAR)",
+                &[Bind::Text(&self.name)],
+            )
             .await?;
         Ok(first_text(got).as_deref() == Some("1"))
     }
 
     async fn holder(&mut self, db: &mut dyn Driver) -> Option<String> {
-        let q = format!(
-            "SELECT CONCAT('connection ', ID, ', ', USER, '@', HOST) FROM information_schema.PROCESSLIST WHERE ID = IS_USED_LOCK({})",
-            self.quoted()
-        );
-        db.query_text(&q).await.ok().and_then(first_text)
+        let q = "SELECT CONCAT('connection ', ID, ', ', USER, '@', HOST) FROM information_schema.PROCESSLIST WHERE ID = IS_USED_LOCK(?)";
+        (db.query_bound(q, &[Bind::Text(&self.name)]).await)
+            .ok()
+            .and_then(first_text)
     }
 
     async fn release(&mut self, db: &mut dyn Driver) -> Result<(), DbError> {
-        db.query_text(&format!(
-            "SELECT CAST(RELEASE_LOCK({}) AS CHAR)",
-            self.quoted()
-        ))
+        db.query_bound(
+            "SELECT CAST(RELEASE_LOCK(?) AS CHAR)",
+            &[Bind::Text(&self.name)],
+        )
         .await
         .map(drop)
     }

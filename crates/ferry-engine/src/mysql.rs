@@ -65,6 +65,20 @@ impl Engine for MySql {
             name: crate::lock::mysql_lock_name(&driver.lock_key),
         })
     }
+
+    fn create_database(name: &str) -> Option<String> {
+        Some(format!(
+            "CREATE DATABASE {}",
+            crate::sql::quote_ident(name, '`')
+        ))
+    }
+
+    fn drop_database(name: &str) -> Option<String> {
+        Some(format!(
+            "DROP DATABASE IF EXISTS {}",
+            crate::sql::quote_ident(name, '`')
+        ))
+    }
 }
 
 /// The session settings whose values are text, to be quoted when set again.

@@ -1,5 +1,6 @@
 //! PostgreSQL: transactional DDL, session advisory lock.
 
+use crate::driver::Execute as _;
 use crate::lock::PgAdvisoryLock;
 use crate::sqlx_driver::{Engine, SqlxDriver};
 use crate::{Capabilities, ConnectOptions, DbError, Driver, Lock};
@@ -35,6 +36,20 @@ impl Engine for Postgres {
         Box::new(PgAdvisoryLock {
             key: lock_key(&driver.lock_key),
         })
+    }
+
+    fn create_database(name: &str) -> Option<String> {
+        Some(format!(
+            "CREATE DATABASE {}",
+            crate::sql::quote_ident(name, '"')
+        ))
+    }
+
+    fn drop_database(name: &str) -> Option<String> {
+        Some(format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            crate::sql::quote_ident(name, '"')
+        ))
     }
 }
 

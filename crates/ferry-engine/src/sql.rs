@@ -172,6 +172,14 @@ fn flavor(dialect: Dialect) -> Flavor {
     }
 }
 
+/// Quotes one identifier (a database name may hold dots: it is one part).
+pub(crate) fn quote_ident(name: &str, quote: char) -> String {
+    format!(
+        "{quote}{}{quote}",
+        name.replace(quote, &format!("{quote}{quote}"))
+    )
+}
+
 /// Quotes a possibly schema-qualified name part by part.
 pub(crate) fn quote_name(name: &str, quote: char) -> String {
     name.split('.')

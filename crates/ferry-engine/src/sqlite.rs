@@ -33,6 +33,14 @@ impl Engine for Sqlite {
             file: None,
         })
     }
+
+    fn create_database(_: &str) -> Option<String> {
+        None
+    }
+
+    fn drop_database(_: &str) -> Option<String> {
+        None
+    }
 }
 
 pub(crate) async fn connect(

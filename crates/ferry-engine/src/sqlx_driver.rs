@@ -1,6 +1,9 @@
 //! The [`Driver`] implementation shared by every sqlx engine. What differs between engines
 //! lives in one [`Engine`] implementation each (postgres.rs, mysql.rs, sqlite.rs).
 
+use crate::driver::{
+    Admin, Bind, Connection, Execute, ForeignHistory, HistoryStore, Inspect, Locking, SessionState,
+};
 use crate::sql::{HistorySql, TableNames};
 use crate::{
     Capabilities, ConnectOptions, DbError, Driver, EngineError, Lock, NewEvent, NewRow, RowUpdate,
@@ -9,7 +12,7 @@ use async_trait::async_trait;
 use ferry_core::{Checksum, Dialect, HistoryRow, RowState, ServerFacts, Version, VersionKind};
 use futures_util::StreamExt;
 use sqlx::{
-    AssertSqlSafe, Connection, Database, Decode, Encode, Executor, IntoArguments, Row, Type,
+    AssertSqlSafe, Connection as _, Database, Decode, Encode, Executor, IntoArguments, Row, Type,
 };
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -28,6 +31,10 @@ pub(crate) trait Engine: Database {
     fn snapshot(driver: &SqlxDriver<Self>) -> String;
     /// The lock for this connection.
     fn lock(driver: &SqlxDriver<Self>) -> Box<dyn Lock>;
+    /// `CREATE DATABASE` for `name`; `None` where a database is not made by SQL (SQLite).
+    fn create_database(name: &str) -> Option<String>;
+    /// `DROP DATABASE IF EXISTS` for `name`, closing others' connections where possible.
+    fn drop_database(name: &str) -> Option<String>;
 }
 
 /// A connection of one engine plus the SQL of ferry's tables for it.
@@ -163,7 +170,7 @@ where
 }
 
 #[async_trait]
-impl<DB> Driver for SqlxDriver<DB>
+impl<DB> Connection for SqlxDriver<DB>
 where
     DB: Engine,
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
@@ -188,10 +195,29 @@ where
         self.facts
     }
 
-    fn lock(&self) -> Box<dyn Lock> {
-        DB::lock(self)
+    async fn close(self: Box<Self>) {
+        // A connection left out of step by a timeout is dropped, not closed politely.
+        if !self.broken {
+            let closing = self.conn.close();
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(5), closing).await;
+        }
     }
+}
 
+#[async_trait]
+impl<DB> Execute for SqlxDriver<DB>
+where
+    DB: Engine,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    for<'t> String: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> &'t str: Decode<'t, DB> + Type<DB>,
+    for<'t> Option<String>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> i64: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> Option<i64>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> bool: Encode<'t, DB> + Type<DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
     async fn execute(&mut self, text: &str) -> Result<(), DbError> {
         self.usable()?;
         sqlx::raw_sql(sql(text)).execute(&mut self.conn).await?;
@@ -216,6 +242,24 @@ where
         })
     }
 
+    async fn query_bound(
+        &mut self,
+        text: &str,
+        binds: &[Bind<'_>],
+    ) -> Result<Vec<Vec<Option<String>>>, DbError> {
+        own!(self, async {
+            let mut query = sqlx::query(sql(text));
+            for bind in binds {
+                query = match *bind {
+                    Bind::Int(n) => query.bind(n),
+                    Bind::Text(t) => query.bind(t.to_owned()),
+                };
+            }
+            let rows = query.fetch_all(&mut self.conn).await?;
+            Ok(rows.iter().map(text_row).collect())
+        })
+    }
+
     async fn begin(&mut self) -> Result<(), DbError> {
         self.execute("BEGIN").await
     }
@@ -227,7 +271,22 @@ where
     async fn rollback(&mut self) -> Result<(), DbError> {
         self.execute("ROLLBACK").await
     }
+}
 
+#[async_trait]
+impl<DB> SessionState for SqlxDriver<DB>
+where
+    DB: Engine,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    for<'t> String: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> &'t str: Decode<'t, DB> + Type<DB>,
+    for<'t> Option<String>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> i64: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> Option<i64>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> bool: Encode<'t, DB> + Type<DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
     async fn capture_session(&mut self) -> Result<(), DbError> {
         let row = (self.query_text(&DB::snapshot(self)).await?)
             .into_iter()
@@ -259,7 +318,41 @@ where
     fn reset_session_sql(&self) -> Option<&str> {
         self.reset_sql.as_deref()
     }
+}
 
+#[async_trait]
+impl<DB> Locking for SqlxDriver<DB>
+where
+    DB: Engine,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    for<'t> String: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> &'t str: Decode<'t, DB> + Type<DB>,
+    for<'t> Option<String>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> i64: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> Option<i64>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> bool: Encode<'t, DB> + Type<DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    fn lock(&self) -> Box<dyn Lock> {
+        DB::lock(self)
+    }
+}
+
+#[async_trait]
+impl<DB> HistoryStore for SqlxDriver<DB>
+where
+    DB: Engine,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    for<'t> String: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> &'t str: Decode<'t, DB> + Type<DB>,
+    for<'t> Option<String>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> i64: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> Option<i64>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> bool: Encode<'t, DB> + Type<DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
     async fn history_exists(&mut self) -> Result<bool, DbError> {
         let query = sqlx::query(sql(&self.sql.exists)).bind(self.sql.exists_arg.clone());
         let found = own!(self, async {
@@ -421,6 +514,28 @@ where
         })
     }
 
+    async fn widen_checksum(&mut self) -> Result<(), DbError> {
+        match self.sql.widen_checksum.clone() {
+            Some(sql) => self.execute(&sql).await,
+            None => Ok(()),
+        }
+    }
+}
+
+#[async_trait]
+impl<DB> ForeignHistory for SqlxDriver<DB>
+where
+    DB: Engine,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    for<'t> String: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> &'t str: Decode<'t, DB> + Type<DB>,
+    for<'t> Option<String>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> i64: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> Option<i64>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> bool: Encode<'t, DB> + Type<DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
     async fn read_foreign(
         &mut self,
         columns: &ferry_core::import::Columns,
@@ -452,14 +567,22 @@ where
             .collect();
         Ok(Some(foreign))
     }
+}
 
-    async fn widen_checksum(&mut self) -> Result<(), DbError> {
-        match self.sql.widen_checksum.clone() {
-            Some(sql) => self.execute(&sql).await,
-            None => Ok(()),
-        }
-    }
-
+#[async_trait]
+impl<DB> Inspect for SqlxDriver<DB>
+where
+    DB: Engine,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    for<'t> String: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> &'t str: Decode<'t, DB> + Type<DB>,
+    for<'t> Option<String>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> i64: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> Option<i64>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> bool: Encode<'t, DB> + Type<DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
     async fn table_names(&mut self) -> Result<Vec<String>, DbError> {
         let rows = self.query_text(DB::TABLE_NAMES).await?;
         Ok(rows
@@ -467,14 +590,35 @@ where
             .filter_map(|r| r.into_iter().next().flatten())
             .collect())
     }
+}
 
-    async fn close(self: Box<Self>) {
-        // A connection left out of step by a timeout is dropped, not closed politely.
-        if !self.broken {
-            let closing = self.conn.close();
-            let _ = tokio::time::timeout(std::time::Duration::from_secs(5), closing).await;
-        }
+#[async_trait]
+impl<DB> Admin for SqlxDriver<DB>
+where
+    DB: Engine,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    for<'t> String: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> &'t str: Decode<'t, DB> + Type<DB>,
+    for<'t> Option<String>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> i64: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> Option<i64>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+    for<'t> bool: Encode<'t, DB> + Type<DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    async fn create_database(&mut self, name: &str) -> Result<(), DbError> {
+        let sql = DB::create_database(name).ok_or_else(not_by_sql)?;
+        self.execute(&sql).await
     }
+
+    async fn drop_database(&mut self, name: &str) -> Result<(), DbError> {
+        let sql = DB::drop_database(name).ok_or_else(not_by_sql)?;
+        self.execute(&sql).await
+    }
+}
+
+fn not_by_sql() -> DbError {
+    DbError::msg("a SQLite database is a file: create or remove the file instead")
 }
 
 /// One shared copy of each distinct value of the columns that repeat across a history.

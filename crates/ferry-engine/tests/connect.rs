@@ -30,3 +30,62 @@ fn loopback_skips_tls_unless_the_url_asks_for_it() {
         );
     });
 }
+
+/// Databases are created and dropped by name through the Admin capability: a name with
+/// quotes, dots and spaces is one identifier, never SQL.
+#[test]
+fn admin_creates_and_drops_databases_with_hostile_names() {
+    use ferry_engine::driver::Admin as _;
+    for (engine, name) in [
+        (
+            Engine::Postgres,
+            format!("ferry t.\"{}\"; DROP", std::process::id()),
+        ),
+        (
+            Engine::Mysql,
+            format!("ferry t.`{}`; DROP", std::process::id()),
+        ),
+    ] {
+        let url = ferry_testkit::admin_url(engine);
+        block_on(async {
+            let mut db = connect(&url, &ConnectOptions::default())
+                .await
+                .expect("connect");
+            db.drop_database(&name).await.expect("drop if exists");
+            db.create_database(&name).await.expect("create");
+            let listed = match engine {
+                Engine::Postgres => "SELECT datname FROM pg_database",
+                _ => "SELECT CAST(schema_name AS CHAR) FROM information_schema.schemata",
+            };
+            let names = db.query_text(listed).await.expect("list");
+            assert!(
+                names.iter().any(|r| r[0].as_deref() == Some(name.as_str())),
+                "{engine:?}: {name}"
+            );
+            db.drop_database(&name).await.expect("drop");
+            let names = db.query_text(listed).await.expect("list");
+            assert!(
+                !names.iter().any(|r| r[0].as_deref() == Some(name.as_str())),
+                "{engine:?}"
+            );
+            db.close().await;
+        });
+    }
+    let sqlite = block_on(async {
+        let path = std::env::temp_dir().join(format!("ferry-admin-{}.db", std::process::id()));
+        let url = format!("sqlite://{}", path.display());
+        let options = ConnectOptions {
+            create: true,
+            ..ConnectOptions::default()
+        };
+        let mut db = connect(&url, &options).await.expect("connect");
+        let refused = db.create_database("x").await.unwrap_err();
+        db.close().await;
+        let _ = std::fs::remove_file(&path);
+        refused
+    });
+    assert!(
+        sqlite.message.contains("a SQLite database is a file"),
+        "{sqlite}"
+    );
+}

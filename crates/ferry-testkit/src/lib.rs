@@ -39,7 +39,8 @@ mod tempfile_dir {
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
-fn admin_url(engine: Engine) -> String {
+/// The URL of the server's administrative database for `engine` (empty for SQLite).
+pub fn admin_url(engine: Engine) -> String {
     match engine {
         Engine::Postgres => std::env::var("FERRY_TEST_PG_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into()),
@@ -84,15 +85,33 @@ macro_rules! with_connection {
     };
 }
 
-async fn admin(engine: Engine, sql: &str) -> Result<(), sqlx::Error> {
+/// What to do to a database, through ferry's own [`Admin`] capability.
+#[derive(Clone, Copy)]
+enum AdminOp {
+    Create,
+    Drop,
+}
+
+async fn admin(engine: Engine, op: AdminOp, name: &str) -> Result<(), String> {
     if engine == Engine::Sqlite {
         return Ok(());
     }
-    let sql = AssertSqlSafe(sql.to_owned());
-    with_connection!(engine, &admin_url(engine), |c| {
-        sqlx::raw_sql(sql).execute(&mut c).await?;
-        c.close().await
-    })
+    let options = ferry_engine::ConnectOptions {
+        tables: ferry_engine::TableNames::default(),
+        session: Vec::new(),
+        owner: "ferry-testkit".into(),
+        connect_timeout: std::time::Duration::from_secs(10),
+        lock_timeout: std::time::Duration::from_secs(10),
+        create: false,
+    };
+    let mut db =
+        (ferry_engine::connect(&admin_url(engine), &options).await).map_err(|e| e.to_string())?;
+    let done = match op {
+        AdminOp::Create => db.create_database(name).await,
+        AdminOp::Drop => db.drop_database(name).await,
+    };
+    db.close().await;
+    done.map_err(|e| e.to_string())
 }
 
 async fn scalars(engine: Engine, url: &str, sql: &str) -> Result<Vec<Option<String>>, sqlx::Error> {
@@ -127,8 +146,7 @@ impl TestDb {
                 _dir: Some(tempfile_dir::Dir(dir)),
             };
         }
-        let create = format!("CREATE DATABASE {name}");
-        if let Err(e) = block_on(admin(engine, &create)) {
+        if let Err(e) = block_on(admin(engine, AdminOp::Create, &name)) {
             panic!(
                 "{engine:?} is required for this test and is not reachable at {}: {e}",
                 admin_url(engine)
@@ -232,13 +250,8 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let sql = match self.engine {
-            Engine::Postgres => format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-            Engine::Mysql => format!("DROP DATABASE IF EXISTS {}", self.name),
-            Engine::Sqlite => return,
-        };
-        let engine = self.engine;
+        let (engine, name) = (self.engine, self.name.clone());
         // A fresh thread: Drop may run inside a test's own runtime.
-        let _ = std::thread::spawn(move || block_on(admin(engine, &sql))).join();
+        let _ = std::thread::spawn(move || block_on(admin(engine, AdminOp::Drop, &name))).join();
     }
 }

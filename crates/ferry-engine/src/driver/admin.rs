@@ -1,0 +1,22 @@
+//! What is in the database, and databases themselves (for the tests today, for rehearsals
+//! on a scratch copy later).
+
+use crate::DbError;
+use async_trait::async_trait;
+
+/// Looking at what the database holds.
+#[async_trait]
+pub trait Inspect: Send {
+    /// Names of the user tables in the database.
+    async fn table_names(&mut self) -> Result<Vec<String>, DbError>;
+}
+
+/// Creating and dropping databases on the server this connection is on.
+#[async_trait]
+pub trait Admin: Send {
+    /// Creates database `name`.
+    async fn create_database(&mut self, name: &str) -> Result<(), DbError>;
+    /// Drops database `name` if it exists (closing other sessions' connections to it where
+    /// the engine can).
+    async fn drop_database(&mut self, name: &str) -> Result<(), DbError>;
+}
