@@ -35,7 +35,6 @@ fn loopback_skips_tls_unless_the_url_asks_for_it() {
 /// quotes, dots and spaces is one identifier, never SQL.
 #[test]
 fn admin_creates_and_drops_databases_with_hostile_names() {
-    use ferry_engine::driver::Admin as _;
     for (engine, name) in [
         (
             Engine::Postgres,
