@@ -129,42 +129,41 @@ impl EventSink for EventPrinter {
 }
 
 /// A dry run's plan as SQL a person can read (or feed to a client): a header, the session
-/// preamble, then each step's statements under a comment saying how it runs. `steps` are
-/// the objects `--json` prints.
-pub fn plan_text(command: &str, session: &[String], steps: &[serde_json::Value]) -> String {
-    if steps.is_empty() {
+/// preamble, then each step's statements under a comment saying how it runs.
+pub fn plan_text(session: &[String], plan: &ferry_engine::runner::PlanView) -> String {
+    let command = &plan.command;
+    if plan.steps.is_empty() {
         return format!("{command}: nothing to do (dry run)\n");
     }
     let mut text = format!(
         "-- {command} plan (dry run; nothing was changed): {} step(s)\n",
-        steps.len()
+        plan.steps.len()
     );
     for statement in session {
         text.push_str(&format!("-- session: {statement};\n"));
     }
-    let field = |step: &serde_json::Value, key: &str| step[key].as_str().unwrap_or("").to_owned();
-    for step in steps {
-        let mode = match step["no_transaction_reason"].as_str() {
-            None => "in one transaction with its history row".to_owned(),
-            Some(reason) => format!("WITHOUT a transaction: {reason}"),
+    for step in &plan.steps {
+        let mode = match (&step.record_only, &step.no_transaction_reason) {
+            (Some(marker), _) => {
+                format!("nothing: it is recorded without running (the file says {marker})")
+            }
+            (None, None) => "in one transaction with its history row".to_owned(),
+            (None, Some(reason)) => format!("WITHOUT a transaction: {reason}"),
         };
+        let file = step.file.as_deref().unwrap_or("");
         text.push_str(&format!(
-            "\n-- {} {} ({}) runs {mode}\n",
-            field(step, "version"),
-            field(step, "name"),
-            field(step, "file")
+            "\n-- {} {} ({file}) runs {mode}\n",
+            step.version, step.name
         ));
-        let list = |key: &str| step[key].as_array().cloned().unwrap_or_default();
-        for st in list("before_transaction") {
+        for st in &step.before_transaction {
             text.push_str(&format!(
-                "-- before BEGIN (it would do nothing inside the transaction):\n{};\n",
-                st.as_str().unwrap_or("")
+                "-- before BEGIN (it would do nothing inside the transaction):\n{st};\n"
             ));
         }
-        for st in list("statements") {
-            text.push_str(&format!("{};\n", st.as_str().unwrap_or("")));
+        for st in &step.statements {
+            text.push_str(&format!("{st};\n"));
         }
-        if let Some(check) = step["check_before_commit"].as_str() {
+        if let Some(check) = step.check_before_commit {
             text.push_str(&format!(
                 "-- before COMMIT, must return no rows: {check};\n"
             ));
@@ -299,20 +298,47 @@ mod tests {
 
     #[test]
     fn dry_run_plan_reads_as_sql() {
-        let steps = [
-            serde_json::json!({
-                "version": "002", "name": "invoices", "file": "migrations/002_invoices.sql",
-                "no_transaction_reason": null,
-                "statements": ["CREATE TABLE invoices (id INT)", "INSERT INTO invoices VALUES (1)"],
-            }),
-            serde_json::json!({
-                "version": "003", "name": "index", "file": "migrations/003_index.sql",
-                "no_transaction_reason": "CREATE INDEX CONCURRENTLY on line 1 cannot run inside a transaction",
-                "statements": ["CREATE INDEX CONCURRENTLY i ON invoices (id)"],
-            }),
-        ];
+        use ferry_core::plan::Action;
+        use ferry_engine::runner::{PlanView, StepView};
+        let step =
+            |version: &str, name: &str, reason: Option<&str>, statements: &[&str]| StepView {
+                version: version.into(),
+                name: name.into(),
+                action: Action::Apply,
+                file: Some(format!("migrations/{version}_{name}.sql")),
+                transaction: reason.is_none(),
+                no_transaction_reason: reason.map(str::to_owned),
+                before_transaction: Vec::new(),
+                statements: statements.iter().map(|s| s.to_string()).collect(),
+                check_before_commit: None,
+                record_only: None,
+            };
+        let plan = PlanView {
+            command: "migrate".into(),
+            steps: vec![
+                step(
+                    "002",
+                    "invoices",
+                    None,
+                    &[
+                        "CREATE TABLE invoices (id INT)",
+                        "INSERT INTO invoices VALUES (1)",
+                    ],
+                ),
+                step(
+                    "003",
+                    "index",
+                    Some("CREATE INDEX CONCURRENTLY on line 1 cannot run inside a transaction"),
+                    &["CREATE INDEX CONCURRENTLY i ON invoices (id)"],
+                ),
+            ],
+        };
         let session = ["SET search_path = app, public".to_owned()];
-        insta::assert_snapshot!(plan_text("migrate", &session, &steps));
-        insta::assert_snapshot!(plan_text("rollback", &[], &[]), @"rollback: nothing to do (dry run)");
+        insta::assert_snapshot!(plan_text(&session, &plan));
+        let empty = PlanView {
+            command: "rollback".into(),
+            steps: Vec::new(),
+        };
+        insta::assert_snapshot!(plan_text(&[], &empty), @"rollback: nothing to do (dry run)");
     }
 }

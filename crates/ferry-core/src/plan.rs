@@ -3,6 +3,10 @@
 //! Everything here is a pure function of the migration files and the history, so
 //! `status`, `migrate`, `--dry-run`, `validate` and `rollback` all decide from the same values.
 
+mod request;
+
+pub use request::{Action, Plan, RepairRequest, Request, Step, plan};
+
 use crate::{Checksum, History, HistoryRow, LoadError, Migration, RowState, Script, Version};
 use std::collections::BTreeSet;
 use std::fmt;

@@ -5,9 +5,9 @@ use crate::cli::Global;
 use crate::error::CliError;
 use crate::render::{self, out};
 use crate::session::Session;
-use ferry_core::plan::{self, Entry, MigrateOptions, PlanError};
-use ferry_core::{Script, Version};
-use ferry_engine::{Driver, runner};
+use ferry_core::Version;
+use ferry_core::plan::{self, MigrateOptions, Request};
+use ferry_engine::runner;
 
 /// Applies pending migrations, or prints what would run.
 pub async fn run(
@@ -23,14 +23,7 @@ pub async fn run(
         only: None,
     };
     if dry_run {
-        return dry_run_plan(s, g, ("migrate", false), |entries| {
-            let steps = plan::plan_migrate(entries, &options)?;
-            Ok(steps
-                .iter()
-                .map(|m| (m.label.clone(), m.name.clone(), m.up.clone()))
-                .collect())
-        })
-        .await;
+        return dry_run_plan(s, g, ("migrate", false), &Request::Migrate(options)).await;
     }
     let done = (s.run(g, async |db, job, p| {
         runner::migrate(db, job, &options, p).await
@@ -47,57 +40,39 @@ pub async fn run(
     Ok(())
 }
 
-/// A step of a plan: version, name and the script it runs.
-pub type PlanStep = (String, String, Script);
-
-/// Prints the steps `plan` picks from every migration's state, changing nothing; a plan
+/// Prints the plan for `request` from every migration's state, changing nothing; a plan
 /// that rolls back needs the down scripts stored in the history.
 pub async fn dry_run_plan(
     s: &mut Session,
     g: &Global,
     (command, rolls_back): (&str, bool),
-    plan: impl FnOnce(&[Entry<'_>]) -> Result<Vec<PlanStep>, PlanError>,
+    request: &Request,
 ) -> Result<(), CliError> {
     let history =
         runner::read_history(s.db.as_mut(), rolls_back, &s.config.plugin, s.version_kind).await?;
     let migrations = s.files.get().await?;
     let entries = plan::status(migrations, &history, &s.config.plugin);
-    let steps = plan(&entries)?;
-    print_plan(s, g, command, &steps)
+    let plan = plan::plan(request, &entries)?;
+    let prepared = runner::prepare_plan(s.db.as_ref(), plan)?;
+    let view = runner::view(command, &prepared);
+    if g.json {
+        let doc = DryRun {
+            dry_run: true,
+            session: &s.config.session,
+            plan: &view,
+        };
+        out(&serde_json::to_string_pretty(&doc).unwrap_or_default());
+    } else {
+        out(render::plan_text(&s.config.session, &view).trim_end());
+    }
+    Ok(())
 }
 
-/// Prints a plan with the exact SQL each step runs, and whether it runs in a transaction.
-fn print_plan(
-    s: &Session,
-    g: &Global,
-    command: &str,
-    scripts: &[PlanStep],
-) -> Result<(), CliError> {
-    let db: &dyn Driver = s.db.as_ref();
-    let mut steps = Vec::new();
-    for (version, name, script) in scripts {
-        let run = runner::prepare(db, script)?;
-        let reason = runner::no_transaction_reason(&run.mode);
-        let sqls = |list: &[ferry_core::Statement]| {
-            list.iter().map(|st| st.sql.clone()).collect::<Vec<_>>()
-        };
-        steps.push(serde_json::json!({
-            "version": version,
-            "name": name,
-            "file": script.path.display().to_string(),
-            "transaction": reason.is_none(),
-            "no_transaction_reason": reason,
-            "before_transaction": sqls(&run.before),
-            "statements": sqls(&run.body),
-            "check_before_commit": run.check.map(|c| c.sql),
-            "record_only": run.record_only,
-        }));
-    }
-    if g.json {
-        let doc = serde_json::json!({ "dry_run": true, "command": command, "session": s.config.session, "steps": steps });
-        out(&serde_json::to_string_pretty(&doc).unwrap_or_default());
-        return Ok(());
-    }
-    out(render::plan_text(command, &s.config.session, &steps).trim_end());
-    Ok(())
+/// What `--dry-run --json` prints: the plan, and the session preamble it runs after.
+#[derive(serde::Serialize)]
+struct DryRun<'a> {
+    dry_run: bool,
+    session: &'a [String],
+    #[serde(flatten)]
+    plan: &'a runner::PlanView,
 }

@@ -87,7 +87,7 @@ async fn run_connected(
                 (_, Some(v)) => Some((parse_version(&v, s.version_kind)?, RowState::RolledBack)),
                 _ => None,
             };
-            let options = ferry_engine::runner::RepairOptions {
+            let options = ferry_core::plan::RepairRequest {
                 accept_checksums,
                 clear_failed,
                 accept_downs: accept_down,

@@ -4,7 +4,8 @@ use super::summary;
 use crate::cli::Global;
 use crate::error::CliError;
 use crate::session::Session;
-use ferry_engine::runner::{self, RepairOptions};
+use ferry_core::plan::RepairRequest as RepairOptions;
+use ferry_engine::runner;
 
 /// Records new checksums and/or clears failed entries.
 pub async fn run(s: &mut Session, g: &Global, options: RepairOptions) -> Result<(), CliError> {

@@ -5,7 +5,7 @@ use super::summary;
 use crate::cli::Global;
 use crate::error::CliError;
 use crate::session::Session;
-use ferry_core::plan::{self, RollbackTarget};
+use ferry_core::plan::{Request, RollbackTarget};
 use ferry_engine::runner::{self, Done};
 
 /// The rollback target the flags select (default: one step).
@@ -33,14 +33,7 @@ pub async fn run(
     dry_run: bool,
 ) -> Result<(), CliError> {
     if dry_run {
-        return dry_run_plan(s, g, (command, true), |entries| {
-            let steps = plan::plan_rollback(entries, &target)?;
-            Ok(steps
-                .into_iter()
-                .map(|st| (st.label, st.row.name.to_string(), st.down))
-                .collect())
-        })
-        .await;
+        return dry_run_plan(s, g, (command, true), &Request::Rollback(target)).await;
     }
     s.confirm(g, &format!("`ferry {command}`"))?;
     let done = revert(s, g, &target, command).await?;

@@ -1,12 +1,17 @@
 //! The runner: executes plans made by `ferry_core::plan` under the migration lock, keeps
 //! the history and the events table, and reports progress as [`Event`]s.
 
+mod execute;
 pub(crate) mod import;
 mod script;
 
 use crate::{Driver, EngineError, Event, EventSink, Files, NewEvent, NewRow, RowUpdate, lock};
-use ferry_core::plan::{self, Entry, MigrateOptions, MigrationRef, RollbackTarget};
-use ferry_core::{Execution, History, Migration, RowState, Version, VersionKind};
+use execute::run_plan;
+pub use execute::{PlanView, Prepared, StepView, prepare_plan, view};
+use ferry_core::plan::{
+    self, Entry, MigrateOptions, MigrationRef, RepairRequest, Request, RollbackTarget, Step,
+};
+use ferry_core::{Execution, History, Migration, RowState, Script, Version, VersionKind};
 pub use import::import_history;
 use script::{Failed, Tail, elapsed_ms, reset, run_atomically, run_each};
 pub use script::{no_transaction_reason, prepare};
@@ -234,18 +239,8 @@ pub async fn migrate(
         rolls_back: false,
         summary: &|n| format!("applied {n} migration(s)"),
     };
-    command(db, job, sink, cmd, async |db, work, sink| {
-        let steps = plan::plan_migrate(work.entries, options)?;
-        let ready = ready_ups(db, &steps)?;
-        work.tables.open(db).await?;
-        sink.event(&Event::Planned {
-            command: "migrate".into(),
-            count: ready.len(),
-        });
-        let batch = work.history.next_batch();
-        apply_all(db, ready, batch, job.ctx, sink).await
-    })
-    .await
+    let request = Request::Migrate(options.clone());
+    run_plan(db, job, sink, cmd, &request).await
 }
 
 /// A migration to apply, read and split, with the down script its row will store.
@@ -253,49 +248,6 @@ struct ReadyUp<'a> {
     migration: &'a Migration,
     run: Execution,
     down: Option<String>,
-}
-
-/// Reads and splits every script `steps` will run, so that a bad file N stops the command
-/// before migration 1 runs.
-fn ready_ups<'a>(
-    db: &dyn Driver,
-    steps: &[&'a Migration],
-) -> Result<Vec<ReadyUp<'a>>, EngineError> {
-    (steps.iter())
-        .map(|m| {
-            Ok(ReadyUp {
-                migration: m,
-                run: prepare(db, &m.up)?,
-                down: down_text(db, m)?,
-            })
-        })
-        .collect()
-}
-
-async fn apply_all(
-    db: &mut dyn Driver,
-    ready: Vec<ReadyUp<'_>>,
-    batch: i64,
-    ctx: &RunContext,
-    sink: &mut dyn EventSink,
-) -> Result<Vec<Done>, EngineError> {
-    let mut done: Vec<Done> = Vec::new();
-    let mut applied: Vec<Version> = Vec::new();
-    for up in ready {
-        let version = up.migration.version.clone();
-        match apply_one(db, up, batch, ctx, sink).await {
-            Ok(d) => {
-                done.push(d);
-                applied.push(version);
-            }
-            Err(EngineError::MigrationFailed(mut failure)) => {
-                failure.applied_before = applied;
-                return Err(EngineError::MigrationFailed(failure));
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(done)
 }
 
 async fn apply_one(
@@ -517,23 +469,7 @@ pub async fn rollback(
         rolls_back: true,
         summary: &|n| format!("rolled back {n} migration(s)"),
     };
-    command(db, job, sink, cmd, async |db, work, sink| {
-        let steps = plan::plan_rollback(work.entries, target)?;
-        let ready = (steps.iter())
-            .map(|step| Ok((step, prepare(db, &step.down)?)))
-            .collect::<Result<Vec<_>, EngineError>>()?;
-        work.tables.open(db).await?;
-        sink.event(&Event::Planned {
-            command: command_name.into(),
-            count: ready.len(),
-        });
-        let mut done = Vec::new();
-        for (step, run) in ready {
-            done.push(revert_one(db, step, &run, sink).await?);
-        }
-        Ok(done)
-    })
-    .await
+    run_plan(db, job, sink, cmd, &Request::Rollback(target.clone())).await
 }
 
 /// What `--json` and the text output say of a rollback whose down script runs nothing.
@@ -541,14 +477,17 @@ pub const EMPTY_DOWN: &str = "down script empty: nothing undone";
 
 async fn revert_one(
     db: &mut dyn Driver,
-    step: &plan::RollbackStep<'_>,
+    step: &Step<'_>,
     run: &Execution,
     sink: &mut dyn EventSink,
 ) -> Result<Done, EngineError> {
     let reason = no_transaction_reason(&run.mode);
     let what = MigrationRef {
         label: step.label.clone(),
-        name: step.row.name.to_string(),
+        name: step.name.clone(),
+    };
+    let (Some(row), Some(script)) = (step.row, step.script.as_deref()) else {
+        return Err(EngineError::Plan(plan::PlanError::NoDownScript(what)));
     };
     sink.event(&Event::Started {
         direction: "down".into(),
@@ -558,13 +497,13 @@ async fn revert_one(
     });
     let started = Instant::now();
     let ran = match reason {
-        None => revert_atomically(db, step, run).await,
-        Some(_) => revert_unguarded(db, &what, step.row.id, run, started).await,
+        None => revert_atomically(db, row.id, script, run).await,
+        Some(_) => revert_unguarded(db, &what, row.id, run, started).await,
     };
     if !matches!(ran, Ok(true)) {
         reset_after(db, &what, ran.is_ok()).await?;
     }
-    ran.map_err(|o| o.into_error_for(&what, "down", &step.down))?;
+    ran.map_err(|o| o.into_error_for(&what, "down", script))?;
     let note = run.is_empty().then(|| EMPTY_DOWN.to_owned());
     Ok(finished(sink, "down", &what, started, note))
 }
@@ -573,10 +512,11 @@ async fn revert_one(
 /// was reset inside it (PostgreSQL, whose settings are transactional).
 async fn revert_atomically(
     db: &mut dyn Driver,
-    step: &plan::RollbackStep<'_>,
+    id: i64,
+    script: &Script,
     run: &Execution,
 ) -> Result<bool, Outcome> {
-    let text = step.down.text().map_err(|e| Outcome::Engine(e.into()))?;
+    let text = script.text().map_err(|e| Outcome::Engine(e.into()))?;
     if let Err(failed) = run_atomically(db, text, run, Tail::None).await {
         return Err(Outcome::rolled_back(db, failed, true).await);
     }
@@ -588,7 +528,7 @@ async fn revert_atomically(
         if reset_inside {
             db.reset_session().await?;
         }
-        db.update_history(step.row.id, &update).await?;
+        db.update_history(id, &update).await?;
         db.commit().await
     }
     .await;
@@ -635,35 +575,7 @@ pub async fn redo(
         rolls_back: true,
         summary: &|n| format!("redid {n} migration(s)"),
     };
-    command(db, job, sink, cmd, async |db, work, sink| {
-        let steps = plan::plan_rollback(work.entries, &RollbackTarget::Steps(1))?;
-        let Some(step) = steps.first() else {
-            sink.event(&Event::Planned {
-                command: "redo".into(),
-                count: 0,
-            });
-            return Ok(Vec::new());
-        };
-        let migration = (work.entries.iter())
-            .find(|e| e.version == &step.row.version)
-            .and_then(|e| e.migration)
-            .ok_or_else(|| {
-                plan::PlanError::RedoWithoutFile(MigrationRef {
-                    label: step.label.clone(),
-                    name: step.row.name.to_string(),
-                })
-            })?;
-        let down = prepare(db, &step.down)?;
-        let up = ready_ups(db, &[migration])?;
-        work.tables.open(db).await?;
-        sink.event(&Event::Planned {
-            command: "redo".into(),
-            count: 2,
-        });
-        revert_one(db, step, &down, sink).await?;
-        apply_all(db, up, work.history.next_batch(), job.ctx, sink).await
-    })
-    .await
+    run_plan(db, job, sink, cmd, &Request::Redo).await
 }
 
 /// Marks every migration up to `target` as applied without running it.
@@ -679,76 +591,14 @@ pub async fn baseline(
         rolls_back: false,
         summary: &|n| format!("baselined {n} migration(s) up to {target}"),
     };
-    command(db, job, sink, cmd, async |db, work, sink| {
-        if !work.entries.iter().any(|e| e.version == target) {
-            return Err(plan::PlanError::UnknownTarget(target.to_string()).into());
-        }
-        let marked: Vec<(&Migration, Option<String>)> = (work.entries.iter())
-            .filter(|e| e.is_pending() && e.version <= target)
-            .filter_map(|e| e.migration)
-            .map(|m| Ok((m, down_text(db, m)?)))
-            .collect::<Result<_, EngineError>>()?;
-        work.tables.open(db).await?;
-        let batch = work.history.next_batch();
-        baseline_rows(db, marked, batch, job.ctx, sink).await
-    })
-    .await
-}
-
-async fn baseline_rows(
-    db: &mut dyn Driver,
-    marked: Vec<(&Migration, Option<String>)>,
-    batch: i64,
-    ctx: &RunContext,
-    sink: &mut dyn EventSink,
-) -> Result<Vec<Done>, EngineError> {
-    let mut done = Vec::new();
-    for (m, down) in marked {
-        let row = NewRow {
-            duration_ms: Some(0),
-            baseline: true,
-            ..NewRow::applied(m, down.as_deref(), batch, &ctx.actor)
-        };
-        db.insert_history(&row)
-            .await
-            .map_err(EngineError::db(format!(
-                "recording baseline of {}",
-                m.label
-            )))?;
-        sink.event(&Event::Recorded {
-            version: m.label.clone(),
-            name: m.name.clone(),
-            what: "baseline".into(),
-        });
-        done.push(Done {
-            version: m.label.clone(),
-            name: m.name.clone(),
-            duration_ms: 0,
-            note: None,
-        });
-    }
-    Ok(done)
-}
-
-/// What `repair` should fix.
-#[derive(Clone, Debug, Default)]
-pub struct RepairOptions {
-    /// Record modified files' new checksums (and down scripts).
-    pub accept_checksums: bool,
-    /// Clear failed entries so migrate can retry them.
-    pub clear_failed: bool,
-    /// Store the down scripts of applied migrations whose file's down script changed.
-    pub accept_downs: bool,
-    /// A failed migration a human has finished or undone by hand, and what it now is
-    /// (`applied` or `rolled_back`).
-    pub mark: Option<(Version, RowState)>,
+    run_plan(db, job, sink, cmd, &Request::Baseline(target.clone())).await
 }
 
 /// Fixes the history after a human has looked.
 pub async fn repair(
     db: &mut dyn Driver,
     job: &Job<'_>,
-    options: RepairOptions,
+    options: RepairRequest,
     sink: &mut dyn EventSink,
 ) -> Result<Vec<Done>, EngineError> {
     let cmd = Command {
@@ -757,103 +607,5 @@ pub async fn repair(
         rolls_back: options.accept_downs,
         summary: &|n| format!("repaired {n} entr(ies)"),
     };
-    command(db, job, sink, cmd, async |db, work, sink| {
-        if let Some((version, _)) = &options.mark {
-            let failed = |e: &&Entry<'_>| e.version == version && e.state == plan::State::Failed;
-            if !work.entries.iter().any(|e| failed(&e)) {
-                return Err(plan::PlanError::NotFailed(version.to_string()).into());
-            }
-        }
-        work.tables.open(db).await?;
-        repair_rows(db, work.entries, &options, sink).await
-    })
-    .await
-}
-
-async fn repair_rows(
-    db: &mut dyn Driver,
-    entries: &[Entry<'_>],
-    options: &RepairOptions,
-    sink: &mut dyn EventSink,
-) -> Result<Vec<Done>, EngineError> {
-    let mut done = Vec::new();
-    let mut undecided = Vec::new();
-    for e in entries {
-        let (Some(row), migration) = (e.row, e.migration) else {
-            continue;
-        };
-        let changed_down = match (migration, options.accept_downs) {
-            (Some(m), true) if e.is_applied() => match plan::changed_down(row, m)? {
-                Some(_) => down_text(db, m)?,
-                None => None,
-            },
-            _ => None,
-        };
-        let what = match (e.state, migration) {
-            (plan::State::Modified, Some(m)) if options.accept_checksums => {
-                let down = down_text(db, m)?;
-                let update = RowUpdate::Checksum {
-                    checksum: m.up.checksum,
-                    down_sql: down.as_deref(),
-                    name: &m.name,
-                };
-                db.update_history(row.id, &update)
-                    .await
-                    .map_err(EngineError::db(format!("updating {}", e.label)))?;
-                "accepted new checksum"
-            }
-            _ if changed_down.is_some() => {
-                let update = RowUpdate::DownScript {
-                    down_sql: changed_down.as_deref(),
-                };
-                db.update_history(row.id, &update)
-                    .await
-                    .map_err(EngineError::db(format!("updating {}", e.label)))?;
-                "recorded the file's down script"
-            }
-            (plan::State::Failed, _)
-                if options.mark.as_ref().is_some_and(|(v, _)| v == e.version) =>
-            {
-                let state = options.mark.as_ref().map_or(RowState::Applied, |(_, s)| *s);
-                db.update_history(row.id, &RowUpdate::Mark(state))
-                    .await
-                    .map_err(EngineError::db(format!("marking {}", e.label)))?;
-                match state {
-                    RowState::Applied => "marked applied",
-                    _ => "marked rolled back",
-                }
-            }
-            // Clearing makes it pending: right after a failed apply, wrong after a rollback
-            // that may have left it applied.
-            (plan::State::Failed, _) if options.clear_failed && row.failed_rolling_back() => {
-                undecided.push(MigrationRef::from(e));
-                continue;
-            }
-            (plan::State::Failed, _) if options.clear_failed => {
-                db.update_history(row.id, &RowUpdate::Reverted(RowState::Cleared))
-                    .await
-                    .map_err(EngineError::db(format!("clearing {}", e.label)))?;
-                "cleared failed entry"
-            }
-            _ => continue,
-        };
-        sink.event(&Event::Recorded {
-            version: e.label.to_owned(),
-            name: e.name.to_owned(),
-            what: what.into(),
-        });
-        done.push(Done {
-            version: e.label.to_owned(),
-            name: e.name.to_owned(),
-            duration_ms: 0,
-            note: None,
-        });
-    }
-    if !undecided.is_empty() {
-        return Err(plan::PlanError::RollbackNeedsDecision(undecided).into());
-    }
-    if !undecided.is_empty() {
-        return Err(plan::PlanError::RollbackNeedsDecision(undecided).into());
-    }
-    Ok(done)
+    run_plan(db, job, sink, cmd, &Request::Repair(options)).await
 }

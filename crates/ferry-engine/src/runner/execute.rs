@@ -1,0 +1,254 @@
+//! Executing a plan: every script a plan runs is read and split first ([`prepare_plan`]),
+//! so that a bad file N stops the command before step 1 runs; then one executor runs the
+//! steps in order, whatever they do.
+
+use super::{Command, Done, Job, ReadyUp, RunContext, apply_one, command, down_text, revert_one};
+use crate::{Driver, EngineError, Event, EventSink, NewRow, RowUpdate};
+use ferry_core::plan::{self, Action, Plan, Request, Step};
+use ferry_core::{Execution, RowState, Version};
+
+/// A plan step with its scripts read and split: what runs, and the down script an applied
+/// (or re-checksummed) row stores.
+#[derive(Debug)]
+pub struct Prepared<'a> {
+    /// The step.
+    pub step: Step<'a>,
+    /// How its script runs, if it runs one.
+    pub run: Option<Execution>,
+    /// The down script its row stores.
+    pub down: Option<String>,
+}
+
+/// Reads and splits every script `plan` runs or stores.
+pub fn prepare_plan<'a>(db: &dyn Driver, plan: Plan<'a>) -> Result<Vec<Prepared<'a>>, EngineError> {
+    (plan.steps.into_iter())
+        .map(|step| {
+            let run = step
+                .script
+                .as_deref()
+                .map(|s| super::prepare(db, s))
+                .transpose()?;
+            let down = match (step.action, step.migration) {
+                (
+                    Action::Apply | Action::Baseline | Action::AcceptChecksum | Action::AcceptDown,
+                    Some(m),
+                ) => down_text(db, m)?,
+                _ => None,
+            };
+            Ok(Prepared { step, run, down })
+        })
+        .collect()
+}
+
+/// Plans `request` under the lock, prepares every step, opens ferry's tables and runs the
+/// steps: the one path of migrate, rollback, redo, baseline and repair.
+pub(super) async fn run_plan(
+    db: &mut dyn Driver,
+    job: &Job<'_>,
+    sink: &mut dyn EventSink,
+    cmd: Command<'_>,
+    request: &Request,
+) -> Result<Vec<Done>, EngineError> {
+    let name = cmd.name.to_owned();
+    command(db, job, sink, cmd, async |db, work, sink| {
+        let plan = plan::plan(request, work.entries)?;
+        let runs_scripts = matches!(
+            request,
+            Request::Migrate(_) | Request::Rollback(_) | Request::Redo
+        );
+        let prepared = prepare_plan(db, plan)?;
+        work.tables.open(db).await?;
+        if runs_scripts {
+            sink.event(&Event::Planned {
+                command: name,
+                count: prepared.len(),
+            });
+        }
+        execute(db, prepared, work.history.next_batch(), job.ctx, sink).await
+    })
+    .await
+}
+
+/// Runs prepared steps in order. A failed apply names the migrations applied before it.
+async fn execute(
+    db: &mut dyn Driver,
+    prepared: Vec<Prepared<'_>>,
+    batch: i64,
+    ctx: &RunContext,
+    sink: &mut dyn EventSink,
+) -> Result<Vec<Done>, EngineError> {
+    let mut done = Vec::new();
+    let mut applied: Vec<Version> = Vec::new();
+    for p in prepared {
+        let outcome = match (p.step.action, p.step.migration, p.run) {
+            (Action::Apply, Some(migration), Some(run)) => {
+                let ready = ReadyUp {
+                    migration,
+                    run,
+                    down: p.down,
+                };
+                let version = migration.version.clone();
+                let result = apply_one(db, ready, batch, ctx, sink).await;
+                if result.is_ok() {
+                    applied.push(version);
+                }
+                result
+            }
+            (Action::Revert, _, Some(run)) => revert_one(db, &p.step, &run, sink).await,
+            _ => record(db, &p.step, p.down.as_deref(), batch, ctx, sink).await,
+        };
+        match outcome {
+            Ok(d) => done.push(d),
+            Err(EngineError::MigrationFailed(mut failure)) => {
+                failure.applied_before = applied;
+                return Err(EngineError::MigrationFailed(failure));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
+}
+
+/// A step that only writes the history (baseline, repair).
+async fn record(
+    db: &mut dyn Driver,
+    step: &Step<'_>,
+    down: Option<&str>,
+    batch: i64,
+    ctx: &RunContext,
+    sink: &mut dyn EventSink,
+) -> Result<Done, EngineError> {
+    let failed = |doing: &str| EngineError::db(format!("{doing} {}", step.label));
+    let row_id = step.row.map(|r| r.id).unwrap_or_default();
+    let updated = match (step.action, step.migration) {
+        (Action::Baseline, Some(m)) => {
+            let row = NewRow {
+                duration_ms: Some(0),
+                baseline: true,
+                ..NewRow::applied(m, down, batch, &ctx.actor)
+            };
+            db.insert_history(&row)
+                .await
+                .map(drop)
+                .map_err(failed("recording baseline of"))
+        }
+        (Action::AcceptChecksum, Some(m)) => {
+            let update = RowUpdate::Checksum {
+                checksum: m.up.checksum,
+                down_sql: down,
+                name: &m.name,
+            };
+            db.update_history(row_id, &update)
+                .await
+                .map_err(failed("updating"))
+        }
+        (Action::AcceptDown, _) => {
+            let update = RowUpdate::DownScript { down_sql: down };
+            db.update_history(row_id, &update)
+                .await
+                .map_err(failed("updating"))
+        }
+        (Action::MarkApplied | Action::MarkRolledBack, _) => {
+            let state = match step.action {
+                Action::MarkApplied => RowState::Applied,
+                _ => RowState::RolledBack,
+            };
+            db.update_history(row_id, &RowUpdate::Mark(state))
+                .await
+                .map_err(failed("marking"))
+        }
+        (Action::Clear, _) => {
+            let update = RowUpdate::Reverted(RowState::Cleared);
+            db.update_history(row_id, &update)
+                .await
+                .map_err(failed("clearing"))
+        }
+        // Baseline and accepted checksums come from files the planner found.
+        (action, None) => Err(EngineError::db(format!("{action:?} of {}", step.label))(
+            crate::DbError::msg("the migration's file is not known"),
+        )),
+        (Action::Apply | Action::Revert, Some(_)) => {
+            Err(EngineError::db(format!("running {}", step.label))(
+                crate::DbError::msg("the step's script was not prepared"),
+            ))
+        }
+    };
+    updated?;
+    sink.event(&Event::Recorded {
+        version: step.label.clone(),
+        name: step.name.clone(),
+        what: step.action.describe().into(),
+    });
+    Ok(Done {
+        version: step.label.clone(),
+        name: step.name.clone(),
+        duration_ms: 0,
+        note: None,
+    })
+}
+
+/// A prepared plan as the edges show it (dry runs, `--json`): each step with what it
+/// does, the file it runs, how it runs and why, and its exact SQL.
+#[derive(Debug, serde::Serialize)]
+pub struct PlanView {
+    /// The command.
+    pub command: String,
+    /// The steps, in order.
+    pub steps: Vec<StepView>,
+}
+
+/// One step of a [`PlanView`].
+#[derive(Debug, serde::Serialize)]
+pub struct StepView {
+    /// The version as written.
+    pub version: String,
+    /// The name.
+    pub name: String,
+    /// What the step does.
+    pub action: Action,
+    /// The script it runs (`history:...` for a down script stored in the history).
+    pub file: Option<String>,
+    /// Whether it runs in one transaction with its history row.
+    pub transaction: bool,
+    /// Why it runs without one.
+    pub no_transaction_reason: Option<String>,
+    /// Statements that run before the transaction opens.
+    pub before_transaction: Vec<String>,
+    /// The statements, in order.
+    pub statements: Vec<String>,
+    /// A query that must return no rows before the transaction commits.
+    pub check_before_commit: Option<&'static str>,
+    /// Recorded without running its statements, because the script says so.
+    pub record_only: Option<String>,
+}
+
+/// The view of a prepared plan.
+pub fn view(command: &str, prepared: &[Prepared<'_>]) -> PlanView {
+    let sqls = |list: &[ferry_core::Statement]| list.iter().map(|st| st.sql.clone()).collect();
+    let steps = (prepared.iter())
+        .map(|p| {
+            let run = p.run.as_ref();
+            let reason = run.and_then(|r| super::no_transaction_reason(&r.mode));
+            StepView {
+                version: p.step.label.clone(),
+                name: p.step.name.clone(),
+                action: p.step.action,
+                file: p
+                    .step
+                    .script
+                    .as_deref()
+                    .map(|s| s.path.display().to_string()),
+                transaction: run.is_some() && reason.is_none(),
+                no_transaction_reason: reason,
+                before_transaction: run.map(|r| sqls(&r.before)).unwrap_or_default(),
+                statements: run.map(|r| sqls(&r.body)).unwrap_or_default(),
+                check_before_commit: run.and_then(|r| r.check.map(|c| c.sql)),
+                record_only: run.and_then(|r| r.record_only.clone()),
+            }
+        })
+        .collect();
+    PlanView {
+        command: command.to_owned(),
+        steps,
+    }
+}
