@@ -35,11 +35,25 @@ pub fn run() -> i32 {
     }
 }
 
+/// The event `--json` prints for an error.
+#[derive(serde::Serialize)]
+struct ErrorEvent {
+    event: &'static str,
+    kind: &'static str,
+    exit_code: i32,
+    message: String,
+}
+
 fn report(e: &CliError, json: bool) -> i32 {
     let code = e.exit_code();
     if json {
-        let doc = serde_json::json!({ "event": "error", "kind": e.kind(), "exit_code": code, "message": e.to_string() });
-        render::out(&doc.to_string());
+        let doc = ErrorEvent {
+            event: "error",
+            kind: e.kind(),
+            exit_code: code,
+            message: e.to_string(),
+        };
+        render::out(&serde_json::to_string(&doc).unwrap_or_default());
     }
     if !matches!(e, CliError::Check(_)) || !json {
         render::err(&format!("error: {e}"));

@@ -72,6 +72,58 @@ pub struct Entry<'a> {
     pub out_of_order: bool,
 }
 
+/// One migration's line in `status --json`: what the entry and its latest row say.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct StatusLine<'a> {
+    /// The plugin.
+    pub plugin: &'a str,
+    /// The version as written.
+    pub version: &'a str,
+    /// The name.
+    pub name: &'a str,
+    /// The state.
+    pub state: State,
+    /// Pending although a newer version is applied.
+    pub out_of_order: bool,
+    /// The batch of its latest row.
+    pub batch: Option<i64>,
+    /// When its latest row was applied.
+    pub applied_at: Option<&'a str>,
+    /// How long it took.
+    pub duration_ms: Option<i64>,
+    /// Who applied it.
+    pub applied_by: Option<&'a str>,
+}
+
+impl<'a> Entry<'a> {
+    /// The entry's status line for `plugin`.
+    pub fn line(&self, plugin: &'a str) -> StatusLine<'a> {
+        let row = self.row;
+        StatusLine {
+            plugin,
+            version: self.label,
+            name: self.name,
+            state: self.state,
+            out_of_order: self.out_of_order,
+            batch: row.map(|r| r.batch),
+            applied_at: row.map(|r| &*r.applied_at),
+            duration_ms: row.and_then(|r| r.duration_ms),
+            applied_by: row.map(|r| &*r.applied_by),
+        }
+    }
+}
+
+/// What `validate` found.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Validation {
+    /// No problem is an error.
+    pub valid: bool,
+    /// How many migrations were checked.
+    pub migrations: usize,
+    /// Every problem, errors and warnings.
+    pub problems: Vec<Problem>,
+}
+
 impl Entry<'_> {
     /// Whether `migrate` would apply this migration.
     pub fn is_pending(&self) -> bool {

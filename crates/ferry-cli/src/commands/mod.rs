@@ -127,9 +127,33 @@ pub fn parse_version(text: &str, kind: ferry_core::VersionKind) -> Result<Versio
 /// else `text`, if any.
 pub fn summary(g: &Global, command: &str, key: &str, done: &[Done], text: Option<String>) {
     if g.json {
-        let doc = serde_json::json!({ "event": "summary", "command": command, key: done });
-        out(&doc.to_string());
+        let doc = Summary {
+            event: "summary",
+            command,
+            key,
+            done,
+        };
+        out(&serde_json::to_string(&doc).unwrap_or_default());
     } else if let Some(text) = text {
         out(&text);
+    }
+}
+
+/// The summary event `--json` ends with: `done` listed under the command's own key.
+struct Summary<'a> {
+    event: &'static str,
+    command: &'a str,
+    key: &'a str,
+    done: &'a [Done],
+}
+
+impl serde::Serialize for Summary<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(3))?;
+        map.serialize_entry("event", self.event)?;
+        map.serialize_entry("command", self.command)?;
+        map.serialize_entry(self.key, self.done)?;
+        map.end()
     }
 }

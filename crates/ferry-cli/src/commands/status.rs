@@ -30,33 +30,27 @@ pub async fn run(s: &mut Session, g: &Global, check: bool) -> Result<(), CliErro
         }
     }
     if g.json {
-        let migrations: Vec<serde_json::Value> = entries
-            .iter()
-            .map(|e| {
-                let row = e.row;
-                serde_json::json!({
-                    "plugin": s.config.plugin,
-                    "version": e.label,
-                    "name": e.name,
-                    "state": e.state,
-                    "out_of_order": e.out_of_order,
-                    "batch": row.map(|r| r.batch),
-                    "applied_at": row.map(|r| &r.applied_at),
-                    "duration_ms": row.and_then(|r| r.duration_ms),
-                    "applied_by": row.map(|r| &r.applied_by),
-                    "no_transaction": notes.iter().find(|(v, _)| v == e.label).map(|(_, n)| n),
-                    "running_by": runner_at_work.as_ref().filter(|_| e.state == State::Running),
-                })
+        let plugin = s.config.plugin.as_str();
+        let migrations = (entries.iter())
+            .map(|e| Line {
+                line: e.line(plugin),
+                no_transaction: notes
+                    .iter()
+                    .find(|(v, _)| v == e.label)
+                    .map(|(_, n)| n.as_str()),
+                running_by: runner_at_work
+                    .as_deref()
+                    .filter(|_| e.state == State::Running),
             })
             .collect();
-        let doc = serde_json::json!({
-            "database": ferry_core::redact_url(&s.config.url),
-            "plugin": s.config.plugin,
-            "layout": s.layout.0,
-            "layout_reason": s.layout.1,
-            "lock_holder": runner_at_work,
-            "migrations": migrations,
-        });
+        let doc = Status {
+            database: ferry_core::redact_url(&s.config.url),
+            plugin,
+            layout: s.layout.0,
+            layout_reason: &s.layout.1,
+            lock_holder: runner_at_work.as_deref(),
+            migrations,
+        };
         out(&serde_json::to_string_pretty(&doc).unwrap_or_default());
     } else {
         let layout = match s.layout.0 {
@@ -93,4 +87,24 @@ pub async fn run(s: &mut Session, g: &Global, check: bool) -> Result<(), CliErro
         }
     }
     Ok(())
+}
+
+/// What `status --json` prints.
+#[derive(serde::Serialize)]
+struct Status<'a> {
+    database: String,
+    plugin: &'a str,
+    layout: Layout,
+    layout_reason: &'a str,
+    lock_holder: Option<&'a str>,
+    migrations: Vec<Line<'a>>,
+}
+
+/// One migration in `status --json`: its status line, and what only a connection tells.
+#[derive(serde::Serialize)]
+struct Line<'a> {
+    #[serde(flatten)]
+    line: plan::StatusLine<'a>,
+    no_transaction: Option<&'a str>,
+    running_by: Option<&'a str>,
 }

@@ -24,8 +24,16 @@ pub async fn run(s: &mut Session, g: &Global) -> Result<(), CliError> {
     };
     let errors = problems.iter().filter(|p| !allowed(p)).count();
     if g.json {
-        let doc = serde_json::json!({ "valid": errors == 0, "migrations": entries.len(), "problems": problems });
+        let doc = plan::Validation {
+            valid: errors == 0,
+            migrations: entries.len(),
+            problems,
+        };
         out(&serde_json::to_string_pretty(&doc).unwrap_or_default());
+        return match errors {
+            0 => Ok(()),
+            n => Err(CliError::Check(format!("validation found {n} problem(s)"))),
+        };
     } else {
         for p in &problems {
             out(&format!(
