@@ -418,3 +418,86 @@ fn repeatable_migrations_run_last_again_when_changed_and_are_never_rolled_back()
     let undone: Vec<&str> = steps.iter().map(|s| s.label.as_str()).collect();
     assert_eq!(undone, ["2", "1"]);
 }
+
+fn actions(plan: &Plan<'_>) -> Vec<(Action, String)> {
+    plan.steps
+        .iter()
+        .map(|s| (s.action, s.label.clone()))
+        .collect()
+}
+
+#[test]
+fn one_plan_for_every_command_that_changes_the_history() {
+    let migrations = files(3);
+    let history = applied(&[1, 2]);
+    let entries = status(&migrations, &history, "app");
+    let migrate = plan(&Request::Migrate(MigrateOptions::default()), &entries).unwrap();
+    assert_eq!(actions(&migrate), [(Action::Apply, "003".into())]);
+    assert!(
+        migrate.steps[0]
+            .script
+            .as_deref()
+            .is_some_and(|s| s.text().unwrap() == "SELECT 3;")
+    );
+    let rollback = plan(&Request::Rollback(RollbackTarget::Steps(1)), &entries).unwrap();
+    assert_eq!(actions(&rollback), [(Action::Revert, "002".into())]);
+    assert!(rollback.steps[0].stored_down, "the stored down script runs");
+    let redo = plan(&Request::Redo, &entries).unwrap();
+    assert_eq!(
+        actions(&redo),
+        [
+            (Action::Revert, "002".into()),
+            (Action::Apply, "002".into())
+        ]
+    );
+    let baseline = plan(&Request::Baseline(Version::parse("3").unwrap()), &entries).unwrap();
+    assert_eq!(actions(&baseline), [(Action::Baseline, "003".into())]);
+    assert!(matches!(
+        plan(&Request::Baseline(Version::parse("9").unwrap()), &entries),
+        Err(PlanError::UnknownTarget(_))
+    ));
+}
+
+#[test]
+fn redo_and_repair_refuse_before_any_step() {
+    // Redo of a migration whose file is gone.
+    let mut migrations = files(2);
+    migrations.pop();
+    let history = applied(&[1, 2]);
+    let entries = status(&migrations, &history, "app");
+    assert!(matches!(
+        plan(&Request::Redo, &entries),
+        Err(PlanError::RedoWithoutFile(_))
+    ));
+    // Clearing a failed rollback together with a failed apply: refused whole.
+    let migrations = files(3);
+    let mut rows = applied(&[1]).rows().to_vec();
+    rows.push(HistoryRow {
+        error: Some("rollback failed: boom".into()),
+        ..row(2, RowState::Failed, 2, 1)
+    });
+    rows.push(HistoryRow {
+        error: Some("boom".into()),
+        ..row(3, RowState::Failed, 3, 2)
+    });
+    let history = History::new(rows);
+    let entries = status(&migrations, &history, "app");
+    let clear = RepairRequest {
+        clear_failed: true,
+        ..RepairRequest::default()
+    };
+    assert!(matches!(
+        plan(&Request::Repair(clear), &entries),
+        Err(PlanError::RollbackNeedsDecision(v)) if v.len() == 1 && v[0].label == "002"
+    ));
+    let mark = |v: &str, state| RepairRequest {
+        mark: Some((Version::parse(v).unwrap(), state)),
+        ..RepairRequest::default()
+    };
+    let marked = plan(&Request::Repair(mark("2", RowState::RolledBack)), &entries).unwrap();
+    assert_eq!(actions(&marked), [(Action::MarkRolledBack, "002".into())]);
+    assert!(matches!(
+        plan(&Request::Repair(mark("1", RowState::Applied)), &entries),
+        Err(PlanError::NotFailed(_))
+    ));
+}
