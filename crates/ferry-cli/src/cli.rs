@@ -99,6 +99,10 @@ pub enum Command {
         /// Apply pending migrations older than the newest applied one.
         #[arg(long)]
         allow_out_of_order: bool,
+        /// Apply even if another tool's history table says some of them are applied
+        /// (normally refused while ferry's own history is empty: import it first).
+        #[arg(long)]
+        ignore_other_tools: bool,
     },
     /// Undo the last applied migration (or more).
     Rollback {

@@ -62,8 +62,10 @@ fn report(e: &CliError, json: bool) -> i32 {
 }
 
 fn init_logging(format: LogFormat) {
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_env("FERRY_LOG").unwrap_or_else(|_| "warn".into());
+    let filter = tracing_subscriber::EnvFilter::try_from_env("FERRY_LOG")
+        // sqlx's own warnings quote connection parameters as given (a password among
+        // them) and report ferry's deliberate statements; ferry reports what matters.
+        .unwrap_or_else(|_| "warn,sqlx=error".into());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -376,3 +376,98 @@ fn doctor_reports_the_folder_and_other_tools_tables_and_changes_nothing() {
     );
     assert!(out.contains("layout: dbmate"), "{out}");
 }
+
+/// Found by an adversarial trial: a down section must never run as part of an up migration.
+#[test]
+fn a_down_section_never_runs_as_part_of_the_up_migration() {
+    for engine in ALL {
+        // A byte order mark before the first marker.
+        let p = Project::from_fixture(TestDb::new(engine), "goose");
+        p.config("[migrations]\nignore = [\"*.go\"]\n");
+        p.write(
+            "00001_create_users.sql",
+            "\u{feff}-- +goose Up\nCREATE TABLE users (id INTEGER PRIMARY KEY);\n-- +goose Down\nDROP TABLE users;\n",
+        );
+        p.expect(&["migrate"], 0);
+        assert!(
+            p.db.tables().contains(&"users".to_string()),
+            "{engine:?}: the up ran, not the down"
+        );
+        // A file holding only its down section, alone in its folder.
+        let p = Project::new(TestDb::new(engine));
+        p.write("00001_a.sql", "-- +goose Down\nDROP TABLE a;\n");
+        let (_, err) = p.expect(&["migrate"], 2);
+        assert!(
+            err.contains("00001_a.sql:1") && err.contains("down section"),
+            "{engine:?}: {err}"
+        );
+        // A numbered folder whose file carries another tool's down marker.
+        let p = Project::new(TestDb::new(engine));
+        p.write("001_a.sql", "CREATE TABLE a (id INTEGER PRIMARY KEY);\n");
+        p.write(
+            "002_b.sql",
+            "CREATE TABLE b (id INTEGER PRIMARY KEY);\n-- migrate:down\nDROP TABLE a;\n",
+        );
+        let (code, _, err) = p.run(&["migrate"]);
+        assert!(
+            code == 2 && err.contains("migrate:"),
+            "{engine:?}: {code} {err}"
+        );
+        assert!(p.db.tables().is_empty(), "{engine:?}: nothing ran");
+        // With the layout set, the marker is refused where it is.
+        p.config(
+            "[migrations]
+layout = \"ferry\"\n",
+        );
+        let (_, err) = p.expect(&["migrate"], 2);
+        assert!(
+            err.contains("002_b.sql:2") && err.contains("down section"),
+            "{engine:?}: {err}"
+        );
+    }
+}
+
+/// Found by an adversarial trial: markers inside string literals are text, not markers.
+#[test]
+fn other_tools_markers_inside_string_literals_are_not_honoured() {
+    let p = Project::new(TestDb::new(Engine::Postgres));
+    p.write(
+        "001_a.sql",
+        "CREATE TABLE t (id int, s text);\nINSERT INTO t VALUES (1, '\n-- postgres-migrations ignore\n');\n",
+    );
+    p.write(
+        "002_b.sql",
+        "INSERT INTO t VALUES (2, '\n-- no-transaction\n');\nINSERT INTO t VALUES (3, 'x');\nSELECT 1/0;\n",
+    );
+    let (_, err) = p.expect(&["migrate"], 1);
+    assert!(err.contains("division by zero"), "{err}");
+    assert_eq!(
+        p.db.query("SELECT CAST(id AS TEXT) FROM t ORDER BY id"),
+        ["1"],
+        "001 ran; 002 ran in a transaction and was rolled back whole"
+    );
+}
+
+/// Found by an adversarial trial: one stray file does not turn a numbered folder into
+/// name order.
+#[test]
+fn a_stray_unversioned_file_is_refused_not_a_new_order() {
+    let p = Project::new(TestDb::new(Engine::Sqlite));
+    for (name, table) in [("1_a", "a"), ("2_b", "b"), ("10_c", "c"), ("init", "i")] {
+        p.write(
+            &format!("{name}.up.sql"),
+            &format!("CREATE TABLE {table} (id INTEGER);\n"),
+        );
+    }
+    let (_, err) = p.expect(&["migrate"], 2);
+    assert!(
+        err.contains("init.up.sql") && err.contains("version"),
+        "{err}"
+    );
+    p.remove("init.up.sql");
+    p.expect(&["migrate"], 0);
+    assert_eq!(
+        p.db.query("SELECT version FROM ferry_migrations ORDER BY id"),
+        ["1", "2", "10"]
+    );
+}

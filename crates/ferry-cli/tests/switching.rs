@@ -283,3 +283,24 @@ fn from_goose_the_latest_row_decides_and_version_zero_is_skipped_on_every_engine
         assert!(p.db.tables().contains(&"posts".to_string()));
     }
 }
+
+/// Found by an adversarial trial: with ferry's history empty, `migrate` does not run again
+/// what another tool's history says is applied.
+#[test]
+fn migrate_refuses_to_repeat_what_another_tools_history_says_is_applied() {
+    let p = Project::from_fixture(TestDb::new(Engine::Postgres), "dbmate");
+    run_dbmate(&p, &["up"]);
+    let (_, err) = p.expect(&["migrate"], 5);
+    assert!(
+        err.contains("dbmate's history (schema_migrations)")
+            && err.contains("import-history --from dbmate"),
+        "{err}"
+    );
+    assert!(
+        !p.db.tables().contains(&"ferry_migrations".to_string()),
+        "nothing recorded"
+    );
+    // Told the table is about other migrations, ferry goes on (here: the tables exist).
+    let (code, _, err) = p.run(&["migrate", "--ignore-other-tools"]);
+    assert!(code == 1 && err.contains("already exists"), "{code} {err}");
+}

@@ -6,8 +6,9 @@
 //!
 //! An unknown `ferry:` directive is an error, so a typo never silently changes behaviour.
 //!
-//! Other tools' "no transaction" markers are honoured in any line comment, wherever it is,
-//! so a folder written for them runs as they would run it:
+//! Other tools' "no transaction" markers are honoured in the leading comments (where those
+//! tools put them, and where no string literal can hold them), so a folder written for
+//! them runs as they would run it:
 //! - sqlx: `-- no-transaction`;
 //! - goose: `-- +goose NO TRANSACTION`;
 //! - dbmate: `-- migrate:up transaction:false` (and `migrate:down`);
@@ -16,6 +17,10 @@
 //!
 //! postgres-migrations' `-- postgres-migrations ignore` records a migration as applied
 //! without running it (the way that tool replaces such a file with `SELECT 1`).
+//!
+//! Another tool's down-section marker (`-- +goose Down`, `-- migrate:down`,
+//! `-- Down Migration`) is noted wherever it is: in a file read as one up script, what
+//! follows it would run as part of the up migration, so the source refuses such a file.
 
 /// The directives a script declares.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -32,6 +37,9 @@ pub struct Directives {
     /// (postgres-migrations' `-- postgres-migrations ignore`), as written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record_only: Option<String>,
+    /// The first line that marks another tool's down section, and the marker.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub down_marker: Option<(u32, String)>,
 }
 
 /// A malformed or unknown directive.
@@ -97,11 +105,16 @@ fn line_comment(
     line_len: usize,
 ) -> Result<(), DirectiveError> {
     let body = comment.trim_start_matches('-').trim_start();
-    if found.no_transaction.is_none() && other_tools_marker(body) {
+    if found.down_marker.is_none() && down_marker(body) {
+        found.down_marker = Some((line as u32, format!("-- {}", body.trim_end())));
+        return Ok(());
+    }
+    if leading && found.no_transaction.is_none() && other_tools_marker(body) {
         found.no_transaction = Some(format!("-- {}", body.trim_end()));
         return Ok(());
     }
-    if found.record_only.is_none()
+    if leading
+        && found.record_only.is_none()
         && body
             .trim_end()
             .eq_ignore_ascii_case("postgres-migrations ignore")
@@ -150,6 +163,16 @@ fn apply(found: &mut Directives, directive: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Whether a line comment's text (after `--`) starts another tool's down section.
+fn down_marker(body: &str) -> bool {
+    let lower = body.trim_end().to_ascii_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    matches!(
+        words.as_slice(),
+        ["+goose", "down"] | ["down", "migration"] | ["migrate:down", ..]
+    )
 }
 
 /// Whether a line comment's text (after `--`) is another tool's "no transaction" marker.
@@ -233,7 +256,7 @@ mod tests {
     }
 
     #[test]
-    fn other_tools_markers_are_honoured_wherever_they_are() {
+    fn other_tools_markers_are_honoured_in_the_leading_comments() {
         for (script, marker) in [
             (
                 "-- no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);",
@@ -241,10 +264,6 @@ mod tests {
             ),
             (
                 "-- +goose Up\n-- +goose NO TRANSACTION\nSELECT 1;",
-                "-- +goose NO TRANSACTION",
-            ),
-            (
-                "SELECT 1;\n-- +goose NO TRANSACTION\n",
                 "-- +goose NO TRANSACTION",
             ),
             (
@@ -268,6 +287,10 @@ mod tests {
             "-- +goose Up\nSELECT 1;",
             "-- no transaction needed here\nSELECT 1;",
             "--changeset ann:1 runInTransaction:true\nSELECT 1;",
+            // After a statement a marker may sit in a string literal: not read there.
+            "INSERT INTO t VALUES ('\n-- no-transaction\n');",
+            "SELECT 1;\n-- +goose NO TRANSACTION\n",
+            "SELECT 1;\n/*\n-- postgres-migrations disable-transaction\n*/",
         ] {
             assert_eq!(
                 parse_directives(script).unwrap().no_transaction,
@@ -275,5 +298,27 @@ mod tests {
                 "{script}"
             );
         }
+    }
+
+    #[test]
+    fn another_tools_down_marker_is_noted_wherever_it_is() {
+        let d = parse_directives(
+            "-- +goose Up\nCREATE TABLE a (id int);\n-- +goose Down\nDROP TABLE a;\n",
+        )
+        .unwrap();
+        assert_eq!(d.down_marker, Some((3, "-- +goose Down".into())));
+        let d = parse_directives("SELECT 1;\n-- Down Migration\n").unwrap();
+        assert_eq!(d.down_marker.map(|m| m.0), Some(2));
+        let d = parse_directives("SELECT 1;\n-- migrate:down transaction:false\n").unwrap();
+        assert!(d.down_marker.is_some());
+        assert!(
+            parse_directives("SELECT 1; -- going down\n")
+                .unwrap()
+                .down_marker
+                .is_none()
+        );
+        let d = parse_directives("INSERT INTO t VALUES ('\n-- postgres-migrations ignore\n');")
+            .unwrap();
+        assert_eq!(d.record_only, None, "not after a statement");
     }
 }

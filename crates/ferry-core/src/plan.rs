@@ -365,6 +365,9 @@ pub struct MigrateOptions {
     pub allow_out_of_order: bool,
     /// Apply this one migration and nothing else (for `redo`).
     pub only: Option<Version>,
+    /// Apply even though another tool's history in the database says some of the pending
+    /// migrations are applied (ferry's own history being empty).
+    pub ignore_other_tools: bool,
 }
 
 /// Refuses when a failed or modified migration needs a human first.

@@ -5,7 +5,9 @@
 //! hidden all the same. Whatever lies between the user name and the last `@` is the password.
 
 /// `url` with any password replaced by `***`: the `user:password@` part (everything from
-/// the first `:` after the user name to the last `@`) and `password=` query parameters.
+/// the first `:` after the user name to the last `@`), secret query parameters
+/// (`password=`, `sslpassword=`, any key naming a password, secret or token), and the same
+/// keys in a `key=value` connection string (`host=db password=...`).
 pub fn redact_url(url: &str) -> String {
     let out = match userinfo(url) {
         Some(info) if info.password.is_some() => {
@@ -13,7 +15,44 @@ pub fn redact_url(url: &str) -> String {
         }
         _ => url.to_owned(),
     };
-    redact_query_password(&out)
+    let out = redact_query_password(&out);
+    match out.contains("://") {
+        true => out,
+        false => redact_key_values(&out),
+    }
+}
+
+/// Whether a parameter's key names something secret.
+fn is_secret_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    key == "pass"
+        || key == "pwd"
+        || ["password", "secret", "token"]
+            .iter()
+            .any(|k| key.contains(k))
+}
+
+/// A `key=value key=value` connection string with secret values hidden.
+fn redact_key_values(text: &str) -> String {
+    (text.split(' '))
+        .map(|part| match part.split_once('=') {
+            Some((k, _)) if is_secret_key(k) => format!("{k}=***"),
+            _ => part.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The values of secret query parameters in `url`.
+fn query_secrets(url: &str) -> Vec<String> {
+    let Some((_, query)) = url.split_once('?') else {
+        return Vec::new();
+    };
+    (query.split('&'))
+        .filter_map(|p| p.split_once('='))
+        .filter(|(k, v)| is_secret_key(k) && !v.is_empty())
+        .map(|(_, v)| v.to_owned())
+        .collect()
 }
 
 /// Where the user information of `url` lies.
@@ -47,11 +86,7 @@ fn redact_query_password(url: &str) -> String {
     let params: Vec<String> = query
         .split('&')
         .map(|p| match p.split_once('=') {
-            Some((k, _))
-                if k.eq_ignore_ascii_case("password") || k.eq_ignore_ascii_case("pass") =>
-            {
-                format!("{k}=***")
-            }
+            Some((k, _)) if is_secret_key(k) => format!("{k}=***"),
             _ => p.to_owned(),
         })
         .collect();
@@ -62,14 +97,17 @@ fn redact_query_password(url: &str) -> String {
 /// replaced by `***`, for messages that came from elsewhere (a driver error) and might
 /// quote it.
 pub fn scrub_password(text: &str, url: &str) -> String {
-    let Some(password) = userinfo(url).and_then(|i| i.password) else {
-        return text.to_owned();
-    };
+    let mut secrets = query_secrets(url);
+    secrets.extend(userinfo(url).and_then(|i| i.password));
     let mut out = text.to_owned();
-    let decoded = percent_encoding::percent_decode_str(&password).decode_utf8_lossy();
-    for form in [decoded.into_owned(), password] {
-        if form.len() >= 3 {
-            out = out.replace(&form, "***");
+    for secret in secrets {
+        let decoded = percent_encoding::percent_decode_str(&secret)
+            .decode_utf8_lossy()
+            .into_owned();
+        for form in [decoded, secret] {
+            if form.len() >= 3 {
+                out = out.replace(&form, "***");
+            }
         }
     }
     out
@@ -112,6 +150,25 @@ mod tests {
         assert_eq!(
             redact_url("postgres://h/db?user=a&password=xyz&sslmode=off"),
             "postgres://h/db?user=a&password=***&sslmode=off"
+        );
+    }
+
+    #[test]
+    fn hides_other_secret_parameters_and_key_value_strings() {
+        assert_eq!(
+            redact_url("postgres://h/db?sslpassword=S3cretPW&sslmode=require"),
+            "postgres://h/db?sslpassword=***&sslmode=require"
+        );
+        assert_eq!(
+            redact_url("host=db user=app password=S3cretPW dbname=app"),
+            "host=db user=app password=*** dbname=app"
+        );
+        assert_eq!(
+            scrub_password(
+                "ignoring key=sslpassword value=S3cretPW",
+                "postgres://h/db?sslpassword=S3cretPW"
+            ),
+            "ignoring key=sslpassword value=***"
         );
     }
 

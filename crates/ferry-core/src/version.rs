@@ -81,6 +81,9 @@ impl Version {
 
     /// The version of the repeatable migration named `name`.
     pub fn repeatable(name: &str) -> Option<Version> {
+        if name.is_empty() {
+            return None;
+        }
         let text = format!("{REPEATABLE_PREFIX}{name}");
         Version::text(&text).map(|v| Version {
             kind: VersionKind::Repeatable,

@@ -165,7 +165,31 @@ impl Folder {
         }
         let mut unread = sorted.unread;
         if convention.folders_are_migrations() {
-            unread.extend(folders_without_up(&sorted.folders, &files));
+            // Only folders named like migrations must hold one (`seeds/` need not).
+            let named: Vec<_> = (sorted.folders.iter())
+                .filter(|(rel, _)| rel.starts_with(|c: char| c.is_ascii_digit()))
+                .cloned()
+                .collect();
+            unread.extend(folders_without_up(&named, &files));
+        }
+        // Nothing read while files that look like migrations were skipped: the convention
+        // is probably not the folder's (a `layout` set by mistake), so say so.
+        if files.iter().all(Vec::is_empty) && unread.is_empty() {
+            unread.extend(
+                (sorted.skipped.iter())
+                    .filter(|s| s.why.starts_with("not a migration"))
+                    .filter(|s| {
+                        let name = s.path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+                        looks_like_migration(&name)
+                    })
+                    .map(|s| {
+                        let why = format!(
+                            "{}, and nothing in the folder is; is `layout` right? (`ferry doctor` shows what ferry detects)",
+                            s.why
+                        );
+                        (s.path.clone(), why)
+                    }),
+            );
         }
         // Each thread's files are consumed in turn, never copied into one long list.
         let source = Source::build(
@@ -386,7 +410,11 @@ impl Prepared {
                 );
                 ScriptFile::Down(DownScript::Read(Box::new(script)))
             }
-            (Direction::Up, _) => ScriptFile::Up(with_marker(self.up_script(&file, cx)?, marker)),
+            (Direction::Up, _) => {
+                let script = self.up_script(&file, cx)?;
+                refuse_down_section(&script)?;
+                ScriptFile::Up(with_marker(script, marker))
+            }
         };
         self.files.push(NamedFile {
             name: file.name,
@@ -451,6 +479,30 @@ impl Prepared {
         }
         Ok(script)
     }
+}
+
+/// Refuses an up script read whole that holds another tool's down section: what follows
+/// the marker would run as part of the up migration.
+fn refuse_down_section(script: &Script) -> Result<(), LoadError> {
+    let Some((line, marker)) = &script.directives.down_marker else {
+        return Ok(());
+    };
+    let layout = if marker.contains("goose") {
+        "goose"
+    } else if marker.contains("migrate:") {
+        "dbmate"
+    } else {
+        "node-pg-migrate"
+    };
+    Err(LoadError::Sections {
+        path: script.path.clone(),
+        error: ferry_core::layout::SectionError {
+            line: *line,
+            message: format!(
+                "`{marker}` starts a down section, which would run as part of the up migration in a file read whole; this is {layout}'s format: set `layout = \"{layout}\"` in ferry.toml (or remove the line)"
+            ),
+        },
+    })
 }
 
 /// The script, marked as running without a transaction if its name or settings say so and

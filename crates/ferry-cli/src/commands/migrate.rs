@@ -15,12 +15,13 @@ pub async fn run(
     g: &Global,
     target: Option<Version>,
     dry_run: bool,
-    allow_ooo: bool,
+    (allow_ooo, ignore_other_tools): (bool, bool),
 ) -> Result<(), CliError> {
     let options = MigrateOptions {
         target,
         allow_out_of_order: allow_ooo || s.config.allow_out_of_order,
         only: None,
+        ignore_other_tools,
     };
     if dry_run {
         return dry_run_plan(s, g, ("migrate", false), &Request::Migrate(options)).await;

@@ -56,12 +56,20 @@ async fn run_connected(
             to,
             dry_run,
             allow_out_of_order,
+            ignore_other_tools,
         } => {
             let kind = s.version_kind;
             let target = (to.as_deref())
                 .map(|v| parse_version(v, kind))
                 .transpose()?;
-            migrate::run(s, g, target, dry_run, allow_out_of_order).await
+            migrate::run(
+                s,
+                g,
+                target,
+                dry_run,
+                (allow_out_of_order, ignore_other_tools),
+            )
+            .await
         }
         Command::Rollback {
             steps,

@@ -7,7 +7,7 @@ mod columns;
 mod rows;
 
 pub use columns::{ChecksumShape, Columns, columns};
-pub use rows::{Difference, Imported, plan};
+pub use rows::{Difference, Imported, claimed, plan};
 
 /// One row of another tool's history table, every column as text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -47,6 +47,15 @@ pub enum Difference {
         /// The text.
         version: String,
     },
+    /// The old table names the migration otherwise than its file (node-pg-migrate).
+    Renamed {
+        /// The version.
+        version: String,
+        /// The name in the old table.
+        theirs: String,
+        /// The file.
+        file: String,
+    },
     /// Something ferry does not import.
     Unsupported {
         /// What.
@@ -59,7 +68,8 @@ impl fmt::Display for Difference {
         match self {
             Difference::NoFile { version } => write!(
                 f,
-                "{version}: applied per the old table, but no file has this version"
+                "{}: applied per the old table, but no file has this version",
+                version.escape_debug()
             ),
             Difference::Changed { version, file } => {
                 write!(
@@ -67,9 +77,20 @@ impl fmt::Display for Difference {
                     "{version}: {file} changed since it was applied (its checksum differs from the old table's)"
                 )
             }
-            Difference::BadVersion { version } => {
-                write!(f, "`{version}`: not a version of this folder's convention")
-            }
+            Difference::BadVersion { version } => write!(
+                f,
+                "`{}`: not a version of this folder's convention",
+                version.escape_debug()
+            ),
+            Difference::Renamed {
+                version,
+                theirs,
+                file,
+            } => write!(
+                f,
+                "{version}: the old table calls it `{}`, and the file is {file}",
+                theirs.escape_debug()
+            ),
             Difference::Unsupported { what } => f.write_str(what),
         }
     }
@@ -84,6 +105,8 @@ struct Said {
     applied_at: Option<String>,
     checksum: Option<String>,
     baseline: bool,
+    /// The whole name the tool recorded, where it is more than the version.
+    recorded_name: Option<String>,
 }
 
 /// The ferry history equivalent to `tool`'s `rows`, in the order the tool applied them,
@@ -112,12 +135,32 @@ pub fn plan<'a>(
     let by_version: BTreeMap<&Version, &Migration> =
         migrations.iter().map(|m| (&m.version, m)).collect();
     let mut imported = Vec::new();
-    for s in latest(said) {
+    let mut said = latest(said);
+    if tool == Tool::Flyway {
+        below_baseline(&mut said, migrations);
+    }
+    for s in said {
         let Some(state) = s.state else { continue };
         let Some(m) = by_version.get(&s.version).copied() else {
             differences.push(Difference::NoFile { version: s.label });
             continue;
         };
+        let stem =
+            m.up.path
+                .file_stem()
+                .map(|n| n.to_string_lossy().into_owned());
+        if let Some(theirs) = s
+            .recorded_name
+            .as_ref()
+            .filter(|n| Some(*n) != stem.as_ref())
+        {
+            differences.push(Difference::Renamed {
+                version: s.label.clone(),
+                theirs: theirs.clone(),
+                file: m.up.path.display().to_string(),
+            });
+            continue;
+        }
         match verified(tool, &s, m) {
             Ok(checksum) => imported.push(Imported {
                 migration: m,
@@ -141,6 +184,33 @@ pub fn plan<'a>(
     }
 }
 
+/// The migrations among `migrations` that `tool`'s rows say are applied (or failed part-way):
+/// what `migrate` would run a second time if the old history were ignored.
+pub fn claimed(
+    tool: Tool,
+    rows: Vec<ForeignRow>,
+    migrations: &[Migration],
+    kind: VersionKind,
+) -> Vec<&Migration> {
+    let mut ignored = Vec::new();
+    let said = match tool {
+        Tool::GolangMigrate => golang_migrate(&rows, migrations, kind, &mut ignored),
+        Tool::Liquibase => Vec::new(),
+        _ => rows
+            .into_iter()
+            .filter_map(|r| said(tool, r, kind, &mut ignored))
+            .collect(),
+    };
+    let applied: std::collections::BTreeSet<Version> = (latest(said).into_iter())
+        .filter(|s| s.state.is_some())
+        .map(|s| s.version)
+        .collect();
+    migrations
+        .iter()
+        .filter(|m| applied.contains(&m.version))
+        .collect()
+}
+
 /// One row of a tool that keeps a row per migration; `None` for rows that are not
 /// migrations (Flyway's schema marker, goose's and postgres-migrations' table creation).
 fn said(
@@ -151,11 +221,11 @@ fn said(
 ) -> Option<Said> {
     let kind_text = row.kind.as_deref().unwrap_or("").to_ascii_uppercase();
     let text = match (tool, &row.version) {
-        (Tool::Flyway, _) if matches!(kind_text.as_str(), "SCHEMA" | "DELETE") => return None,
+        (Tool::Flyway, _) if kind_text == "SCHEMA" => return None,
         (Tool::Flyway, _)
             if !matches!(
                 kind_text.as_str(),
-                "SQL" | "BASELINE" | "UNDO_SQL" | "SQL_BASELINE"
+                "SQL" | "BASELINE" | "UNDO_SQL" | "SQL_BASELINE" | "DELETE"
             ) =>
         {
             differences.push(Difference::Unsupported {
@@ -175,14 +245,20 @@ fn said(
             name.chars().take_while(char::is_ascii_digit).collect()
         }
         (_, Some(v)) => v.clone(),
-        (_, None) => return None,
+        (_, None) => {
+            differences.push(Difference::BadVersion {
+                version: "NULL".into(),
+            });
+            return None;
+        }
     };
     let Some(version) = Version::parse_as(kind, &text) else {
         differences.push(Difference::BadVersion { version: text });
         return None;
     };
     let state = match (tool, row.ok) {
-        (Tool::Flyway, _) if kind_text.starts_with("UNDO") => None,
+        // An undo, or `flyway repair` marking a migration deleted, leaves it not applied.
+        (Tool::Flyway, _) if kind_text.starts_with("UNDO") || kind_text == "DELETE" => None,
         (Tool::Goose, Some(false)) => None,
         (_, Some(false)) => Some(RowState::Failed),
         _ => Some(RowState::Applied),
@@ -194,6 +270,9 @@ fn said(
         applied_at: row.applied_at,
         checksum: row.checksum,
         baseline: kind_text.contains("BASELINE"),
+        recorded_name: (tool == Tool::NodePgMigrate)
+            .then(|| row.version.clone())
+            .flatten(),
     })
 }
 
@@ -215,6 +294,15 @@ fn golang_migrate(
     let Some(row) = rows.last() else {
         return Vec::new();
     };
+    if rows.len() > 1 {
+        differences.push(Difference::Unsupported {
+            what: format!(
+                "golang-migrate keeps one row, and its table holds {}; check which is right",
+                rows.len()
+            ),
+        });
+        return Vec::new();
+    }
     let text = row.version.clone().unwrap_or_default();
     let Some(current) = Version::parse_as(kind, &text) else {
         differences.push(Difference::BadVersion { version: text });
@@ -239,8 +327,35 @@ fn golang_migrate(
             applied_at: None,
             checksum: None,
             baseline: false,
+            recorded_name: None,
         })
         .collect()
+}
+
+/// Flyway treats every versioned migration below a baseline as applied: they are recorded
+/// as baselined, before the baseline row.
+fn below_baseline(said: &mut Vec<Said>, migrations: &[Migration]) {
+    let Some(at) = said.iter().position(|s| s.baseline && s.state.is_some()) else {
+        return;
+    };
+    let baseline = said[at].version.clone();
+    let known: std::collections::BTreeSet<Version> =
+        said.iter().map(|s| s.version.clone()).collect();
+    let below = (migrations.iter())
+        .filter(|m| {
+            m.version < baseline && !m.version.is_repeatable() && !known.contains(&m.version)
+        })
+        .map(|m| Said {
+            version: m.version.clone(),
+            label: m.label.clone(),
+            state: Some(RowState::Applied),
+            applied_at: said[at].applied_at.clone(),
+            checksum: None,
+            baseline: true,
+            recorded_name: None,
+        })
+        .collect::<Vec<_>>();
+    said.splice(at..at, below);
 }
 
 /// The latest row of each version, in the order those rows came.
@@ -278,7 +393,11 @@ fn verified(tool: Tool, s: &Said, m: &Migration) -> Result<Checksum, Difference>
             let theirs = Checksum::from_digest(FLYWAY_ALGORITHM, &(number as u32).to_be_bytes())
                 .ok_or_else(changed)?;
             let ours = Checksum::with_algorithm(FLYWAY_ALGORITHM, text).map_err(|_| changed())?;
-            (theirs == ours).then_some(theirs).ok_or_else(changed)
+            // A changed repeatable is what Flyway would apply again: kept with Flyway's
+            // checksum, ferry sees it changed and applies it again too.
+            (theirs == ours || m.version.is_repeatable())
+                .then_some(theirs)
+                .ok_or_else(changed)
         }
         Tool::PostgresMigrations => {
             use sha1::Digest;

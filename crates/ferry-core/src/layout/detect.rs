@@ -70,36 +70,44 @@ fn popx_only(file: &str) -> bool {
 
 /// The single-file convention whose section marker a text has, and the marker.
 fn markers(text: &str) -> Option<(Layout, &'static str)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for line in text.lines() {
         let Some(words) = super::sections::comment_words(line.trim()) else {
             continue;
         };
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        // Either section's marker tells: a file may hold only its down section.
         match words.as_slice() {
             [first, ..] if *first == "migrate:up" => {
                 return Some((Layout::Dbmate, "-- migrate:up"));
             }
+            [first, ..] if *first == "migrate:down" => {
+                return Some((Layout::Dbmate, "-- migrate:down"));
+            }
             ["+goose", "up", ..] => return Some((Layout::Goose, "-- +goose Up")),
+            ["+goose", "down", ..] => return Some((Layout::Goose, "-- +goose Down")),
             ["up", "migration"] => return Some((Layout::NodePgMigrate, "-- Up Migration")),
+            ["down", "migration"] => return Some((Layout::NodePgMigrate, "-- Down Migration")),
             _ => {}
         }
     }
     None
 }
 
-/// Whether every `.sql` name is a maragudk name, and ferry's names cannot tell them apart:
-/// some have no version, or two up scripts share one.
+/// Whether every `.sql` name is a maragudk name and ferry's names cannot read the folder:
+/// no file starts with a version, or two up scripts share one. (One stray unversioned file
+/// among numbered ones is refused in ferry's layout instead of reordering the folder.)
 fn maragudk_names(files: &[&str]) -> bool {
     if files.is_empty() || !files.iter().all(|f| maragudk::split(f).is_some()) {
         return false;
     }
+    let parsed: Vec<_> = files.iter().map(|f| parse_file_name(f, false)).collect();
+    let none_versioned = parsed.iter().all(|p| !matches!(p, Ok(Some(_))));
     let mut versions = HashSet::new();
-    files.iter().any(|f| match parse_file_name(f, false) {
-        Ok(Some(p)) => {
-            p.direction == Direction::Up && p.dialect.is_none() && !versions.insert(p.version)
-        }
-        _ => true,
-    })
+    let repeated = (parsed.iter().flatten().flatten()).any(|p| {
+        p.direction == Direction::Up && p.dialect.is_none() && !versions.insert(p.version.clone())
+    });
+    none_versioned || repeated
 }
 
 #[cfg(test)]

@@ -32,19 +32,22 @@ impl Convention for Diesel {
 
     fn classify(&self, entry: Entry<'_>) -> Found {
         let Some(folder) = entry.parent() else {
-            return match entry.is_dir && folder_version(entry.path).is_some() {
+            // Every folder is listed: one with an up.sql is a migration whatever its name.
+            return match entry.is_dir {
                 true => Found::Folder,
                 false => Found::NotMigration,
             };
         };
-        let Some((version, name)) = folder_version(folder) else {
-            return Found::NotMigration;
-        };
         let direction = match entry.file_name() {
             "up.sql" => Direction::Up,
             "down.sql" => Direction::Down,
-            "metadata.toml" => return Found::Settings,
+            "metadata.toml" if folder_version(folder).is_some() => return Found::Settings,
             _ => return Found::NotMigration,
+        };
+        let Some((version, name)) = folder_version(folder) else {
+            return Found::Unread(
+                "a migration folder whose name does not start with a version (`<digits>_<name>`, dashes allowed)".into(),
+            );
         };
         Found::Script {
             name: ParsedName {
@@ -91,6 +94,7 @@ mod tests {
     #[test]
     fn folders_hold_the_migrations_and_versions_drop_dashes() {
         assert_eq!(found("2020-01-01-120000_create_users", true), Found::Folder);
+        assert_eq!(found("README.md", false), Found::NotMigration);
         let Found::Script { name, .. } = found("2020-01-01-120000_create_users/down.sql", false)
         else {
             panic!("a script");
@@ -107,6 +111,9 @@ mod tests {
         assert_eq!(found("README.md", false), Found::NotMigration);
         assert_eq!(found("seed_data.sql", false), Found::NotMigration);
         assert_eq!(found("1_x/notes.txt", false), Found::NotMigration);
+        assert_eq!(found("seeds", true), Found::Folder);
+        assert_eq!(found("seeds/data.csv", false), Found::NotMigration);
+        assert!(matches!(found("abc_x/up.sql", false), Found::Unread(_)));
     }
 
     #[test]

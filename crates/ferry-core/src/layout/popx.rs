@@ -54,7 +54,15 @@ impl Convention for Popx {
                 }
                 _ => match Dialect::from_file_tag(tag) {
                     Some(d) => dialect = Some(d),
-                    None => return Found::OtherEngine(tag.to_owned()),
+                    // An engine's name starts with a letter: `v1.2` in a name is not one.
+                    None if tag.starts_with(|c: char| c.is_ascii_alphabetic()) => {
+                        return Found::OtherEngine(tag.to_owned());
+                    }
+                    None => {
+                        return Found::Unread(format!(
+                            "`.{tag}` is not a dialect tag (popx names may not hold dots: `<version>_<name>[.<dialect>][.autocommit].(up|down).sql`)"
+                        ));
+                    }
                 },
             }
         }

@@ -48,7 +48,8 @@ pub(super) fn split_at_markers(
             })
         };
         let ending = &line[line.trim_end_matches(['\n', '\r']).len()..];
-        let found = marker(line.trim());
+        // A byte order mark is not part of the first line's text.
+        let found = marker(line.trim_start_matches('\u{feff}').trim());
         match (found, current) {
             (Some(Marker::Up), Some(_)) => {
                 return err(format!(
@@ -93,7 +94,7 @@ pub(super) fn split_at_markers(
 }
 
 fn is_comment_or_blank(line: &str) -> bool {
-    let t = line.trim();
+    let t = line.trim_start_matches('\u{feff}').trim();
     t.is_empty() || t.starts_with("--")
 }
 
@@ -126,6 +127,13 @@ mod tests {
         assert_eq!(s.down.as_deref(), Some("-- head\n\n\r\n-- down\nB;\n"));
         let s = split_at_markers("-- up\nA;", "-- up", marker).unwrap();
         assert_eq!((s.up.as_str(), s.down), ("-- up\nA;", None));
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_hide_the_first_marker() {
+        let s = split_at_markers("\u{feff}-- up\nA;\n-- down\nB;\n", "-- up", marker).unwrap();
+        assert!(s.up.contains("A;") && !s.up.contains("B;"));
+        assert!(s.down.unwrap().contains("B;"));
     }
 
     #[test]

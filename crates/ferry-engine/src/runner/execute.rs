@@ -52,6 +52,13 @@ pub(super) async fn run_plan(
     let name = cmd.name.to_owned();
     command(db, job, sink, cmd, async |db, work, sink| {
         let plan = plan::plan(request, work.entries)?;
+        if let Request::Migrate(options) = request
+            && !options.ignore_other_tools
+            && !plan.steps.is_empty()
+            && !work.history.rows().iter().any(|r| &*r.plugin == job.plugin)
+        {
+            refuse_if_applied_elsewhere(db, job, &plan).await?;
+        }
         let runs_scripts = matches!(
             request,
             Request::Migrate(_) | Request::Rollback(_) | Request::Redo
@@ -67,6 +74,38 @@ pub(super) async fn run_plan(
         execute(db, prepared, work.history.next_batch(), job.ctx, sink).await
     })
     .await
+}
+
+/// With ferry's history empty, refuses to apply migrations that another tool's history in
+/// the same database says are applied: running them again could duplicate their changes.
+async fn refuse_if_applied_elsewhere(
+    db: &mut dyn Driver,
+    job: &Job<'_>,
+    plan: &Plan<'_>,
+) -> Result<(), EngineError> {
+    let pending: Vec<ferry_core::Migration> = (plan.steps.iter())
+        .filter_map(|s| s.migration.cloned())
+        .collect();
+    for tool in ferry_core::tools::ALL {
+        let columns = ferry_core::import::columns(tool);
+        // A table of that name that is not the tool's (another shape) says nothing.
+        let Ok(Some(rows)) = db.read_foreign(&columns).await else {
+            continue;
+        };
+        let claimed = ferry_core::import::claimed(tool, rows, &pending, job.version_kind);
+        if let Some(first) = claimed.first() {
+            return Err(EngineError::ImportRefused(format!(
+                "this database holds {}'s history ({}), which says {} of the pending migrations are applied (the first: {} {}), and ferry's history is empty: running them again could apply their changes twice. Record that history with `ferry import-history --from {}` (or pass --ignore-other-tools if that table is about other migrations)",
+                tool.name(),
+                columns.table,
+                claimed.len(),
+                first.label,
+                first.name,
+                tool.name()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Runs prepared steps in order. A failed apply names the migrations applied before it.

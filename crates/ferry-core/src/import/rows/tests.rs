@@ -245,3 +245,78 @@ fn text_versions_stay_as_written() {
         ]
     );
 }
+
+#[test]
+fn what_the_first_adversarial_trial_found() {
+    let files = folder(&[
+        ("V1__a.sql", "A;"),
+        ("V2__b.sql", "B;"),
+        ("V3__c.sql", "C;"),
+        ("R__v.sql", "V2;"),
+    ]);
+    let crc = |t: &str| {
+        let c = Checksum::with_algorithm(FLYWAY_ALGORITHM, t).unwrap();
+        (u32::from_be_bytes(c.digest().try_into().unwrap()) as i32).to_string()
+    };
+    let fly = |version: Option<&str>, kind: &str, script: &str, sum: Option<String>| ForeignRow {
+        version: version.map(str::to_owned),
+        kind: Some(kind.into()),
+        script: Some(script.into()),
+        checksum: sum,
+        ok: Some(true),
+        ..ForeignRow::default()
+    };
+    // Below a baseline, Flyway counts every version applied; a DELETE row takes one back;
+    // a changed repeatable is imported to be applied again, not refused.
+    let rows = vec![
+        fly(Some("2"), "BASELINE", "<< Flyway Baseline >>", None),
+        fly(Some("3"), "SQL", "V3__c.sql", Some(crc("C;"))),
+        fly(Some("3"), "DELETE", "V3__c.sql", None),
+        fly(None, "SQL", "R__v.sql", Some(crc("V1;"))),
+    ];
+    let imported = plan(Tool::Flyway, rows, &files, VersionKind::Numeric).unwrap();
+    let got: Vec<(String, bool)> = imported
+        .iter()
+        .map(|i| (i.migration.label.clone(), i.baseline))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("1".into(), true),
+            ("2".into(), true),
+            ("R__v".into(), false)
+        ]
+    );
+    // NULL versions, several golang-migrate rows and a node-pg-migrate rename are
+    // differences; control characters in one are shown escaped.
+    let err = plan(
+        Tool::Sqlx,
+        vec![ForeignRow::default()],
+        &files,
+        VersionKind::Numeric,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err[..], [Difference::BadVersion { .. }]),
+        "{err:?}"
+    );
+    let two = vec![row("1"), row("2")];
+    assert!(plan(Tool::GolangMigrate, two, &files, VersionKind::Numeric).is_err());
+    let node = folder(&[("1600000000000_users.sql", "A;")]);
+    let err = plan(
+        Tool::NodePgMigrate,
+        vec![row("1600000000000_people")],
+        &node,
+        VersionKind::Numeric,
+    )
+    .unwrap_err();
+    assert!(matches!(&err[..], [Difference::Renamed { .. }]), "{err:?}");
+    let err = plan(
+        Tool::Dbmate,
+        vec![row("7\u{1b}]0;pwned\u{7}")],
+        &files,
+        VersionKind::Numeric,
+    )
+    .unwrap_err();
+    assert!(!err[0].to_string().contains('\u{1b}'), "{}", err[0]);
+}
