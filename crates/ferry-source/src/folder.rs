@@ -150,7 +150,7 @@ impl Folder {
     /// [`Loaded::unread`] (reading them as a [`MigrationSource`] refuses instead).
     pub fn load(self) -> Result<Loaded, LoadError> {
         let convention = self.layout.convention();
-        let sorted = Sorted::of(&self, convention);
+        let sorted = Sorted::of(self.listed, &self.ignore, convention);
         let settings = read_settings(convention, &sorted.settings)?;
         let cache = self.cache.as_deref().map(ScriptCache::open);
         let parts = prepare_all(sorted.scripts, convention, cache.as_ref(), &settings)?;
@@ -241,24 +241,30 @@ struct Sorted {
 }
 
 impl Sorted {
-    fn of(folder: &Folder, convention: &dyn Convention) -> Sorted {
+    /// Sorts the listing, consuming it: each path moves into what it becomes.
+    fn of(
+        listed: Vec<Listed>,
+        ignore: &[(String, glob::Pattern)],
+        convention: &dyn Convention,
+    ) -> Sorted {
         let mut out = Sorted::default();
-        let mut folders: Vec<&str> = Vec::new();
-        for l in &folder.listed {
+        let mut folders: Vec<String> = Vec::new();
+        for l in listed {
             // Entries of a folder the convention does not list are not its business.
             if let Some((parent, _)) = l.rel.rsplit_once('/')
-                && !folders.contains(&parent)
+                && !folders.iter().any(|f| f == parent)
             {
                 continue;
             }
-            if let Some(pattern) = (folder.ignore.iter()).find(|(_, p)| p.matches(&l.rel)) {
-                out.skip(l, format!("matches `{}` in `ignore`", pattern.0));
+            if let Some(pattern) = ignore.iter().find(|(_, p)| p.matches(&l.rel)) {
+                let why = format!("matches `{}` in `ignore`", pattern.0);
+                out.skip(l, why);
                 continue;
             }
             let kind = match l.kind {
                 Ok(kind) => kind,
                 Err(why) if looks_like_migration(l.file_name()) => {
-                    out.unread.push((l.path.clone(), why.to_owned()));
+                    out.unread.push((l.path, why.to_owned()));
                     continue;
                 }
                 Err(why) => {
@@ -277,36 +283,33 @@ impl Sorted {
                     both,
                     no_transaction,
                 } => out.scripts.push(ToRead {
-                    rel: l.rel.clone(),
-                    path: l.path.clone(),
+                    rel: l.rel,
+                    path: l.path,
                     name,
                     both,
                     no_transaction,
                 }),
                 Found::Folder => {
-                    folders.push(&l.rel);
-                    out.folders.push((l.rel.clone(), l.path.clone()));
+                    folders.push(l.rel.clone());
+                    out.folders.push((l.rel, l.path));
                 }
-                Found::Settings => out.settings.push((l.rel.clone(), l.path.clone())),
-                Found::OtherEngine(tag) => out.skip(
-                    l,
-                    format!("a variant for `{tag}`, an engine ferry does not run"),
-                ),
-                Found::NotMigration => out.skip(
-                    l,
-                    format!("not a migration in the {} layout", convention.name()),
-                ),
-                Found::Unread(why) => out.unread.push((l.path.clone(), why)),
+                Found::Settings => out.settings.push((l.rel, l.path)),
+                Found::OtherEngine(tag) => {
+                    let why = format!("a variant for `{tag}`, an engine ferry does not run");
+                    out.skip(l, why);
+                }
+                Found::NotMigration => {
+                    let why = format!("not a migration in the {} layout", convention.name());
+                    out.skip(l, why);
+                }
+                Found::Unread(why) => out.unread.push((l.path, why)),
             }
         }
         out
     }
 
-    fn skip(&mut self, l: &Listed, why: String) {
-        self.skipped.push(Skipped {
-            path: l.path.clone(),
-            why,
-        });
+    fn skip(&mut self, l: Listed, why: String) {
+        self.skipped.push(Skipped { path: l.path, why });
     }
 }
 

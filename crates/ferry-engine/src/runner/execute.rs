@@ -86,7 +86,8 @@ async fn refuse_if_applied_elsewhere(
     let pending: Vec<ferry_core::Migration> = (plan.steps.iter())
         .filter_map(|s| s.migration.cloned())
         .collect();
-    for tool in ferry_core::tools::ALL {
+    let tables = (db.table_names().await).map_err(EngineError::db("listing tables"))?;
+    for (tool, _) in ferry_core::tools::found_in(&tables) {
         let columns = ferry_core::import::columns(tool);
         // A table of that name that is not the tool's (another shape) says nothing.
         let Ok(Some(rows)) = db.read_foreign(&columns).await else {
