@@ -471,3 +471,31 @@ fn a_stray_unversioned_file_is_refused_not_a_new_order() {
         ["1", "2", "10"]
     );
 }
+
+#[test]
+fn liquibase_changesets_in_changelog_order_with_their_rollbacks() {
+    for engine in ALL {
+        round_trip(
+            engine,
+            "liquibase",
+            "liquibase",
+            &[
+                ("ann:create-users", false),
+                ("bob:create-posts", false),
+                ("ann:comments", true),
+            ],
+            &["users", "posts", "comments"],
+        );
+    }
+    // Rolling back to a changeset by its key.
+    let p = Project::from_fixture(TestDb::new(Engine::Sqlite), "liquibase");
+    p.expect(&["migrate"], 0);
+    p.expect(&["rollback", "--to", "ann:create-users"], 0);
+    assert_eq!(
+        p.db.tables()
+            .iter()
+            .filter(|t| !t.starts_with("ferry"))
+            .collect::<Vec<_>>(),
+        ["users"]
+    );
+}

@@ -304,3 +304,35 @@ fn migrate_refuses_to_repeat_what_another_tools_history_says_is_applied() {
     let (code, _, err) = p.run(&["migrate", "--ignore-other-tools"]);
     assert!(code == 1 && err.contains("already exists"), "{code} {err}");
 }
+
+#[test]
+fn from_liquibase_changesets_by_author_and_id_on_every_engine() {
+    for engine in ALL {
+        let p = Project::from_fixture(TestDb::new(engine), "liquibase");
+        p.db.execute(
+            "CREATE TABLE databasechangelog (id VARCHAR(255) NOT NULL, author VARCHAR(255) NOT NULL, filename VARCHAR(255) NOT NULL, \
+             dateexecuted TIMESTAMP NOT NULL, orderexecuted INT NOT NULL, exectype VARCHAR(10) NOT NULL, md5sum VARCHAR(35));\n\
+             INSERT INTO databasechangelog VALUES ('create-users', 'ann', '001-changelog.sql', '2024-01-02 03:04:05', 1, 'EXECUTED', '9:abc');\n\
+             INSERT INTO databasechangelog VALUES ('create-posts', 'bob', '001-changelog.sql', '2024-01-02 03:04:06', 2, 'MARK_RAN', '9:def');\n\
+             CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL);\n\
+             CREATE TABLE posts (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL);",
+        );
+        let (_, err) = p.expect(&["migrate"], 5);
+        assert!(
+            err.contains("import-history --from liquibase"),
+            "{engine:?}: {err}"
+        );
+        p.expect(&["import-history", "--from", "liquibase"], 0);
+        assert_eq!(
+            p.states(),
+            states(&[
+                ("ann:create-users", "applied"),
+                ("bob:create-posts", "applied"),
+                ("ann:comments", "pending")
+            ]),
+            "{engine:?}"
+        );
+        let (out, _) = p.expect(&["migrate"], 0);
+        assert!(out.contains("applied 1 migration(s)"), "{engine:?}: {out}");
+    }
+}

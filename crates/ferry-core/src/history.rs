@@ -160,11 +160,13 @@ impl History {
         &self.rows
     }
 
-    /// The latest row of each version of `plugin`: the version's current state.
-    pub fn current(&self, plugin: &str) -> BTreeMap<&Version, &HistoryRow> {
+    /// The latest row of each version of `plugin`: the version's current state. Keyed by
+    /// the version's text, which identifies it in every kind (a changeset's place in its
+    /// changelog is known from the files only).
+    pub fn current(&self, plugin: &str) -> BTreeMap<&str, &HistoryRow> {
         let mut latest = BTreeMap::new();
         for row in self.rows.iter().filter(|r| &*r.plugin == plugin) {
-            latest.insert(&row.version, row);
+            latest.insert(row.version.as_str(), row);
         }
         latest
     }

@@ -145,7 +145,7 @@ pub fn status<'a>(
     let current = history.current(plugin);
     let mut entries: Vec<Entry<'a>> = Vec::new();
     for m in migrations {
-        let row = current.get(&m.version).copied();
+        let row = current.get(m.version.as_str()).copied();
         let state = match row {
             None => State::Pending,
             Some(r) => match r.state {
@@ -168,11 +168,12 @@ pub fn status<'a>(
             out_of_order: false,
         });
     }
-    let known: BTreeSet<&Version> = migrations.iter().map(|m| &m.version).collect();
-    for (version, row) in current {
-        if known.contains(version) || row.state == RowState::Cleared {
+    let known: BTreeSet<&str> = migrations.iter().map(|m| m.version.as_str()).collect();
+    for (text, row) in current {
+        if known.contains(text) || row.state == RowState::Cleared {
             continue;
         }
+        let version = &row.version;
         let state = match row.state {
             RowState::Applied => State::Missing,
             RowState::Failed | RowState::Running | RowState::RollingBack => State::Failed,
@@ -425,15 +426,17 @@ pub fn plan_migrate<'a>(
     options: &MigrateOptions,
 ) -> Result<Vec<&'a Migration>, PlanError> {
     check_blockers(entries)?;
-    if let Some(target) = &options.target
-        && !entries.iter().any(|e| e.version == target)
-    {
-        return Err(PlanError::UnknownTarget(target.to_string()));
-    }
+    let target = match &options.target {
+        Some(t) => {
+            Some(resolve(entries, t).ok_or_else(|| PlanError::UnknownTarget(t.to_string()))?)
+        }
+        None => None,
+    };
+    let only = options.only.as_ref().and_then(|v| resolve(entries, v));
     let pending: Vec<&Entry<'a>> = entries
         .iter()
-        .filter(|e| e.is_pending() && options.target.as_ref().is_none_or(|t| e.version <= t))
-        .filter(|e| options.only.as_ref().is_none_or(|v| e.version == v))
+        .filter(|e| e.is_pending() && target.is_none_or(|t| e.version <= t))
+        .filter(|e| options.only.is_none() || only == Some(e.version))
         .collect();
     let out_of_order = refs(pending.iter().copied().filter(|e| e.out_of_order));
     if !out_of_order.is_empty() && !options.allow_out_of_order {
@@ -449,6 +452,15 @@ pub fn plan_migrate<'a>(
         });
     }
     Ok(pending.into_iter().filter_map(|e| e.migration).collect())
+}
+
+/// The version of the entry `v` names: versions given on the command line are matched by
+/// their text, since only the files know a changeset's place in its changelog.
+pub fn resolve<'a>(entries: &[Entry<'a>], v: &Version) -> Option<&'a Version> {
+    entries
+        .iter()
+        .find(|e| e.version.as_str() == v.as_str())
+        .map(|e| e.version)
 }
 
 /// What `rollback` undoes.
@@ -497,11 +509,12 @@ pub fn plan_rollback<'a>(
         RollbackTarget::To(v) => {
             // Version 0 means "before the first migration", a version-0 migration included.
             let before_all = v.is_zero();
-            if !before_all && !entries.iter().any(|e| e.version == v) {
+            let target = resolve(entries, v);
+            if !before_all && target.is_none() {
                 return Err(PlanError::UnknownTarget(v.to_string()));
             }
             (applied.into_iter())
-                .filter(|(e, _)| before_all || e.version > v)
+                .filter(|(e, _)| before_all || target.is_some_and(|t| e.version > t))
                 .collect()
         }
         RollbackTarget::LastBatch => applied

@@ -26,6 +26,9 @@ pub enum VersionKind {
     /// versioned one, in name order, and again whenever its checksum changes. Its "version"
     /// is `R__` and the name.
     Repeatable,
+    /// A Liquibase changeset: its key is `author:id`, and it runs in its changelog's order,
+    /// which only the files know (the history compares keys).
+    Sequence,
 }
 
 /// How a repeatable migration's version starts.
@@ -91,8 +94,18 @@ impl Version {
         })
     }
 
+    /// A changeset's version: its key (`author:id`), at `position` in the changelogs.
+    pub fn sequence(position: u64, key: &str) -> Option<Version> {
+        Version::text(key).map(|v| Version {
+            kind: VersionKind::Sequence,
+            head: position,
+            ..v
+        })
+    }
+
     /// Parses `text` as a version of `kind` (a repeatable's `R__name` is read in any
-    /// numeric folder, where it cannot be a version).
+    /// numeric folder, where it cannot be a version; a changeset's position is unknown,
+    /// so it sorts last until matched with its file).
     pub fn parse_as(kind: VersionKind, text: &str) -> Option<Version> {
         let repeatable = || {
             text.strip_prefix(REPEATABLE_PREFIX)
@@ -102,6 +115,7 @@ impl Version {
             VersionKind::Numeric => Version::parse(text).or_else(repeatable),
             VersionKind::Text => Version::text(text),
             VersionKind::Repeatable => repeatable(),
+            VersionKind::Sequence => Version::sequence(u64::MAX, text),
         }
     }
 
@@ -147,6 +161,9 @@ fn cmp_number(a: &str, b: &str) -> Ordering {
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
+        if self.kind == VersionKind::Sequence && other.kind == VersionKind::Sequence {
+            return (self.head, &self.text).cmp(&(other.head, &other.text));
+        }
         if self.kind != other.kind || self.kind != VersionKind::Numeric {
             return (self.kind, &self.text).cmp(&(other.kind, &other.text));
         }

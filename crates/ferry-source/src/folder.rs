@@ -155,6 +155,7 @@ impl Folder {
         let cache = self.cache.as_deref().map(ScriptCache::open);
         let parts = prepare_all(sorted.scripts, convention, cache.as_ref(), &settings)?;
         let (mut hits, mut fresh, mut files) = (Vec::new(), Vec::new(), Vec::new());
+        files.push(read_changelogs(convention, &sorted.changelogs)?);
         for part in parts {
             hits.extend(part.hits);
             fresh.extend(part.fresh);
@@ -235,6 +236,7 @@ struct ToRead {
 struct Sorted {
     scripts: Vec<ToRead>,
     settings: Vec<(String, PathBuf)>,
+    changelogs: Vec<PathBuf>,
     folders: Vec<(String, PathBuf)>,
     skipped: Vec<Skipped>,
     unread: Vec<(PathBuf, String)>,
@@ -294,6 +296,7 @@ impl Sorted {
                     out.folders.push((l.rel, l.path));
                 }
                 Found::Settings => out.settings.push((l.rel, l.path)),
+                Found::Changelog => out.changelogs.push(l.path),
                 Found::OtherEngine(tag) => {
                     let why = format!("a variant for `{tag}`, an engine ferry does not run");
                     out.skip(l, why);
@@ -352,6 +355,68 @@ fn read_settings(
         }
     }
     Ok(out)
+}
+
+/// The changesets of every changelog, in order (files in name order, then top to bottom),
+/// each numbered by its place; a key used twice is an error naming both places.
+fn read_changelogs(
+    convention: &dyn Convention,
+    changelogs: &[PathBuf],
+) -> Result<Vec<NamedFile>, LoadError> {
+    let mut named = Vec::new();
+    let mut seen: HashMap<String, (PathBuf, u32)> = HashMap::new();
+    for path in changelogs {
+        let text = read_text(path)?;
+        let sets = convention
+            .changesets(&text)
+            .map_err(|error| LoadError::Sections {
+                path: path.clone(),
+                error,
+            })?;
+        for set in sets {
+            if let Some((first, line)) = seen.insert(set.key.clone(), (path.clone(), set.line)) {
+                return Err(LoadError::Duplicate {
+                    version: set.key,
+                    first: PathBuf::from(format!("{}:{line}", first.display())),
+                    second: PathBuf::from(format!("{}:{}", path.display(), set.line)),
+                });
+            }
+            let Some(version) = Version::sequence(named.len() as u64, &set.key) else {
+                return Err(LoadError::Sections {
+                    path: path.clone(),
+                    error: ferry_core::layout::SectionError {
+                        line: set.line,
+                        message: format!("`{}` holds spaces or control characters", set.key),
+                    },
+                });
+            };
+            let name = ParsedName {
+                label: set.key.clone(),
+                version,
+                name: set.id.clone(),
+                direction: Direction::Up,
+                dialect: set.dialect,
+            };
+            if let Some(down) = set.down {
+                let script =
+                    with_marker(Script::new(path.clone(), down)?, set.no_transaction.clone());
+                let name = ParsedName {
+                    direction: Direction::Down,
+                    ..name.clone()
+                };
+                named.push(NamedFile {
+                    name,
+                    file: ScriptFile::Down(DownScript::Read(Box::new(script))),
+                });
+            }
+            let up = with_marker(Script::new(path.clone(), set.up)?, set.no_transaction);
+            named.push(NamedFile {
+                name,
+                file: ScriptFile::Up(up),
+            });
+        }
+    }
+    Ok(named)
 }
 
 /// Migration folders that hold no up script (diesel refuses them too).

@@ -28,7 +28,7 @@ dir = "migrations"
 # events_table = "ferry_events"
 # plugin = "app"
 # allow_out_of_order = false
-# layout = "ferry"             # or diesel, popx, maragudk, dbmate, goose, node-pg-migrate (detected when unset)
+# layout = "ferry"             # or diesel, popx, maragudk, dbmate, goose, node-pg-migrate, liquibase (detected when unset)
 # ignore = ["data_*.sql"]      # entries of the folder that are not migrations
 
 # [environments.production]

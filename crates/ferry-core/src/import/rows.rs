@@ -120,20 +120,15 @@ pub fn plan<'a>(
     let mut differences = Vec::new();
     let said = match tool {
         Tool::GolangMigrate => golang_migrate(&rows, migrations, kind, &mut differences),
-        Tool::Liquibase => {
-            differences.push(Difference::Unsupported {
-                what: "Liquibase changelogs are not read by this ferry yet; nothing can be matched"
-                    .into(),
-            });
-            Vec::new()
-        }
         _ => rows
             .into_iter()
             .filter_map(|r| said(tool, r, kind, &mut differences))
             .collect(),
     };
-    let by_version: BTreeMap<&Version, &Migration> =
-        migrations.iter().map(|m| (&m.version, m)).collect();
+    // Matched by text: a changeset's place in its changelog is known from the files only.
+    let by_version: BTreeMap<&str, &Migration> = (migrations.iter())
+        .map(|m| (m.version.as_str(), m))
+        .collect();
     let mut imported = Vec::new();
     let mut said = latest(said);
     if tool == Tool::Flyway {
@@ -141,7 +136,7 @@ pub fn plan<'a>(
     }
     for s in said {
         let Some(state) = s.state else { continue };
-        let Some(m) = by_version.get(&s.version).copied() else {
+        let Some(m) = by_version.get(s.version.as_str()).copied() else {
             differences.push(Difference::NoFile { version: s.label });
             continue;
         };
@@ -195,19 +190,18 @@ pub fn claimed(
     let mut ignored = Vec::new();
     let said = match tool {
         Tool::GolangMigrate => golang_migrate(&rows, migrations, kind, &mut ignored),
-        Tool::Liquibase => Vec::new(),
         _ => rows
             .into_iter()
             .filter_map(|r| said(tool, r, kind, &mut ignored))
             .collect(),
     };
-    let applied: std::collections::BTreeSet<Version> = (latest(said).into_iter())
+    // By text: a changeset's place in its changelog is known from the files only.
+    let applied: std::collections::BTreeSet<String> = (latest(said).into_iter())
         .filter(|s| s.state.is_some())
-        .map(|s| s.version)
+        .map(|s| s.version.as_str().to_owned())
         .collect();
-    migrations
-        .iter()
-        .filter(|m| applied.contains(&m.version))
+    (migrations.iter())
+        .filter(|m| applied.contains(m.version.as_str()))
         .collect()
 }
 
@@ -244,6 +238,8 @@ fn said(
         (Tool::NodePgMigrate, Some(name)) => {
             name.chars().take_while(char::is_ascii_digit).collect()
         }
+        // DATABASECHANGELOG keeps the id in `id` and the author beside it.
+        (Tool::Liquibase, Some(id)) => format!("{}:{id}", row.name.as_deref().unwrap_or_default()),
         (_, Some(v)) => v.clone(),
         (_, None) => {
             differences.push(Difference::BadVersion {
@@ -260,6 +256,11 @@ fn said(
         // An undo, or `flyway repair` marking a migration deleted, leaves it not applied.
         (Tool::Flyway, _) if kind_text.starts_with("UNDO") || kind_text == "DELETE" => None,
         (Tool::Goose, Some(false)) => None,
+        (Tool::Liquibase, _) => match kind_text.as_str() {
+            "FAILED" => Some(RowState::Failed),
+            "SKIPPED" => None,
+            _ => Some(RowState::Applied),
+        },
         (_, Some(false)) => Some(RowState::Failed),
         _ => Some(RowState::Applied),
     };
@@ -269,7 +270,7 @@ fn said(
         state,
         applied_at: row.applied_at,
         checksum: row.checksum,
-        baseline: kind_text.contains("BASELINE"),
+        baseline: kind_text.contains("BASELINE") || kind_text == "MARK_RAN",
         recorded_name: (tool == Tool::NodePgMigrate)
             .then(|| row.version.clone())
             .flatten(),

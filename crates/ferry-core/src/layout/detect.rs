@@ -88,6 +88,9 @@ fn markers(text: &str) -> Option<(Layout, &'static str)> {
             ["+goose", "down", ..] => return Some((Layout::Goose, "-- +goose Down")),
             ["up", "migration"] => return Some((Layout::NodePgMigrate, "-- Up Migration")),
             ["down", "migration"] => return Some((Layout::NodePgMigrate, "-- Down Migration")),
+            ["liquibase", "formatted", "sql"] => {
+                return Some((Layout::Liquibase, "--liquibase formatted sql"));
+            }
             _ => {}
         }
     }

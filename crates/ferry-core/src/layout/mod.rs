@@ -14,12 +14,14 @@
 //! | `dbmate` | one file, `-- migrate:up` / `-- migrate:down` | text |
 //! | `goose` | one file, `-- +goose Up` / `-- +goose Down` | numeric |
 //! | `node-pg-migrate` | one file, `-- Up Migration` / `-- Down Migration` | numeric |
+//! | `liquibase` | formatted SQL changelogs, `--changeset author:id`, `--rollback` | changelog order |
 
 mod dbmate;
 mod detect;
 mod diesel;
 mod ferry;
 mod goose;
+pub mod liquibase;
 mod maragudk;
 mod node_pg_migrate;
 mod popx;
@@ -50,10 +52,13 @@ pub enum Layout {
     Goose,
     /// node-pg-migrate SQL files.
     NodePgMigrate,
+    /// Liquibase formatted SQL changelogs.
+    Liquibase,
 }
 
 /// Every layout, in the order detection tries them.
-pub const ALL: [Layout; 7] = [
+pub const ALL: [Layout; 8] = [
+    Layout::Liquibase,
     Layout::Diesel,
     Layout::Popx,
     Layout::Dbmate,
@@ -82,12 +87,13 @@ impl Layout {
             "dbmate" => Layout::Dbmate,
             "goose" => Layout::Goose,
             "node-pg-migrate" => Layout::NodePgMigrate,
+            "liquibase" => Layout::Liquibase,
             _ => return None,
         })
     }
 
     /// The names `layout =` accepts, for error messages.
-    pub const NAMES: &str = "ferry (also sqlx, golang-migrate, flyway, postgres-migrations), diesel, popx, maragudk, dbmate, goose, node-pg-migrate";
+    pub const NAMES: &str = "ferry (also sqlx, golang-migrate, flyway, postgres-migrations), diesel, popx, maragudk, dbmate, goose, node-pg-migrate, liquibase";
 
     /// The layout's name.
     pub fn name(self) -> &'static str {
@@ -109,6 +115,7 @@ impl Layout {
             Layout::Dbmate => &dbmate::Dbmate,
             Layout::Goose => &goose::Goose,
             Layout::NodePgMigrate => &node_pg_migrate::NodePgMigrate,
+            Layout::Liquibase => &liquibase::Liquibase,
         }
     }
 }
@@ -159,6 +166,9 @@ pub enum Found {
     /// Per-migration settings (diesel's `metadata.toml`), read with
     /// [`Convention::settings`].
     Settings,
+    /// A file of many migrations (a Liquibase changelog), read with
+    /// [`Convention::changesets`].
+    Changelog,
     /// Another engine's variant, tagged for an engine ferry does not run: skipped.
     OtherEngine(String),
     /// Not a migration (a README, a data file): skipped.
@@ -194,6 +204,15 @@ pub trait Convention: Sync {
         Err(SectionError {
             line: 1,
             message: format!("the {} layout keeps one direction per file", self.name()),
+        })
+    }
+
+    /// The changesets of a changelog file.
+    fn changesets(&self, text: &str) -> Result<Vec<liquibase::Changeset>, SectionError> {
+        let _ = text;
+        Err(SectionError {
+            line: 1,
+            message: format!("the {} layout keeps one migration per file", self.name()),
         })
     }
 

@@ -180,9 +180,8 @@ fn redo_steps<'a>(entries: &[Entry<'a>]) -> Result<Vec<Step<'a>>, PlanError> {
 }
 
 fn baseline_steps<'a>(entries: &[Entry<'a>], target: &Version) -> Result<Vec<Step<'a>>, PlanError> {
-    if !entries.iter().any(|e| e.version == target) {
-        return Err(PlanError::UnknownTarget(target.to_string()));
-    }
+    let target = super::resolve(entries, target)
+        .ok_or_else(|| PlanError::UnknownTarget(target.to_string()))?;
     Ok((entries.iter())
         .filter(|e| e.is_pending() && e.version <= target)
         .map(|e| step(Action::Baseline, e))
@@ -209,7 +208,10 @@ fn repair_steps<'a>(entries: &[Entry<'a>], r: &RepairRequest) -> Result<Vec<Step
                 .is_some(),
             _ => false,
         };
-        let marked = r.mark.as_ref().filter(|(v, _)| v == e.version);
+        let marked = r
+            .mark
+            .as_ref()
+            .filter(|(v, _)| v.as_str() == e.version.as_str());
         let action = match (e.state, e.migration) {
             (State::Modified, Some(_)) if r.accept_checksums => Action::AcceptChecksum,
             _ if changed_down => Action::AcceptDown,

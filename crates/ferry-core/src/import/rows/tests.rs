@@ -320,3 +320,43 @@ fn what_the_first_adversarial_trial_found() {
     .unwrap_err();
     assert!(!err[0].to_string().contains('\u{1b}'), "{}", err[0]);
 }
+
+#[test]
+fn liquibase_rows_are_keyed_by_author_and_id() {
+    let named: Vec<crate::NamedFile> = [("ann:a", "a"), ("bob:b", "b")]
+        .iter()
+        .enumerate()
+        .map(|(i, (key, id))| crate::NamedFile {
+            name: crate::naming::ParsedName {
+                version: Version::sequence(i as u64, key).unwrap(),
+                label: key.to_string(),
+                name: id.to_string(),
+                direction: crate::naming::Direction::Up,
+                dialect: None,
+            },
+            file: crate::ScriptFile::Up(crate::Script::new("c.sql".into(), "A;".into()).unwrap()),
+        })
+        .collect();
+    let files = Source::build("app", VersionKind::Sequence, named)
+        .unwrap()
+        .resolve(Dialect::Sqlite);
+    let rows = vec![
+        ForeignRow {
+            name: Some("ann".into()),
+            kind: Some("EXECUTED".into()),
+            ..row("a")
+        },
+        ForeignRow {
+            name: Some("bob".into()),
+            kind: Some("SKIPPED".into()),
+            ..row("b")
+        },
+    ];
+    let imported = plan(Tool::Liquibase, rows.clone(), &files, VersionKind::Sequence).unwrap();
+    assert_eq!(versions(&imported), [("ann:a".into(), RowState::Applied)]);
+    let claimed = claimed(Tool::Liquibase, rows, &files, VersionKind::Sequence);
+    assert_eq!(
+        claimed.iter().map(|m| m.label.as_str()).collect::<Vec<_>>(),
+        ["ann:a"]
+    );
+}
