@@ -336,3 +336,30 @@ fn from_liquibase_changesets_by_author_and_id_on_every_engine() {
         assert!(out.contains("applied 1 migration(s)"), "{engine:?}: {out}");
     }
 }
+
+/// Found by a review: neither `--to` nor a table in another schema gets past the check.
+#[test]
+fn the_other_history_check_holds_for_targets_and_other_schemas() {
+    let p = Project::from_fixture(TestDb::new(Engine::Postgres), "sqlx");
+    p.db.execute(
+        "CREATE TABLE schema_migrations (version BIGINT NOT NULL PRIMARY KEY, dirty BOOLEAN NOT NULL);\n\
+         INSERT INTO schema_migrations VALUES (20200101000002, FALSE);",
+    );
+    let (_, err) = p.expect(&["migrate", "--to", "20200101000001"], 5);
+    assert!(err.contains("golang-migrate"), "{err}");
+    let p = Project::from_fixture(TestDb::new(Engine::Postgres), "flyway");
+    p.db.execute(
+        "CREATE SCHEMA tooling;\n\
+         CREATE TABLE tooling.flyway_schema_history (installed_rank INT NOT NULL PRIMARY KEY, version VARCHAR(50), \
+         description VARCHAR(200) NOT NULL, type VARCHAR(20) NOT NULL, script VARCHAR(1000) NOT NULL, checksum INTEGER, \
+         installed_by VARCHAR(100) NOT NULL, installed_on TIMESTAMP NOT NULL DEFAULT now(), execution_time INTEGER NOT NULL, success BOOLEAN NOT NULL);\n\
+         INSERT INTO tooling.flyway_schema_history VALUES (1, '1', 'create users', 'SQL', 'V1__create_users.sql', NULL, 'ann', now(), 1, TRUE);",
+    );
+    let (_, err) = p.expect(&["migrate"], 5);
+    assert!(err.contains("tooling.flyway_schema_history"), "{err}");
+    let (out, _) = p.expect(&["doctor"], 0);
+    assert!(
+        out.contains("tooling.flyway_schema_history (flyway)"),
+        "{out}"
+    );
+}

@@ -107,7 +107,6 @@ fn line_comment(
     let body = comment.trim_start_matches('-').trim_start();
     if found.down_marker.is_none() && down_marker(body) {
         found.down_marker = Some((line as u32, format!("-- {}", body.trim_end())));
-        return Ok(());
     }
     if leading && found.no_transaction.is_none() && other_tools_marker(body) {
         found.no_transaction = Some(format!("-- {}", body.trim_end()));
@@ -311,6 +310,9 @@ mod tests {
         assert_eq!(d.down_marker.map(|m| m.0), Some(2));
         let d = parse_directives("SELECT 1;\n-- migrate:down transaction:false\n").unwrap();
         assert!(d.down_marker.is_some());
+        // A down section's own marker line says how the down script runs.
+        let d = parse_directives("\n\n-- migrate:down transaction:false\nDROP INDEX i;\n").unwrap();
+        assert!(d.down_marker.is_some() && d.no_transaction.is_some());
         assert!(
             parse_directives("SELECT 1; -- going down\n")
                 .unwrap()

@@ -532,13 +532,22 @@ fn rollback_step<'a>(
     entry: &Entry<'a>,
     row: &'a HistoryRow,
 ) -> Result<RollbackStep<'a>, PlanError> {
-    let (down, stored) = match (&row.down_sql, entry.migration.and_then(|m| m.down.as_ref())) {
+    let file = entry.migration.and_then(|m| m.down.as_ref());
+    // What the file's name or settings say of the down script (popx's `.autocommit`,
+    // diesel's metadata.toml, a Liquibase attribute) is not in its text: kept from the file.
+    let named_marker = match file {
+        Some(crate::DownScript::Read(script)) => script.directives.no_transaction.clone(),
+        _ => None,
+    };
+    let (down, stored) = match (&row.down_sql, file) {
         (Some(text), _) => {
             let origin = PathBuf::from(format!("history:{}/{}", row.plugin, entry.label));
-            (
-                Script::new(origin, text.clone()).map_err(|e| PlanError::Load(Box::new(e)))?,
-                true,
-            )
+            let mut script =
+                Script::new(origin, text.clone()).map_err(|e| PlanError::Load(Box::new(e)))?;
+            if script.directives.no_transaction.is_none() {
+                script.directives.no_transaction = named_marker;
+            }
+            (script, true)
         }
         // The only file this planner reads: a down script the history holds no copy of.
         (None, Some(file)) => (

@@ -32,15 +32,56 @@ fn is_secret_key(key: &str) -> bool {
             .any(|k| key.contains(k))
 }
 
-/// A `key=value key=value` connection string with secret values hidden.
+/// A `key=value key=value` connection string with secret values hidden, read as libpq
+/// reads one: spaces around `=`, any whitespace between pairs, `'quoted values'`.
 fn redact_key_values(text: &str) -> String {
-    (text.split(' '))
-        .map(|part| match part.split_once('=') {
-            Some((k, _)) if is_secret_key(k) => format!("{k}=***"),
-            _ => part.to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < b.len() {
+        if !(b[i].is_ascii_alphabetic() || b[i] == b'_') {
+            let ch = text[i..].chars().next().unwrap_or(' ');
+            out.push(ch);
+            i += ch.len_utf8();
+            continue;
+        }
+        let start = i;
+        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+            i += 1;
+        }
+        out.push_str(&text[start..i]);
+        let mut j = i;
+        while j < b.len() && b[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        if j >= b.len() || b[j] != b'=' || !is_secret_key(&text[start..i]) {
+            continue;
+        }
+        j += 1;
+        while j < b.len() && b[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        out.push_str(&text[i..j]);
+        j = value_end(b, j);
+        out.push_str("***");
+        i = j;
+    }
+    out
+}
+
+/// Where a value starting at `j` ends: after its closing quote, or at whitespace.
+fn value_end(b: &[u8], mut j: usize) -> usize {
+    if b.get(j) == Some(&b'\'') {
+        j += 1;
+        while j < b.len() && b[j] != b'\'' {
+            j += if b[j] == b'\\' { 2 } else { 1 };
+        }
+        return (j + 1).min(b.len());
+    }
+    while j < b.len() && !b[j].is_ascii_whitespace() {
+        j += 1;
+    }
+    j
 }
 
 /// The values of secret query parameters in `url`.
@@ -163,6 +204,21 @@ mod tests {
             redact_url("host=db user=app password=S3cretPW dbname=app"),
             "host=db user=app password=*** dbname=app"
         );
+        // Found by a review: spaces around `=`, quoted values, tabs.
+        for (dsn, shown) in [
+            (
+                "host=db password = hunter22 dbname=app",
+                "host=db password = *** dbname=app",
+            ),
+            (
+                "host=db password='my secret pw' dbname=app",
+                "host=db password=*** dbname=app",
+            ),
+            ("host=db\tpassword=hunter22", "host=db\tpassword=***"),
+            ("password='it\\'s' x=1", "password=*** x=1"),
+        ] {
+            assert_eq!(redact_url(dsn), shown, "{dsn}");
+        }
         assert_eq!(
             scrub_password(
                 "ignoring key=sslpassword value=S3cretPW",

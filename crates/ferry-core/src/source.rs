@@ -41,7 +41,7 @@ pub enum LoadError {
         path: PathBuf,
     },
     /// Two files claim the same version and direction for the same engine.
-    #[error("{} and {}: both are version {version}; give one of them another number", first.display(), second.display())]
+    #[error("{} and {}: both are version {version}; give one of them another number (or, if the names are keys run in name order, set `layout = \"maragudk\"`)", first.display(), second.display())]
     Duplicate {
         /// The shared version.
         version: String,

@@ -94,12 +94,16 @@ impl Tool {
     }
 }
 
-/// The tools whose default history table is among `tables` (compared without case), with
-/// the table as the database names it.
+/// The tools whose default history table is among `tables` (compared without case, and
+/// without a schema in front), with the table as the database names it.
 pub fn found_in(tables: &[String]) -> Vec<(Tool, &str)> {
     let mut found = Vec::new();
     for tool in ALL {
-        if let Some(t) = tables.iter().find(|t| t.eq_ignore_ascii_case(tool.table())) {
+        let named = |t: &&String| {
+            let bare = t.rsplit('.').next().unwrap_or(t);
+            bare.eq_ignore_ascii_case(tool.table())
+        };
+        if let Some(t) = tables.iter().find(named) {
             found.push((tool, t.as_str()));
         }
     }

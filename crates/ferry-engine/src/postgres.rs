@@ -15,7 +15,9 @@ impl Engine for Postgres {
         transactional_ddl: true,
         batch_scripts: true,
     };
-    const TABLE_NAMES: &'static str = "SELECT CAST(tablename AS TEXT) FROM pg_tables \
+    /// Tables outside the current schema are named with their schema (`app.t`).
+    const TABLE_NAMES: &'static str = "SELECT CAST(CASE WHEN schemaname = current_schema() THEN tablename \
+         ELSE schemaname || '.' || tablename END AS TEXT) FROM pg_tables \
          WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1";
     /// The schema is the one where the history table resolves now (where an unqualified
     /// name found it before ferry qualified names), else the current schema. RESET ALL

@@ -145,7 +145,12 @@ fn flavor(dialect: Dialect) -> Flavor {
             bool_as_int: |c| format!("CAST({c} AS SIGNED)"),
             returning: false,
             time_param: |p| format!("CAST({p} AS DATETIME(3))"),
-            any_time_as_text: |c| format!("DATE_FORMAT({c}, '%Y-%m-%d %H:%i:%s.%f')"),
+            // Through the epoch: a TIMESTAMP reads in the session's time zone otherwise.
+            any_time_as_text: |c| {
+                format!(
+                    "DATE_FORMAT(TIMESTAMPADD(MICROSECOND, ROUND(UNIX_TIMESTAMP({c}) * 1000000), '1970-01-01 00:00:00'), '%Y-%m-%d %H:%i:%s.%f')"
+                )
+            },
             hex: |c| format!("LOWER(HEX({c}))"),
             widen_checksum: |t| {
                 Some(format!(

@@ -541,10 +541,11 @@ where
         columns: &ferry_core::import::Columns,
     ) -> Result<Option<Vec<ferry_core::import::ForeignRow>>, DbError> {
         let tables = self.table_names().await?;
-        let Some(table) = tables
-            .iter()
-            .find(|t| t.eq_ignore_ascii_case(columns.table))
-        else {
+        let bare = |t: &&String| {
+            let name = t.rsplit('.').next().unwrap_or(t);
+            name.eq_ignore_ascii_case(columns.table)
+        };
+        let Some(table) = tables.iter().find(bare) else {
             return Ok(None);
         };
         let select = crate::sql::foreign_select(DB::DIALECT, table, columns);

@@ -137,7 +137,10 @@ pub fn plan<'a>(
     for s in said {
         let Some(state) = s.state else { continue };
         let Some(m) = by_version.get(s.version.as_str()).copied() else {
-            differences.push(Difference::NoFile { version: s.label });
+            // A baseline need not have a file: the files may start after it.
+            if !s.baseline {
+                differences.push(Difference::NoFile { version: s.label });
+            }
             continue;
         };
         let stem =
@@ -195,8 +198,12 @@ pub fn claimed(
             .filter_map(|r| said(tool, r, kind, &mut ignored))
             .collect(),
     };
+    let mut said = latest(said);
+    if tool == Tool::Flyway {
+        below_baseline(&mut said, migrations);
+    }
     // By text: a changeset's place in its changelog is known from the files only.
-    let applied: std::collections::BTreeSet<String> = (latest(said).into_iter())
+    let applied: std::collections::BTreeSet<String> = (said.into_iter())
         .filter(|s| s.state.is_some())
         .map(|s| s.version.as_str().to_owned())
         .collect();

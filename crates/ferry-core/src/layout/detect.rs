@@ -34,7 +34,7 @@ pub fn detect(
     if let Some(file) = top_sql.iter().find(|f| popx_only(f)) {
         return (
             Layout::Popx,
-            format!("`{file}` carries a popx tag (cockroach, mssql, sqlite3 or autocommit)"),
+            format!("`{file}` carries a popx tag (cockroach, mssql or autocommit)"),
         );
     }
     let mut sample: Vec<&str> = top_sql.clone();
@@ -65,7 +65,7 @@ fn popx_only(file: &str) -> bool {
     };
     stem.split('.')
         .skip(1)
-        .any(|t| matches!(t, "cockroach" | "mssql" | "sqlite3" | "autocommit"))
+        .any(|t| matches!(t, "cockroach" | "mssql" | "autocommit"))
 }
 
 /// The single-file convention whose section marker a text has, and the marker.
@@ -97,20 +97,27 @@ fn markers(text: &str) -> Option<(Layout, &'static str)> {
     None
 }
 
-/// Whether every `.sql` name is a maragudk name and ferry's names cannot read the folder:
-/// no file starts with a version, or two up scripts share one. (One stray unversioned file
-/// among numbered ones is refused in ferry's layout instead of reordering the folder.)
+/// Whether every `.sql` name is a maragudk name and ferry's numbered names cannot read the
+/// folder: none starts with a version, or versions repeat and no name joins its number to
+/// its name with `_` (as sqlx, golang-migrate and ferry do: there a repeat is a duplicate,
+/// reported, never a reason to run the folder in name order).
 fn maragudk_names(files: &[&str]) -> bool {
     if files.is_empty() || !files.iter().all(|f| maragudk::split(f).is_some()) {
         return false;
     }
     let parsed: Vec<_> = files.iter().map(|f| parse_file_name(f, false)).collect();
-    let none_versioned = parsed.iter().all(|p| !matches!(p, Ok(Some(_))));
+    if parsed.iter().all(|p| !matches!(p, Ok(Some(_)))) {
+        return true;
+    }
     let mut versions = HashSet::new();
     let repeated = (parsed.iter().flatten().flatten()).any(|p| {
         p.direction == Direction::Up && p.dialect.is_none() && !versions.insert(p.version.clone())
     });
-    none_versioned || repeated
+    let numbered_with_underscore = files.iter().any(|f| {
+        let digits = f.bytes().take_while(u8::is_ascii_digit).count();
+        digits > 0 && f.as_bytes().get(digits) == Some(&b'_')
+    });
+    repeated && !numbered_with_underscore
 }
 
 #[cfg(test)]
@@ -162,6 +169,15 @@ mod tests {
             layout(&[f("1-users.up.sql"), f("1-posts.up.sql")], ""),
             Layout::Maragudk
         );
+        // sqlx-style names with a repeated number are a duplicate, not name order.
+        let merged = [
+            f("1_a.up.sql"),
+            f("2_b.up.sql"),
+            f("5_e.up.sql"),
+            f("5_f.up.sql"),
+            f("10_j.up.sql"),
+        ];
+        assert_eq!(layout(&merged, ""), Layout::Ferry);
         assert_eq!(
             layout(&[f("1_users.up.sql"), f("2_posts.up.sql")], ""),
             Layout::Ferry

@@ -21,15 +21,37 @@ impl Convention for Goose {
     }
 
     fn sections(&self, text: &str) -> Result<Sections, SectionError> {
-        split_at_markers(text, "-- +goose Up", |line| {
+        let mut sections = split_at_markers(text, "-- +goose Up", |line| {
             let words = comment_words(line)?;
             match words.as_slice() {
                 [goose, up] if goose == "+goose" && up == "up" => Some(Marker::Up),
                 [goose, down] if goose == "+goose" && down == "down" => Some(Marker::Down),
                 _ => None,
             }
-        })
+        })?;
+        // goose applies `NO TRANSACTION` to the whole file, wherever it is: the down
+        // section gets the line at the same place (blank there, before its own marker).
+        if let Some(down) = &mut sections.down {
+            *down = with_lines_of(down, &sections.up, is_no_transaction);
+        }
+        Ok(sections)
     }
+}
+
+fn is_no_transaction(line: &str) -> bool {
+    comment_words(line.trim()).is_some_and(|w| w == ["+goose", "no", "transaction"])
+}
+
+/// `target` with the lines of `source` that `keep` picks copied in at the same places,
+/// where `target` has blank lines.
+fn with_lines_of(target: &str, source: &str, keep: impl Fn(&str) -> bool) -> String {
+    (target.split_inclusive('\n'))
+        .zip(source.split_inclusive('\n').chain(std::iter::repeat("")))
+        .map(|(t, s)| match t.trim().is_empty() && keep(s) {
+            true => s,
+            false => t,
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -57,7 +57,7 @@ pub(super) async fn run_plan(
             && !plan.steps.is_empty()
             && !work.history.rows().iter().any(|r| &*r.plugin == job.plugin)
         {
-            refuse_if_applied_elsewhere(db, job, &plan).await?;
+            refuse_if_applied_elsewhere(db, job, work.entries, &plan).await?;
         }
         let runs_scripts = matches!(
             request,
@@ -78,33 +78,65 @@ pub(super) async fn run_plan(
 
 /// With ferry's history empty, refuses to apply migrations that another tool's history in
 /// the same database says are applied: running them again could duplicate their changes.
+/// A table of a tool's name that cannot be read as the tool's is refused too (it may be
+/// the tool's in a shape ferry does not know); `--ignore-other-tools` says it is not.
 async fn refuse_if_applied_elsewhere(
     db: &mut dyn Driver,
     job: &Job<'_>,
+    entries: &[ferry_core::plan::Entry<'_>],
     plan: &Plan<'_>,
 ) -> Result<(), EngineError> {
-    let pending: Vec<ferry_core::Migration> = (plan.steps.iter())
-        .filter_map(|s| s.migration.cloned())
+    // Every file, not only the planned ones: golang-migrate's one row names the newest.
+    let all: Vec<ferry_core::Migration> = entries
+        .iter()
+        .filter_map(|e| e.migration.cloned())
+        .collect();
+    let planned: Vec<&str> = (plan.steps.iter())
+        .filter_map(|s| s.migration.map(|m| m.version.as_str()))
         .collect();
     let tables = (db.table_names().await).map_err(EngineError::db("listing tables"))?;
-    for (tool, _) in ferry_core::tools::found_in(&tables) {
-        let columns = ferry_core::import::columns(tool);
-        // A table of that name that is not the tool's (another shape) says nothing.
-        let Ok(Some(rows)) = db.read_foreign(&columns).await else {
-            continue;
-        };
-        let claimed = ferry_core::import::claimed(tool, rows, &pending, job.version_kind);
-        if let Some(first) = claimed.first() {
-            return Err(EngineError::ImportRefused(format!(
-                "this database holds {}'s history ({}), which says {} of the pending migrations are applied (the first: {} {}), and ferry's history is empty: running them again could apply their changes twice. Record that history with `ferry import-history --from {}` (or pass --ignore-other-tools if that table is about other migrations)",
+    let found = ferry_core::tools::found_in(&tables);
+    let mut unreadable: Vec<(ferry_core::tools::Tool, &str, crate::DbError)> = Vec::new();
+    let mut read_tables: Vec<&str> = Vec::new();
+    for &(tool, table) in &found {
+        let refuse = |what: String| {
+            EngineError::ImportRefused(format!(
+                "this database holds {}'s history ({table}), {what}, and ferry's history is empty: running them again could apply their changes twice. Record that history with `ferry import-history --from {}` (or pass --ignore-other-tools if that table is about other migrations)",
                 tool.name(),
-                columns.table,
-                claimed.len(),
-                first.label,
-                first.name,
                 tool.name()
+            ))
+        };
+        let rows = match db.read_foreign(&ferry_core::import::columns(tool)).await {
+            Ok(Some(rows)) => rows,
+            Ok(None) => continue,
+            Err(e) => {
+                unreadable.push((tool, table, e));
+                continue;
+            }
+        };
+        read_tables.push(table);
+        let claimed = ferry_core::import::claimed(tool, rows, &all, job.version_kind);
+        let again: Vec<&ferry_core::Migration> = (claimed.into_iter())
+            .filter(|m| planned.contains(&m.version.as_str()))
+            .collect();
+        if let Some(first) = again.first() {
+            return Err(refuse(format!(
+                "which says {} of the pending migrations are applied (the first: {} {})",
+                again.len(),
+                first.label,
+                first.name
             )));
         }
+    }
+    // A table no tool of its name can read (golang-migrate's and dbmate's share one).
+    if let Some((tool, table, e)) = unreadable
+        .into_iter()
+        .find(|(_, t, _)| !read_tables.contains(t))
+    {
+        return Err(EngineError::ImportRefused(format!(
+            "this database holds a table named like {}'s history ({table}) that ferry cannot read ({e}), and ferry's history is empty; if it records these migrations, run `ferry import-history --from TOOL` first, else pass --ignore-other-tools",
+            tool.name()
+        )));
     }
     Ok(())
 }

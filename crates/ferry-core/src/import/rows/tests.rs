@@ -360,3 +360,34 @@ fn liquibase_rows_are_keyed_by_author_and_id() {
         ["ann:a"]
     );
 }
+
+#[test]
+fn a_flyway_baseline_without_a_file_counts_every_version_below_it() {
+    let files = folder(&[
+        ("V1__a.sql", "A;"),
+        ("V2__b.sql", "B;"),
+        ("V7__c.sql", "C;"),
+    ]);
+    let baseline = ForeignRow {
+        kind: Some("BASELINE".into()),
+        script: Some("<< Flyway Baseline >>".into()),
+        ok: Some(true),
+        ..row("5")
+    };
+    let imported = plan(
+        Tool::Flyway,
+        vec![baseline.clone()],
+        &files,
+        VersionKind::Numeric,
+    )
+    .unwrap();
+    assert_eq!(
+        versions(&imported),
+        [
+            ("1".into(), RowState::Applied),
+            ("2".into(), RowState::Applied)
+        ]
+    );
+    let again = claimed(Tool::Flyway, vec![baseline], &files, VersionKind::Numeric);
+    assert_eq!(again.len(), 2, "migrate would run 1 and 2 again");
+}
