@@ -294,8 +294,9 @@ impl DownScript {
 /// A migration's script file, in either direction.
 #[derive(Clone, Debug)]
 pub enum ScriptFile {
-    /// An up script, always known (read, or from its summary).
-    Up(Script),
+    /// An up script, always known (read, or from its summary). Boxed, as a down script's
+    /// place is: most entries of a long folder should cost a pointer, not a whole script.
+    Up(Box<Script>),
     /// A down script.
     Down(DownScript),
 }
@@ -368,7 +369,7 @@ impl VersionFiles {
 
     fn take_up(&mut self, dialect: Dialect) -> Option<Script> {
         match self.take(Direction::Up, dialect)? {
-            ScriptFile::Up(script) => Some(script),
+            ScriptFile::Up(script) => Some(*script),
             ScriptFile::Down(_) => None,
         }
     }
@@ -422,7 +423,7 @@ impl Source {
             };
             let script = Script::new(path, text)?;
             let file = match name.direction {
-                Direction::Up => ScriptFile::Up(script),
+                Direction::Up => ScriptFile::Up(Box::new(script)),
                 Direction::Down => ScriptFile::Down(DownScript::Read(Box::new(script))),
             };
             named.push(NamedFile { name, file });

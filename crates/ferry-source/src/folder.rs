@@ -412,7 +412,7 @@ fn read_changelogs(
             let up = with_marker(Script::new(path.clone(), set.up)?, set.no_transaction);
             named.push(NamedFile {
                 name,
-                file: ScriptFile::Up(up),
+                file: ScriptFile::Up(Box::new(up)),
             });
         }
     }
@@ -481,7 +481,7 @@ impl Prepared {
             (Direction::Up, _) => {
                 let script = self.up_script(&file, cx)?;
                 refuse_down_section(&script)?;
-                ScriptFile::Up(with_marker(script, marker))
+                ScriptFile::Up(Box::new(with_marker(script, marker)))
             }
         };
         self.files.push(NamedFile {
@@ -517,7 +517,7 @@ impl Prepared {
         let up = with_marker(Script::new(file.path, sections.up)?, marker);
         self.files.push(NamedFile {
             name: file.name,
-            file: ScriptFile::Up(up),
+            file: ScriptFile::Up(Box::new(up)),
         });
         Ok(())
     }

@@ -221,9 +221,9 @@ fn text_versions_stay_as_written() {
                     direction: crate::naming::Direction::Up,
                     dialect: None,
                 },
-                file: crate::ScriptFile::Up(
+                file: crate::ScriptFile::Up(Box::new(
                     crate::Script::new(format!("{v}/up.sql").into(), "A;".into()).unwrap(),
-                ),
+                )),
             })
             .collect();
         Source::build("app", VersionKind::Text, named)
@@ -334,7 +334,9 @@ fn liquibase_rows_are_keyed_by_author_and_id() {
                 direction: crate::naming::Direction::Up,
                 dialect: None,
             },
-            file: crate::ScriptFile::Up(crate::Script::new("c.sql".into(), "A;".into()).unwrap()),
+            file: crate::ScriptFile::Up(Box::new(
+                crate::Script::new("c.sql".into(), "A;".into()).unwrap(),
+            )),
         })
         .collect();
     let files = Source::build("app", VersionKind::Sequence, named)
