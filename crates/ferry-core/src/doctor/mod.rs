@@ -12,6 +12,9 @@ pub use versions::needs;
 use crate::{Dialect, Migration, Statement};
 use sqlparser::tokenizer::{Token, Tokenizer};
 
+/// A migration with its up script's statements, as the analyses take them.
+pub type Split<'a> = (&'a Migration, Vec<Statement>);
+
 /// One finding in one script.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Finding {
@@ -67,6 +70,23 @@ pub fn order_differences(migrations: &[Migration], limit: usize) -> Vec<(String,
         .filter(|pair| name(&pair[0]) > name(&pair[1]))
         .take(limit)
         .map(|pair| (name(&pair[0]), name(&pair[1])))
+        .collect()
+}
+
+/// What `analysis` finds in a one-file folder holding `sql`, as `line: what` (for tests).
+#[cfg(test)]
+fn findings(
+    sql: &str,
+    dialect: Dialect,
+    analysis: fn(&[Split<'_>], Dialect) -> Vec<Finding>,
+) -> Vec<String> {
+    let files = vec![(std::path::PathBuf::from("001_a.sql"), sql.into(), false)];
+    let migrations = crate::Source::from_files("app", files)
+        .unwrap()
+        .resolve(dialect);
+    let statements = crate::split(sql, dialect).unwrap();
+    (analysis(&[(&migrations[0], statements)], dialect).into_iter())
+        .map(|f| format!("{}: {}", f.line, f.what))
         .collect()
 }
 

@@ -113,19 +113,9 @@ pub fn needs(migrations: &[(&Migration, Vec<Statement>)], dialect: Dialect) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Source, split};
-    use std::path::PathBuf;
 
     fn found(sql: &str, dialect: Dialect) -> Vec<String> {
-        let source =
-            Source::from_files("app", vec![(PathBuf::from("001_a.sql"), sql.into(), false)])
-                .unwrap();
-        let migrations = source.resolve(dialect);
-        let statements = split(sql, dialect).unwrap();
-        needs(&[(&migrations[0], statements)], dialect)
-            .into_iter()
-            .map(|f| format!("{}: {}", f.line, f.what))
-            .collect()
+        super::super::findings(sql, dialect, needs)
     }
 
     #[test]
