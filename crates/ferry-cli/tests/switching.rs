@@ -300,6 +300,8 @@ fn migrate_refuses_to_repeat_what_another_tools_history_says_is_applied() {
         !p.db.tables().contains(&"ferry_migrations".to_string()),
         "nothing recorded"
     );
+    // A dry run refuses what the run would refuse.
+    p.expect(&["migrate", "--dry-run"], 5);
     // Told the table is about other migrations, ferry goes on (here: the tables exist).
     let (code, _, err) = p.run(&["migrate", "--ignore-other-tools"]);
     assert!(code == 1 && err.contains("already exists"), "{code} {err}");

@@ -54,6 +54,19 @@ pub async fn dry_run_plan(
     let migrations = s.files.get().await?;
     let entries = plan::status(migrations, &history, &s.config.plugin);
     let plan = plan::plan(request, &entries)?;
+    // A dry run refuses what the run would refuse.
+    let ctx = runner::RunContext {
+        actor: s.config.actor.clone(),
+        lock_timeout: s.config.lock_timeout,
+    };
+    let job = runner::Job {
+        files: &s.files,
+        plugin: &s.config.plugin,
+        version_kind: s.version_kind,
+        ctx: &ctx,
+    };
+    runner::refuse_if_applied_elsewhere(s.db.as_mut(), &job, request, &history, &entries, &plan)
+        .await?;
     let prepared = runner::prepare_plan(s.db.as_ref(), plan)?;
     let view = runner::view(command, &prepared);
     if g.json {

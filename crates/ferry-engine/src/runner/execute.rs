@@ -52,13 +52,7 @@ pub(super) async fn run_plan(
     let name = cmd.name.to_owned();
     command(db, job, sink, cmd, async |db, work, sink| {
         let plan = plan::plan(request, work.entries)?;
-        if let Request::Migrate(options) = request
-            && !options.ignore_other_tools
-            && !plan.steps.is_empty()
-            && !work.history.rows().iter().any(|r| &*r.plugin == job.plugin)
-        {
-            refuse_if_applied_elsewhere(db, job, work.entries, &plan).await?;
-        }
+        refuse_if_applied_elsewhere(db, job, request, work.history, work.entries, &plan).await?;
         let runs_scripts = matches!(
             request,
             Request::Migrate(_) | Request::Rollback(_) | Request::Redo
@@ -80,12 +74,18 @@ pub(super) async fn run_plan(
 /// the same database says are applied: running them again could duplicate their changes.
 /// A table of a tool's name that cannot be read as the tool's is refused too (it may be
 /// the tool's in a shape ferry does not know); `--ignore-other-tools` says it is not.
-async fn refuse_if_applied_elsewhere(
+pub async fn refuse_if_applied_elsewhere(
     db: &mut dyn Driver,
     job: &Job<'_>,
+    request: &Request,
+    history: &ferry_core::History,
     entries: &[ferry_core::plan::Entry<'_>],
     plan: &Plan<'_>,
 ) -> Result<(), EngineError> {
+    let asked = matches!(request, Request::Migrate(o) if !o.ignore_other_tools);
+    if !asked || plan.steps.is_empty() || history.rows().iter().any(|r| &*r.plugin == job.plugin) {
+        return Ok(());
+    }
     // Every file, not only the planned ones: golang-migrate's one row names the newest.
     let all: Vec<ferry_core::Migration> = entries
         .iter()

@@ -7,7 +7,7 @@ mod script;
 
 use crate::{Driver, EngineError, Event, EventSink, Files, NewEvent, NewRow, RowUpdate, lock};
 use execute::run_plan;
-pub use execute::{PlanView, Prepared, StepView, prepare_plan, view};
+pub use execute::{PlanView, Prepared, StepView, prepare_plan, refuse_if_applied_elsewhere, view};
 use ferry_core::plan::{
     self, Entry, MigrateOptions, MigrationRef, RepairRequest, Request, RollbackTarget, Step,
 };
