@@ -56,6 +56,9 @@ pub(crate) struct SqlxDriver<DB: Engine> {
     pub server_version: String,
     /// A query was abandoned after a timeout: nothing more is sent on this connection.
     pub broken: bool,
+    /// A [`Transaction`](crate::driver::Transaction) guard was dropped open: the
+    /// transaction is rolled back before the next statement.
+    pub abandoned: bool,
 }
 
 impl<DB: Engine> SqlxDriver<DB> {
@@ -67,6 +70,22 @@ impl<DB: Engine> SqlxDriver<DB> {
             )),
             false => Ok(()),
         }
+    }
+}
+
+impl<DB: Engine> SqlxDriver<DB>
+where
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    /// Rolls back a transaction whose guard was dropped open, before anything else runs.
+    async fn settle(&mut self) -> Result<(), DbError> {
+        self.usable()?;
+        if std::mem::take(&mut self.abandoned) {
+            sqlx::raw_sql(sql("ROLLBACK"))
+                .execute(&mut self.conn)
+                .await?;
+        }
+        Ok(())
     }
 }
 
@@ -87,6 +106,7 @@ impl<DB: Engine> SqlxDriver<DB> {
             owner: options.owner.clone(),
             server_version: String::new(),
             broken: false,
+            abandoned: false,
         }
     }
 }
@@ -131,7 +151,7 @@ async fn bounded<T>(
 /// the protocol is out of step), so the connection is never used again.
 macro_rules! own {
     ($driver:ident, $query:expr) => {{
-        $driver.usable()?;
+        $driver.settle().await?;
         let result = bounded($driver.query_timeout, $query).await;
         if result
             .as_ref()
@@ -219,13 +239,13 @@ where
     usize: sqlx::ColumnIndex<DB::Row>,
 {
     async fn execute(&mut self, text: &str) -> Result<(), DbError> {
-        self.usable()?;
+        self.settle().await?;
         sqlx::raw_sql(sql(text)).execute(&mut self.conn).await?;
         Ok(())
     }
 
     async fn execute_batch(&mut self, script: &str) -> Result<(), (usize, DbError)> {
-        self.usable().map_err(|e| (0, e))?;
+        self.settle().await.map_err(|e| (0, e))?;
         let mut results = sqlx::raw_sql(sql(script)).execute_many(&mut self.conn);
         let mut completed = 0;
         while let Some(result) = results.next().await {
@@ -269,7 +289,12 @@ where
     }
 
     async fn rollback(&mut self) -> Result<(), DbError> {
+        self.abandoned = false;
         self.execute("ROLLBACK").await
+    }
+
+    fn abandon(&mut self) {
+        self.abandoned = true;
     }
 }
 

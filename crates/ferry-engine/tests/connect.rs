@@ -88,3 +88,45 @@ fn admin_creates_and_drops_databases_with_hostile_names() {
         "{sqlite}"
     );
 }
+
+/// A transaction guard dropped open (an early return) leaves nothing half-committed: the
+/// transaction is rolled back before the connection's next statement.
+#[test]
+fn a_transaction_guard_dropped_open_is_rolled_back_before_anything_else() {
+    use ferry_engine::driver::Transaction;
+    for engine in [Engine::Postgres, Engine::Mysql, Engine::Sqlite] {
+        let db = TestDb::new(engine);
+        db.execute("CREATE TABLE t (a INTEGER)");
+        let url = db.url.clone();
+        let rows = block_on(async move {
+            let mut conn = connect(&url, &ConnectOptions::default())
+                .await
+                .expect("connect");
+            {
+                let mut tx = Transaction::begin(conn.as_mut()).await.expect("begin");
+                tx.db()
+                    .execute("INSERT INTO t VALUES (1)")
+                    .await
+                    .expect("insert");
+                // Dropped here without commit, as an error passed up with `?` would.
+            }
+            conn.execute("INSERT INTO t VALUES (2)")
+                .await
+                .expect("next statement");
+            let rows = conn
+                .query_text("SELECT CAST(a AS CHAR(3)) FROM t")
+                .await
+                .expect("select");
+            conn.close().await;
+            rows
+        });
+        let values: Vec<String> = (rows.into_iter())
+            .filter_map(|r| Some(r[0].clone()?.trim().to_owned()))
+            .collect();
+        assert_eq!(
+            values,
+            ["2"],
+            "{engine:?}: the abandoned insert was rolled back"
+        );
+    }
+}

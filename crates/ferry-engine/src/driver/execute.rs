@@ -36,4 +36,48 @@ pub trait Execute: Send {
     async fn commit(&mut self) -> Result<(), DbError>;
     /// Rolls the open transaction back.
     async fn rollback(&mut self) -> Result<(), DbError>;
+    /// Marks the open transaction abandoned (its guard was dropped open): it is rolled
+    /// back before the connection's next statement.
+    fn abandon(&mut self);
+}
+
+/// An open transaction, as a guard: [`Transaction::commit`] ends it; dropped open (an early
+/// return, an error passed up with `?`), the transaction is rolled back before the
+/// connection runs anything else, so nothing after it can commit half of it.
+pub struct Transaction<'c> {
+    db: &'c mut dyn crate::Driver,
+    open: bool,
+}
+
+impl<'c> Transaction<'c> {
+    /// Begins a transaction on `db`.
+    pub async fn begin(db: &'c mut dyn crate::Driver) -> Result<Transaction<'c>, DbError> {
+        db.begin().await?;
+        Ok(Transaction { db, open: true })
+    }
+
+    /// The connection, to run statements inside the transaction.
+    pub fn db(&mut self) -> &mut dyn crate::Driver {
+        self.db
+    }
+
+    /// Commits.
+    pub async fn commit(mut self) -> Result<(), DbError> {
+        self.open = false;
+        self.db.commit().await
+    }
+
+    /// Rolls back now.
+    pub async fn rollback(mut self) -> Result<(), DbError> {
+        self.open = false;
+        self.db.rollback().await
+    }
+}
+
+impl Drop for Transaction<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            self.db.abandon();
+        }
+    }
 }

@@ -12,7 +12,7 @@ mod history;
 mod session;
 
 pub use admin::{Admin, Inspect};
-pub use execute::{Bind, Execute};
+pub use execute::{Bind, Execute, Transaction};
 pub use history::{ForeignHistory, HistoryStore};
 pub use session::{Connection, Locking, SessionState};
 

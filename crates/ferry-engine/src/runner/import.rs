@@ -2,6 +2,7 @@
 //! the lock. The old table is only read.
 
 use super::{Command, Done, Job, command, down_text};
+use crate::driver::Transaction;
 use crate::{Driver, EngineError, Event, EventSink, NewRow};
 use ferry_core::import::{self, Difference, Imported};
 use ferry_core::tools::Tool;
@@ -68,7 +69,9 @@ async fn record(
     db.widen_checksum()
         .await
         .map_err(failed("widening the checksum column"))?;
-    db.begin().await.map_err(failed("BEGIN"))?;
+    // Every row or none: an error returned from the loop drops the guard open, and the
+    // transaction is rolled back before anything else runs on the connection.
+    let mut tx = Transaction::begin(db).await.map_err(failed("BEGIN"))?;
     let applied_by = format!("{} (imported from {})", job.ctx.actor, tool.name());
     for (batch, (i, down)) in (1..).zip(imported.iter().zip(downs)) {
         let row = NewRow {
@@ -79,12 +82,10 @@ async fn record(
             applied_at: i.applied_at.clone(),
             ..NewRow::applied(i.migration, down.as_deref(), batch, &applied_by)
         };
-        if let Err(e) = db.insert_history(&row).await {
-            let _ = db.rollback().await;
-            return Err(failed(&format!("recording {}", i.migration.label))(e));
-        }
+        (tx.db().insert_history(&row).await)
+            .map_err(failed(&format!("recording {}", i.migration.label)))?;
     }
-    db.commit().await.map_err(failed("COMMIT"))?;
+    tx.commit().await.map_err(failed("COMMIT"))?;
     let done: Vec<Done> = imported.iter().map(|i| done(i, tool, "imported")).collect();
     for (i, d) in imported.iter().zip(&done) {
         sink.event(&Event::Recorded {
