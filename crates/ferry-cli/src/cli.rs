@@ -125,7 +125,7 @@ pub enum Command {
     /// checking it against the files; the old table is only read.
     ImportHistory {
         /// The tool: flyway, sqlx, golang-migrate, dbmate, goose, diesel, refinery,
-        /// node-pg-migrate, popx, postgres-migrations.
+        /// node-pg-migrate, popx, postgres-migrations, liquibase.
         #[arg(long)]
         from: String,
         /// Show what would be recorded; change nothing.

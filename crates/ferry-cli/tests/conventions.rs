@@ -499,3 +499,31 @@ fn liquibase_changesets_in_changelog_order_with_their_rollbacks() {
         ["users"]
     );
 }
+
+/// Found by an adversarial trial: a changeset's checksum is its own text's, wherever it
+/// stands, and redo finds its file.
+#[test]
+fn liquibase_changesets_keep_their_checksums_when_the_file_around_them_changes() {
+    let p = Project::from_fixture(TestDb::new(Engine::Sqlite), "liquibase");
+    p.expect(&["migrate"], 0);
+    p.expect(&["redo"], 0);
+    // A changeset added in the middle, and a comment line above another.
+    let path = p.migrations().join("001-changelog.sql");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "--changeset bob:create-posts",
+        "--changeset cy:tags\nCREATE TABLE tags (id INTEGER PRIMARY KEY);\n--rollback DROP TABLE tags;\n\n-- a note\n--changeset bob:create-posts",
+    );
+    std::fs::write(&path, text).unwrap();
+    assert_eq!(
+        p.states(),
+        states(&[
+            ("ann:create-users", "applied"),
+            ("cy:tags", "pending"),
+            ("bob:create-posts", "applied"),
+            ("ann:comments", "applied"),
+        ])
+    );
+    p.expect(&["validate"], 4);
+    p.expect(&["migrate", "--allow-out-of-order"], 0);
+    assert!(p.db.tables().contains(&"tags".to_string()));
+}

@@ -78,10 +78,11 @@ fn value_end(b: &[u8], mut j: usize) -> usize {
         }
         return (j + 1).min(b.len());
     }
+    // Unquoted, a backslash escapes the next character (a space among them).
     while j < b.len() && !b[j].is_ascii_whitespace() {
-        j += 1;
+        j += if b[j] == b'\\' { 2 } else { 1 };
     }
-    j
+    j.min(b.len())
 }
 
 /// The values of secret query parameters in `url`.
@@ -216,6 +217,10 @@ mod tests {
             ),
             ("host=db\tpassword=hunter22", "host=db\tpassword=***"),
             ("password='it\\'s' x=1", "password=*** x=1"),
+            (
+                "host=h password=S3C\\ RETq dbname=x",
+                "host=h password=*** dbname=x",
+            ),
         ] {
             assert_eq!(redact_url(dsn), shown, "{dsn}");
         }

@@ -139,6 +139,9 @@ pub struct Script {
     /// The script's `-- ferry:` directives.
     pub directives: Directives,
     text: Text,
+    /// Lines of its file before the text (a changeset within a changelog): added to every
+    /// line number reported, so that errors point into the file.
+    first_line: u32,
 }
 
 /// A script's text: read already, or read when first needed.
@@ -165,15 +168,25 @@ pub struct Summary {
 impl Script {
     /// Builds a script from text, reading its directives.
     pub fn new(path: PathBuf, text: String) -> Result<Script, LoadError> {
-        let directives = parse_directives(&text).map_err(|error| LoadError::Directive {
-            path: path.clone(),
-            error,
+        Script::at(path, text, 0)
+    }
+
+    /// A script whose text starts after `first_line` lines of its file (a changeset in a
+    /// changelog): its checksum is its own text's, its line numbers the file's.
+    pub fn at(path: PathBuf, text: String, first_line: u32) -> Result<Script, LoadError> {
+        let directives = parse_directives(&text).map_err(|mut error| {
+            error.line += first_line;
+            LoadError::Directive {
+                path: path.clone(),
+                error,
+            }
         })?;
         Ok(Script {
             checksum: Checksum::of(&text),
             path,
             directives,
             text: Text::Read(text),
+            first_line,
         })
     }
 
@@ -187,6 +200,7 @@ impl Script {
                 reader,
                 read: OnceLock::new(),
             },
+            first_line: 0,
         }
     }
 
@@ -219,10 +233,17 @@ impl Script {
 
     /// The script's statements for `dialect`.
     pub fn statements(&self, dialect: Dialect) -> Result<Vec<Statement>, LoadError> {
-        split(self.text()?, dialect).map_err(|error| LoadError::Split {
-            path: self.path.clone(),
-            error,
-        })
+        let mut statements = split(self.text()?, dialect).map_err(|mut error| {
+            error.line += self.first_line;
+            LoadError::Split {
+                path: self.path.clone(),
+                error,
+            }
+        })?;
+        for statement in &mut statements {
+            statement.line += self.first_line;
+        }
+        Ok(statements)
     }
 }
 

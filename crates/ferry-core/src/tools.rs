@@ -94,8 +94,9 @@ impl Tool {
     }
 }
 
-/// The tools whose default history table is among `tables` (compared without case, and
-/// without a schema in front), with the table as the database names it.
+/// Every table among `tables` named like a tool's history table (compared without case,
+/// and without a schema in front; one tool may have several, in several schemas), with the
+/// table as the database names it. Tables in the current schema come first.
 pub fn found_in(tables: &[String]) -> Vec<(Tool, &str)> {
     let mut found = Vec::new();
     for tool in ALL {
@@ -103,9 +104,9 @@ pub fn found_in(tables: &[String]) -> Vec<(Tool, &str)> {
             let bare = t.rsplit('.').next().unwrap_or(t);
             bare.eq_ignore_ascii_case(tool.table())
         };
-        if let Some(t) = tables.iter().find(named) {
-            found.push((tool, t.as_str()));
-        }
+        let mut matching: Vec<&str> = tables.iter().filter(named).map(String::as_str).collect();
+        matching.sort_by_key(|t| t.contains('.'));
+        found.extend(matching.into_iter().map(|t| (tool, t)));
     }
     found
 }

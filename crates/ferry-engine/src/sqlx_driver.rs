@@ -566,11 +566,18 @@ where
         columns: &ferry_core::import::Columns,
     ) -> Result<Option<Vec<ferry_core::import::ForeignRow>>, DbError> {
         let tables = self.table_names().await?;
+        // A name as listed (perhaps schema-qualified) is read as it is; a tool's default
+        // name is looked for in the current schema first.
+        let exact = |t: &&String| t.eq_ignore_ascii_case(columns.table);
         let bare = |t: &&String| {
             let name = t.rsplit('.').next().unwrap_or(t);
             name.eq_ignore_ascii_case(columns.table)
         };
-        let Some(table) = tables.iter().find(bare) else {
+        let Some(table) = tables
+            .iter()
+            .find(exact)
+            .or_else(|| tables.iter().find(bare))
+        else {
             return Ok(None);
         };
         let select = crate::sql::foreign_select(DB::DIALECT, table, columns);

@@ -409,7 +409,10 @@ fn read_changelogs(
                     file: ScriptFile::Down(DownScript::Read(Box::new(script))),
                 });
             }
-            let up = with_marker(Script::new(path.clone(), set.up)?, set.no_transaction);
+            let up = with_marker(
+                Script::at(path.clone(), set.up, set.line - 1)?,
+                set.no_transaction,
+            );
             named.push(NamedFile {
                 name,
                 file: ScriptFile::Up(Box::new(up)),

@@ -65,8 +65,7 @@ pub async fn dry_run_plan(
         version_kind: s.version_kind,
         ctx: &ctx,
     };
-    runner::refuse_if_applied_elsewhere(s.db.as_mut(), &job, request, &history, &entries, &plan)
-        .await?;
+    runner::refuse_if_applied_elsewhere(s.db.as_mut(), &job, request, &entries, &plan).await?;
     let prepared = runner::prepare_plan(s.db.as_ref(), plan)?;
     let view = runner::view(command, &prepared);
     if g.json {

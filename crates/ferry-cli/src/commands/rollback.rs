@@ -63,7 +63,9 @@ fn reverted(g: &Global, command: &str, verb: &str, done: &[Done]) {
 pub async fn redo(s: &mut Session, g: &Global) -> Result<(), CliError> {
     s.confirm(g, "`ferry redo`")?;
     let done = (s.run(g, async |db, job, p| runner::redo(db, job, p).await)).await?;
-    reverted(g, "redo", "re-applied", &done);
+    // One migration, rolled back and applied: two steps done.
+    let text = format!("re-applied {} migration(s)", done.len() / 2);
+    summary(g, "redo", "done", &done, (!done.is_empty()).then_some(text));
     Ok(())
 }
 

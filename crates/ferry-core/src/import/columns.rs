@@ -13,9 +13,9 @@ pub enum ChecksumShape {
 
 /// The columns of a tool's history table ferry reads; `None` where the tool has none.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Columns {
-    /// The table's default name.
-    pub table: &'static str,
+pub struct Columns<'a> {
+    /// The table: the tool's default name, or a name as the database lists it.
+    pub table: &'a str,
     /// The version (or, for node-pg-migrate, the name that starts with it).
     pub version: &'static str,
     /// The description or name.
@@ -34,7 +34,7 @@ pub struct Columns {
     pub order: &'static str,
 }
 
-const NONE: Columns = Columns {
+const NONE: Columns<'static> = Columns {
     table: "",
     version: "version",
     name: None,
@@ -47,7 +47,7 @@ const NONE: Columns = Columns {
 };
 
 /// The columns ferry reads from `tool`'s table.
-pub fn columns(tool: Tool) -> Columns {
+pub fn columns(tool: Tool) -> Columns<'static> {
     let table = tool.table();
     match tool {
         Tool::Flyway => Columns {

@@ -5,9 +5,10 @@
 //! `--rollback`, `--comment`, ...) are blanked in the SQL that runs: MySQL reads `--x`
 //! without a space as an operator, not a comment. Attributes honoured:
 //! `runInTransaction:false`, `dbms` naming one engine.
-//! Ignored: `context`, `labels`, `comment`, `splitStatements` (ferry's splitter keeps
-//! bodies whole). Refused, so that nothing runs other than Liquibase would run it:
-//! `endDelimiter`, `runAlways`, `runOnChange`, preconditions, several `dbms`.
+//! `--ignoreLines:start`/`:end`/`:N` leave lines out. Ignored: `context`, `labels`,
+//! `comment`. Refused, so that nothing runs other than Liquibase would run it:
+//! `endDelimiter`, `splitStatements:false`, `runAlways`, `runOnChange`, preconditions,
+//! several `dbms`, and SQL before the first changeset.
 
 use super::sections::SectionError;
 use super::{Convention, Entry, Found, code_migration};
@@ -26,9 +27,11 @@ pub struct Changeset {
     pub key: String,
     /// The id.
     pub id: String,
-    /// 1-based line of the `--changeset` line.
+    /// 1-based line of the `--changeset` line: the changeset's text starts there.
     pub line: u32,
-    /// The changeset's SQL: the changelog's text with every other line blanked.
+    /// The changeset's SQL, from its `--changeset` line (blanked, like every line of
+    /// Liquibase's own) to the next changeset: its checksum is its own text's, wherever it
+    /// stands in the file.
     pub up: String,
     /// The `--rollback` SQL at the same lines (others blanked), if it has any.
     pub down: Option<String>,
@@ -78,6 +81,43 @@ struct Start {
     id: String,
     dialect: Option<Dialect>,
     no_transaction: Option<String>,
+}
+
+/// The lines `--ignoreLines:start` ... `--ignoreLines:end` and `--ignoreLines:N` leave out.
+fn ignored_lines(lines: &[&str]) -> Result<Vec<usize>, (usize, String)> {
+    let mut ignored = Vec::new();
+    let mut from = None;
+    for (n, line) in lines.iter().enumerate() {
+        let Some(c) = comment(line) else { continue };
+        let lower = c.to_ascii_lowercase();
+        let Some(arg) = lower.strip_prefix("ignorelines:") else {
+            continue;
+        };
+        match (arg.trim(), from) {
+            ("start", None) => from = Some(n),
+            ("end", Some(start)) => {
+                ignored.extend(start..=n);
+                from = None;
+            }
+            (count, None) => match count.parse::<usize>() {
+                Ok(k) => ignored.extend(n..=n + k),
+                Err(_) => {
+                    return Err((
+                        n,
+                        format!("`--ignoreLines:{count}`: a count, `start` or `end`"),
+                    ));
+                }
+            },
+            (_, Some(_)) => return Err((n, "`--ignoreLines` inside an ignored block".into())),
+        }
+    }
+    match from {
+        Some(start) => Err((
+            start,
+            "`--ignoreLines:start` without `--ignoreLines:end`".into(),
+        )),
+        None => Ok(ignored),
+    }
 }
 
 /// Whether `line` is one of Liquibase's own (`--changeset`, `--comment`, ...).
@@ -143,9 +183,14 @@ pub fn changesets(text: &str) -> Result<Vec<Changeset>, SectionError> {
         for attribute in words {
             let (name, value) = attribute.split_once(':').unwrap_or((attribute, ""));
             match name.to_ascii_lowercase().as_str() {
-                "endDelimiter" | "enddelimiter" | "runalways" | "runonchange"
-                    if value != "false" =>
-                {
+                "enddelimiter" | "runalways" | "runonchange" if value != "false" => {
+                    return Err(err(
+                        n,
+                        format!("the changeset attribute `{attribute}` is not supported yet"),
+                    ));
+                }
+                // Statements are split as ferry splits them: a body meant whole is refused.
+                "splitstatements" if value.eq_ignore_ascii_case("false") => {
                     return Err(err(
                         n,
                         format!("the changeset attribute `{attribute}` is not supported yet"),
@@ -182,11 +227,20 @@ pub fn changesets(text: &str) -> Result<Vec<Changeset>, SectionError> {
             no_transaction,
         });
     }
+    let first = starts.first().map_or(lines.len(), |s| s.line);
+    let stray = (1..first).find(|&n| comment(lines[n]).is_none() && !lines[n].trim().is_empty());
+    if let Some(n) = stray {
+        return Err(err(
+            n,
+            "SQL before the first `--changeset` belongs to no changeset and would never run; move it into one".into(),
+        ));
+    }
+    let ignored = ignored_lines(&lines).map_err(|(n, m)| err(n, m))?;
     let mut found = Vec::new();
     for (i, set) in starts.iter().enumerate() {
         let (start, end) = (set.line, starts.get(i + 1).map_or(lines.len(), |s| s.line));
         let (mut up, mut down, mut has_down) = (String::new(), String::new(), false);
-        for (n, line) in lines.iter().enumerate() {
+        for (n, line) in lines.iter().enumerate().take(end).skip(start) {
             let ending = &line[line.trim_end_matches(['\n', '\r']).len()..];
             let rollback = comment(line).and_then(|c| {
                 let lower = c.to_ascii_lowercase();
@@ -194,30 +248,21 @@ pub fn changesets(text: &str) -> Result<Vec<Changeset>, SectionError> {
                     .starts_with("rollback")
                     .then(|| c["rollback".len()..].trim())
             });
-            let inside = n >= start && n < end;
-            match (inside, rollback) {
-                (true, Some(sql)) => {
+            match rollback {
+                Some(sql) => {
                     has_down = true;
-                    let sql =
-                        if matches!(sql.to_ascii_lowercase().as_str(), "not required" | "empty") {
-                            ""
-                        } else {
-                            sql
-                        };
+                    let nothing =
+                        matches!(sql.to_ascii_lowercase().as_str(), "not required" | "empty");
                     up.push_str(ending);
-                    down.push_str(sql);
-                    down.push_str(if ending.is_empty() { "" } else { ending });
+                    down.push_str(if nothing { "" } else { sql });
+                    down.push_str(ending);
                 }
-                (true, None) if is_meta(line) => {
+                None if is_meta(line) || ignored.contains(&n) => {
                     up.push_str(ending);
                     down.push_str(ending);
                 }
-                (true, None) => {
+                None => {
                     up.push_str(line);
-                    down.push_str(ending);
-                }
-                (false, _) => {
-                    up.push_str(ending);
                     down.push_str(ending);
                 }
             }
@@ -248,15 +293,15 @@ mod tests {
             sets.iter().map(|s| s.key.as_str()).collect::<Vec<_>>(),
             ["ann:1", "bob:2"]
         );
-        assert_eq!(sets[0].up.lines().nth(3), Some("CREATE TABLE a (id int);"));
+        // Each text starts at its `--changeset` line (blanked): line 3 of the file is 0.
+        assert_eq!(sets[0].line, 3);
+        assert_eq!(sets[0].up.lines().nth(1), Some("CREATE TABLE a (id int);"));
         assert!(!sets[0].up.contains("DROP") && !sets[0].up.contains("INDEX"));
-        assert_eq!(
-            sets[0].down.as_deref().unwrap().lines().nth(4),
-            Some("DROP TABLE a;")
-        );
+        let down = sets[0].down.as_deref().unwrap();
+        assert_eq!(down.lines().nth(2), Some("DROP TABLE a;"));
         assert_eq!(sets[1].dialect, Some(Dialect::Postgres));
         assert_eq!(
-            sets[1].up.lines().nth(6),
+            sets[1].up.lines().next(),
             Some(""),
             "Liquibase's own lines are blanked"
         );
@@ -265,6 +310,26 @@ mod tests {
             Some("--changeset bob:2 runInTransaction:false")
         );
         assert_eq!(sets[1].line, 7);
+        // Lines added above a changeset do not change its text (nor its checksum).
+        let moved =
+            changesets(&CHANGELOG.replace("\n\n--changeset bob", "\n-- note\n\n--changeset bob"))
+                .unwrap();
+        assert_eq!(moved[1].up, sets[1].up);
+    }
+
+    #[test]
+    fn ignored_lines_never_run() {
+        let text = format!(
+            "{HEADER}\n--changeset a:1\nSELECT 1;\n--ignoreLines:start\nDROP TABLE keep;\n--ignoreLines:end\n--ignoreLines:1\nDROP TABLE keep2;\nSELECT 2;\n"
+        );
+        let sets = changesets(&text).unwrap();
+        assert!(
+            !sets[0].up.contains("DROP") && sets[0].up.contains("SELECT 2;"),
+            "{}",
+            sets[0].up
+        );
+        let before = format!("{HEADER}\nCREATE TABLE lost (id int);\n--changeset a:1\nSELECT 1;\n");
+        assert_eq!(changesets(&before).unwrap_err().line, 2);
     }
 
     #[test]
@@ -276,6 +341,7 @@ mod tests {
             "--changeset a:1 dbms:oracle\nSELECT 1;",
             "--changeset a:1 dbms:postgresql,h2\nSELECT 1;",
             "--changeset a:1\n--preconditions onFail:MARK_RAN\nSELECT 1;",
+            "--changeset a:1 splitStatements:false\nSELECT 1;",
         ] {
             let text = format!("{HEADER}\n{bad}\n");
             assert_eq!(

@@ -151,8 +151,9 @@ fn revert_steps<'a>(
         .map(|s| Step {
             action: Action::Revert,
             name: s.row.name.to_string(),
+            // By text: a changeset's place is known from the files, not from its row.
             migration: (entries.iter())
-                .find(|e| e.version == &s.row.version)
+                .find(|e| e.version.as_str() == s.row.version.as_str())
                 .and_then(|e| e.migration),
             label: s.label,
             row: Some(s.row),

@@ -52,7 +52,7 @@ pub(super) async fn run_plan(
     let name = cmd.name.to_owned();
     command(db, job, sink, cmd, async |db, work, sink| {
         let plan = plan::plan(request, work.entries)?;
-        refuse_if_applied_elsewhere(db, job, request, work.history, work.entries, &plan).await?;
+        refuse_if_applied_elsewhere(db, job, request, work.entries, &plan).await?;
         let runs_scripts = matches!(
             request,
             Request::Migrate(_) | Request::Rollback(_) | Request::Redo
@@ -70,20 +70,20 @@ pub(super) async fn run_plan(
     .await
 }
 
-/// With ferry's history empty, refuses to apply migrations that another tool's history in
-/// the same database says are applied: running them again could duplicate their changes.
+/// Refuses to apply migrations that another tool's history in the same database says are
+/// applied: running them again could duplicate their changes.
 /// A table of a tool's name that cannot be read as the tool's is refused too (it may be
 /// the tool's in a shape ferry does not know); `--ignore-other-tools` says it is not.
 pub async fn refuse_if_applied_elsewhere(
     db: &mut dyn Driver,
     job: &Job<'_>,
     request: &Request,
-    history: &ferry_core::History,
     entries: &[ferry_core::plan::Entry<'_>],
     plan: &Plan<'_>,
 ) -> Result<(), EngineError> {
+    // On every migrate, not only the first: a partial run must not open the way to the rest.
     let asked = matches!(request, Request::Migrate(o) if !o.ignore_other_tools);
-    if !asked || plan.steps.is_empty() || history.rows().iter().any(|r| &*r.plugin == job.plugin) {
+    if !asked || plan.steps.is_empty() {
         return Ok(());
     }
     // Every file, not only the planned ones: golang-migrate's one row names the newest.
@@ -99,14 +99,18 @@ pub async fn refuse_if_applied_elsewhere(
     let mut unreadable: Vec<(ferry_core::tools::Tool, &str, crate::DbError)> = Vec::new();
     let mut read_tables: Vec<&str> = Vec::new();
     for &(tool, table) in &found {
+        let columns = ferry_core::import::Columns {
+            table,
+            ..ferry_core::import::columns(tool)
+        };
         let refuse = |what: String| {
             EngineError::ImportRefused(format!(
-                "this database holds {}'s history ({table}), {what}, and ferry's history is empty: running them again could apply their changes twice. Record that history with `ferry import-history --from {}` (or pass --ignore-other-tools if that table is about other migrations)",
+                "this database holds {}'s history ({table}), {what}, which ferry's history does not: running them again could apply their changes twice. Record that history with `ferry import-history --from {}` (or pass --ignore-other-tools if that table is about other migrations)",
                 tool.name(),
                 tool.name()
             ))
         };
-        let rows = match db.read_foreign(&ferry_core::import::columns(tool)).await {
+        let rows = match db.read_foreign(&columns).await {
             Ok(Some(rows)) => rows,
             Ok(None) => continue,
             Err(e) => {
@@ -134,7 +138,7 @@ pub async fn refuse_if_applied_elsewhere(
         .find(|(_, t, _)| !read_tables.contains(t))
     {
         return Err(EngineError::ImportRefused(format!(
-            "this database holds a table named like {}'s history ({table}) that ferry cannot read ({e}), and ferry's history is empty; if it records these migrations, run `ferry import-history --from TOOL` first, else pass --ignore-other-tools",
+            "this database holds a table named like {}'s history ({table}) that ferry cannot read ({e}); if it records these migrations, run `ferry import-history --from TOOL` first, else pass --ignore-other-tools",
             tool.name()
         )));
     }
