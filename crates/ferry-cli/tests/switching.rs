@@ -365,3 +365,21 @@ fn the_other_history_check_holds_for_targets_and_other_schemas() {
         "{out}"
     );
 }
+
+/// Found by an adversarial trial: a partial run does not open the way to the rest.
+#[test]
+fn the_other_history_check_holds_after_ferry_has_applied_something() {
+    let p = Project::from_fixture(TestDb::new(Engine::Postgres), "dbmate");
+    run_dbmate(&p, &["up"]);
+    p.write(
+        "20190101000000_early.sql",
+        "-- migrate:up\nCREATE TABLE early (id INTEGER PRIMARY KEY);\n\n-- migrate:down\nDROP TABLE early;\n",
+    );
+    // Only the new, older file: dbmate never applied it.
+    p.expect(&["migrate", "--to", "20190101000000"], 0);
+    let (_, err) = p.expect(&["migrate"], 5);
+    assert!(err.contains("dbmate's history"), "{err}");
+    // An empty table of the same name in another schema hides nothing.
+    p.db.execute("CREATE SCHEMA other; CREATE TABLE other.schema_migrations (version VARCHAR(255) PRIMARY KEY);");
+    p.expect(&["migrate"], 5);
+}
