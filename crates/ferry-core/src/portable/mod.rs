@@ -1,0 +1,149 @@
+//! Portable JSON migrations, `portable-migration-v1` (seed 003): one migration per file,
+//! with steps that carry SQL per engine (or a universal one), data transforms, checks
+//! before and after, and what each step is expected to change.
+//!
+//! Reading is strict, so that nothing is ever silently skipped: an unknown field or an
+//! unknown engine key (a typo such as `postgre`) is an error naming its JSON path, line and
+//! column ([`parse`]); what the types cannot say is checked after ([`check`]): step ids
+//! unique, dependencies that name steps, a version that is semver. The JSON Schema in
+//! `schemas/portable-migration-v1.schema.json` is generated from these types ([`schema`]).
+
+mod types;
+
+pub use types::{
+    Category, Engine, ExpectedChanges, FieldMapping, FieldTransform, Format, MigrationType,
+    PortableFile, PortableMigration, RiskLevel, Severity, Sql, Step, Steps, Transform,
+    TransformKind, ValidationRule,
+};
+
+use crate::Dialect;
+
+/// A portable migration file that cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PortableError {
+    /// The JSON does not parse, or does not fit the format.
+    #[error("{line}:{column}: at `{path}`: {message}")]
+    Invalid {
+        /// The JSON path of the offending value (`migration.steps.up[0].sql`).
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The file fits the format but says something impossible.
+    #[error("at `{path}`: {message}")]
+    Inconsistent {
+        /// The JSON path.
+        path: String,
+        /// What is wrong and what to do.
+        message: String,
+    },
+}
+
+/// Reads a portable migration file, strictly: every error names its JSON path.
+pub fn parse(text: &str) -> Result<PortableFile, PortableError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let file: PortableFile = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        PortableError::Invalid {
+            path: if path == "." {
+                "(the file)".into()
+            } else {
+                path
+            },
+            line: inner.line(),
+            column: inner.column(),
+            message: strip_position(&inner.to_string()),
+        }
+    })?;
+    check(&file)?;
+    Ok(file)
+}
+
+/// serde_json's message without its own " at line L column C" (the error has them apart).
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// What the types cannot say: a semver version, unique step ids, dependencies that name
+/// steps of the same direction, and a step that runs something.
+pub fn check(file: &PortableFile) -> Result<(), PortableError> {
+    let m = &file.migration;
+    let bad = |path: String, message: String| Err(PortableError::Inconsistent { path, message });
+    if semver::Version::parse(&m.version).is_err() {
+        return bad(
+            "migration.version".into(),
+            format!("`{}` is not a semantic version (like 1.2.0)", m.version),
+        );
+    }
+    for (direction, steps) in [("up", &m.steps.up), ("down", &m.steps.down)] {
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, step) in steps.iter().enumerate() {
+            let path = format!("migration.steps.{direction}[{i}]");
+            if !seen.insert(step.id.as_str()) {
+                return bad(
+                    format!("{path}.id"),
+                    format!("step id `{}` is used twice", step.id),
+                );
+            }
+            if step.sql.is_none() && step.transform.is_none() {
+                return bad(path, "a step needs `sql` or a `transform`".into());
+            }
+            if let Some(dep) = step
+                .dependencies
+                .iter()
+                .find(|d| !steps.iter().any(|s| &&s.id == d))
+            {
+                return bad(
+                    format!("{path}.dependencies"),
+                    format!("`{dep}` is no step of the {direction} steps"),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The SQL a step runs on `dialect`: the engine's own, else the universal one; an error
+/// naming the migration and the step when it has neither (said at plan time, before
+/// anything runs, never skipped).
+pub fn sql_for<'a>(
+    migration: &PortableMigration,
+    direction: &str,
+    index: usize,
+    step: &'a Step,
+    dialect: Dialect,
+) -> Result<&'a str, PortableError> {
+    let sql = step.sql.as_ref();
+    let own = sql.and_then(|s| match dialect {
+        Dialect::Postgres => s.postgresql.as_deref(),
+        Dialect::Mysql => s.mysql.as_deref(),
+        Dialect::Sqlite => s.sqlite.as_deref(),
+    });
+    own.or_else(|| sql.and_then(|s| s.universal.as_deref()))
+        .ok_or_else(|| PortableError::Inconsistent {
+            path: format!("migration.steps.{direction}[{index}].sql"),
+            message: format!(
+                "step `{}` of migration `{}` has no SQL for {dialect} and no `universal` SQL",
+                step.id, migration.id
+            ),
+        })
+}
+
+/// The JSON Schema of the format, generated from the types.
+pub fn schema() -> String {
+    let schema = schemars::schema_for!(PortableFile);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests;

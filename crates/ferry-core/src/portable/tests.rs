@@ -1,0 +1,201 @@
+//! The portable format read strictly, every error at its JSON path.
+
+use super::*;
+
+const VALID: &str = r#"{
+  "format": "portable-migration-v1",
+  "migration": {
+    "id": "stripe-001-customers",
+    "pluginId": "stripe",
+    "version": "1.0.0",
+    "name": "Customers",
+    "type": "SCHEMA",
+    "category": "install",
+    "riskLevel": "low",
+    "estimatedDuration": 5,
+    "databaseEngines": ["postgresql", "mysql", "sqlite"],
+    "steps": {
+      "up": [
+        {
+          "id": "create",
+          "type": "schema",
+          "name": "Create customers",
+          "sql": {
+            "postgresql": "CREATE TABLE customers (id BIGSERIAL PRIMARY KEY)",
+            "universal": "CREATE TABLE customers (id INTEGER PRIMARY KEY)"
+          },
+          "postValidation": "SELECT COUNT(*) = 0 FROM customers",
+          "expectedChanges": { "tables": 1 }
+        },
+        {
+          "id": "backfill",
+          "type": "data",
+          "name": "Copy legacy rows",
+          "dependencies": ["create"],
+          "transform": {
+            "source": "legacy_customers",
+            "target": "customers",
+            "mapping": [{ "source": "cid", "target": "id", "required": true }],
+            "batchSize": 1000
+          }
+        }
+      ],
+      "down": [
+        { "id": "drop", "type": "schema", "name": "Drop", "sql": { "universal": "DROP TABLE customers" } }
+      ]
+    }
+  }
+}"#;
+
+#[test]
+fn a_valid_file_reads_and_writes_back_the_same() {
+    let file = parse(VALID).unwrap();
+    let m = &file.migration;
+    assert_eq!(
+        (m.kind, m.category, m.steps.up.len()),
+        (MigrationType::Schema, Some(Category::Install), 2)
+    );
+    assert!(
+        m.steps.up[0].transactional && m.steps.up[0].rollback_supported,
+        "defaults"
+    );
+    let written = serde_json::to_string(&file).unwrap();
+    assert_eq!(parse(&written).unwrap(), file);
+}
+
+#[test]
+fn a_misspelt_engine_is_an_error_at_its_path_never_skipped() {
+    let typo = VALID.replace("\"postgresql\": \"CREATE", "\"postgre\": \"CREATE");
+    let err = parse(&typo).unwrap_err();
+    let PortableError::Invalid {
+        path,
+        line,
+        message,
+        ..
+    } = &err
+    else {
+        panic!("{err}");
+    };
+    assert_eq!(path, "migration.steps.up[0].sql.postgre");
+    assert_eq!(*line, 20);
+    assert!(
+        message.contains("unknown field `postgre`") && message.contains("universal"),
+        "{message}"
+    );
+}
+
+#[test]
+fn unknown_and_missing_fields_and_bad_values_are_located() {
+    for (text, path) in [
+        (
+            VALID.replace("\"pluginId\"", "\"pluginID\""),
+            "migration.pluginID",
+        ),
+        (VALID.replace("\"name\": \"Customers\",", ""), "migration"),
+        (
+            VALID.replace("\"riskLevel\": \"low\"", "\"riskLevel\": \"extreme\""),
+            "migration.riskLevel",
+        ),
+        (
+            VALID.replace("portable-migration-v1", "portable-migration-v2"),
+            "format",
+        ),
+        (
+            VALID.replace("\"batchSize\": 1000", "\"batchSize\": -1"),
+            "migration.steps.up[1].transform.batchSize",
+        ),
+    ] {
+        let err = parse(&text).unwrap_err();
+        assert!(
+            matches!(&err, PortableError::Invalid { path: p, .. } if p == path),
+            "{path}: {err}"
+        );
+    }
+    assert!(parse("{").unwrap_err().to_string().starts_with("1:1:"));
+}
+
+#[test]
+fn what_the_types_cannot_say_is_checked() {
+    for (text, path, says) in [
+        (
+            VALID.replace("\"1.0.0\"", "\"1.0\""),
+            "migration.version",
+            "semantic version",
+        ),
+        (
+            VALID.replace("\"id\": \"backfill\"", "\"id\": \"create\""),
+            "migration.steps.up[1].id",
+            "used twice",
+        ),
+        (
+            VALID.replace("[\"create\"]", "[\"nothing\"]"),
+            "migration.steps.up[1].dependencies",
+            "`nothing`",
+        ),
+    ] {
+        let err = parse(&text).unwrap_err();
+        assert!(
+            matches!(&err, PortableError::Inconsistent { path: p, message } if p == path && message.contains(says)),
+            "{path}: {err}"
+        );
+    }
+    let empty = VALID.replace(
+        r#""sql": { "universal": "DROP TABLE customers" }"#,
+        r#""description": "nothing""#,
+    );
+    assert!(matches!(
+        parse(&empty),
+        Err(PortableError::Inconsistent { .. })
+    ));
+}
+
+#[test]
+fn each_engine_gets_its_own_sql_else_the_universal_one_else_an_error() {
+    let file = parse(VALID).unwrap();
+    let m = &file.migration;
+    let create = &m.steps.up[0];
+    assert!(
+        sql_for(m, "up", 0, create, Dialect::Postgres)
+            .unwrap()
+            .contains("BIGSERIAL")
+    );
+    assert!(
+        sql_for(m, "up", 0, create, Dialect::Sqlite)
+            .unwrap()
+            .contains("INTEGER PRIMARY KEY")
+    );
+    let mut only_pg = create.clone();
+    only_pg.sql = Some(Sql {
+        postgresql: Some("SELECT 1".into()),
+        ..Sql::default()
+    });
+    let err = sql_for(m, "up", 0, &only_pg, Dialect::Mysql).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("step `create` of migration `stripe-001-customers` has no SQL for mysql"),
+        "{err}"
+    );
+}
+
+/// The schema in the repository is the one the types generate
+/// (`FERRY_WRITE_SCHEMA=1 cargo test -p ferry-core portable` writes it).
+#[test]
+fn the_published_json_schema_is_generated_from_the_types() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../schemas/portable-migration-v1.schema.json");
+    let generated = schema();
+    if std::env::var_os("FERRY_WRITE_SCHEMA").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let published = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        published == generated,
+        "{} is out of date: run FERRY_WRITE_SCHEMA=1 cargo test -p ferry-core portable",
+        path.display()
+    );
+    assert!(
+        generated.contains("\"postgresql\"")
+            && generated.contains("\"additionalProperties\": false")
+    );
+}
