@@ -15,6 +15,7 @@ pub mod import;
 pub mod layout;
 pub mod naming;
 pub mod plan;
+pub mod plugin;
 pub mod portable;
 mod redact;
 mod source;

@@ -1,0 +1,8 @@
+//! Plugins: each owns tables in the shared database and ships its own migrations and
+//! semantic versions. Pure: the manifest (`plugin.toml`, [`Manifest`]) and the changelog's
+//! releases and breaking changes ([`changelog`]) are read from their texts.
+
+pub mod changelog;
+mod manifest;
+
+pub use manifest::{Manifest, ManifestError};
