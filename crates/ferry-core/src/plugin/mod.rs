@@ -1,8 +1,10 @@
 //! Plugins: each owns tables in the shared database and ships its own migrations and
 //! semantic versions. Pure: the manifest (`plugin.toml`, [`Manifest`]) and the changelog's
-//! releases and breaking changes ([`changelog`]) are read from their texts.
+//! releases and breaking changes ([`changelog`]) are read from their texts, and the
+//! migrations of many plugins are ordered by their dependencies ([`graph`]).
 
 pub mod changelog;
+pub mod graph;
 mod manifest;
 
 pub use manifest::{Manifest, ManifestError};
