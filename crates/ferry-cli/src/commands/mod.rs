@@ -33,9 +33,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let cached = !matches!(command, Command::Validate);
             let creates = matches!(
                 command,
-                Command::Migrate { dry_run: false, .. }
-                    | Command::Baseline { .. }
-                    | Command::ImportHistory { dry_run: false, .. }
+                Command::Migrate { dry_run: false, .. } | Command::Baseline { .. }
             );
             let mut session = Session::open(g, cached, creates).await?;
             let result = run_connected(&mut session, g, command).await;
