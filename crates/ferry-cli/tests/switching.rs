@@ -383,3 +383,15 @@ fn the_other_history_check_holds_after_ferry_has_applied_something() {
     p.db.execute("CREATE SCHEMA other; CREATE TABLE other.schema_migrations (version VARCHAR(255) PRIMARY KEY);");
     p.expect(&["migrate"], 5);
 }
+
+/// After an import, what ferry rolls back it may apply again: ferry's history is the
+/// authority for every migration it has recorded, whatever the old table still says.
+#[test]
+fn a_migration_ferry_rolled_back_after_an_import_applies_again() {
+    let p = Project::from_fixture(TestDb::new(Engine::Postgres), "dbmate");
+    run_dbmate(&p, &["up"]);
+    p.expect(&["import-history", "--from", "dbmate"], 0);
+    p.expect(&["rollback"], 0);
+    p.expect(&["migrate"], 0);
+    assert!(p.db.tables().contains(&"posts".to_string()));
+}

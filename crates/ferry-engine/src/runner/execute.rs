@@ -91,9 +91,20 @@ pub async fn refuse_if_applied_elsewhere(
         .iter()
         .filter_map(|e| e.migration.cloned())
         .collect();
+    // Only migrations ferry's history has never recorded: for one it applied, rolled back
+    // or saw fail, ferry's own history is the authority (the old table never changes).
+    let recorded = |v: &str| {
+        entries
+            .iter()
+            .any(|e| e.version.as_str() == v && e.row.is_some())
+    };
     let planned: Vec<&str> = (plan.steps.iter())
         .filter_map(|s| s.migration.map(|m| m.version.as_str()))
+        .filter(|v| !recorded(v))
         .collect();
+    if planned.is_empty() {
+        return Ok(());
+    }
     let tables = (db.table_names().await).map_err(EngineError::db("listing tables"))?;
     let found = ferry_core::tools::found_in(&tables);
     let mut unreadable: Vec<(ferry_core::tools::Tool, &str, crate::DbError)> = Vec::new();
