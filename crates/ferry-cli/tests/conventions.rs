@@ -527,3 +527,57 @@ fn liquibase_changesets_keep_their_checksums_when_the_file_around_them_changes()
     p.expect(&["migrate", "--allow-out-of-order"], 0);
     assert!(p.db.tables().contains(&"tags".to_string()));
 }
+
+/// Portable JSON migrations take their place in the order like SQL ones, each engine
+/// running its own SQL or the universal one; what cannot run on an engine is refused at
+/// plan time, before anything runs.
+#[test]
+fn portable_json_migrations_run_per_engine_or_are_refused_before_anything_runs() {
+    let p = Project::from_fixture(TestDb::new(Engine::Postgres), "portable");
+    p.expect(&["migrate"], 0);
+    assert_eq!(
+        applied(&p),
+        rows_on(Engine::Postgres, &[("1", false), ("2", false), ("3", true)])
+    );
+    let default = p.db.query("SELECT column_default FROM information_schema.columns WHERE table_name = 'customers' AND column_name = 'id'");
+    assert!(
+        default[0].contains("nextval"),
+        "the PostgreSQL SQL ran: {default:?}"
+    );
+    p.expect(&["rollback", "--to", "0"], 0);
+    assert!(!p.db.tables().contains(&"customers".to_string()));
+    for engine in [Engine::Mysql, Engine::Sqlite] {
+        let p = Project::from_fixture(TestDb::new(engine), "portable");
+        let (_, err) = p.expect(&["migrate"], 2);
+        assert!(
+            err.contains("003_search.json") && err.contains("does not support"),
+            "{engine:?}: {err}"
+        );
+        assert!(
+            p.db.tables().iter().all(|t| t != "users"),
+            "{engine:?}: nothing ran"
+        );
+        let (out, _) = p.expect(&["doctor"], 0);
+        assert!(out.contains("cannot run on"), "{engine:?}: {out}");
+        p.remove("003_search.json");
+        p.expect(&["migrate"], 0);
+        assert_eq!(
+            p.db.query("SELECT email FROM customers"),
+            ["first@example.com"],
+            "{engine:?}"
+        );
+    }
+    // A misspelt engine is an error at its JSON path, never skipped.
+    let p = Project::from_fixture(TestDb::new(Engine::Sqlite), "portable");
+    let path = p.migrations().join("002_customers.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("\"postgresql\": \"CREATE", "\"postgre\": \"CREATE");
+    std::fs::write(&path, text).unwrap();
+    let (_, err) = p.expect(&["status"], 2);
+    assert!(
+        err.contains("002_customers.json:17:21")
+            && err.contains("migration.steps.up[0].sql.postgre"),
+        "{err}"
+    );
+}

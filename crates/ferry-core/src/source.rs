@@ -88,6 +88,22 @@ pub enum LoadError {
         /// The problem.
         error: SectionError,
     },
+    /// A portable JSON migration that cannot be read.
+    #[error("{}:{error}", path.display())]
+    Portable {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, where.
+        error: crate::portable::PortableError,
+    },
+    /// A migration this ferry cannot run on this engine yet, and why.
+    #[error("{}: {message}", path.display())]
+    Unusable {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
     /// A migration's settings file cannot be read.
     #[error("{}: {message}", path.display())]
     Settings {
@@ -149,6 +165,10 @@ pub struct Script {
 enum Text {
     /// Built from its text.
     Read(String),
+    /// A script ferry cannot run on this engine, and why (a portable migration with no SQL
+    /// for it, or a step the executor does not run yet): refused when it is prepared, at
+    /// plan time, before anything runs.
+    Unusable(String),
     /// Known from its summary (the summary cache); read on first use.
     Later {
         reader: Arc<dyn ReadText>,
@@ -190,6 +210,18 @@ impl Script {
         })
     }
 
+    /// A script that cannot run, and why; its checksum is `source`'s (the file it comes
+    /// from).
+    pub fn unusable(path: PathBuf, source: &str, why: String) -> Script {
+        Script {
+            checksum: Checksum::of(source),
+            path,
+            directives: Directives::default(),
+            text: Text::Unusable(why),
+            first_line: 0,
+        }
+    }
+
     /// A script known from its summary; `reader` reads the text when first asked for.
     pub fn known(path: PathBuf, summary: Summary, reader: Arc<dyn ReadText>) -> Script {
         Script {
@@ -217,6 +249,12 @@ impl Script {
     pub fn text(&self) -> Result<&str, LoadError> {
         let (reader, read) = match &self.text {
             Text::Read(text) => return Ok(text),
+            Text::Unusable(why) => {
+                return Err(LoadError::Unusable {
+                    path: self.path.clone(),
+                    message: why.clone(),
+                });
+            }
             Text::Later { read, .. } if read.get().is_some() => {
                 return Ok(read.get().expect("set"));
             }

@@ -5,8 +5,8 @@ use crate::listing::{Kind, Listed, list, peek, read_text};
 use ferry_core::layout::{Convention, Entry, Found, Layout, detect, looks_like_migration};
 use ferry_core::naming::{Direction, ParsedName};
 use ferry_core::{
-    DownScript, LoadError, MigrationSource, NamedFile, ROLLBACK_DIR, ReadText, Script, ScriptFile,
-    Source, Version, VersionKind,
+    Dialect, DownScript, LoadError, MigrationSource, NamedFile, ROLLBACK_DIR, ReadText, Script,
+    ScriptFile, Source, Version, VersionKind,
 };
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -153,9 +153,15 @@ impl Folder {
         let sorted = Sorted::of(self.listed, &self.ignore, convention);
         let settings = read_settings(convention, &sorted.settings)?;
         let cache = self.cache.as_deref().map(ScriptCache::open);
+        // SQL migrations' versions, which a portable migration may not take too.
+        let sql_versions: HashMap<Version, PathBuf> = (sorted.scripts.iter())
+            .filter(|t| t.name.direction == Direction::Up)
+            .map(|t| (t.name.version.clone(), t.path.clone()))
+            .collect();
         let parts = prepare_all(sorted.scripts, convention, cache.as_ref(), &settings)?;
         let (mut hits, mut fresh, mut files) = (Vec::new(), Vec::new(), Vec::new());
         files.push(read_changelogs(convention, &sorted.changelogs)?);
+        files.push(read_portables(&sorted.portables, &sql_versions)?);
         for part in parts {
             hits.extend(part.hits);
             fresh.extend(part.fresh);
@@ -237,6 +243,7 @@ struct Sorted {
     scripts: Vec<ToRead>,
     settings: Vec<(String, PathBuf)>,
     changelogs: Vec<PathBuf>,
+    portables: Vec<(PathBuf, ParsedName)>,
     folders: Vec<(String, PathBuf)>,
     skipped: Vec<Skipped>,
     unread: Vec<(PathBuf, String)>,
@@ -297,6 +304,7 @@ impl Sorted {
                 }
                 Found::Settings => out.settings.push((l.rel, l.path)),
                 Found::Changelog => out.changelogs.push(l.path),
+                Found::Portable(name) => out.portables.push((l.path, name)),
                 Found::OtherEngine(tag) => {
                     let why = format!("a variant for `{tag}`, an engine ferry does not run");
                     out.skip(l, why);
@@ -417,6 +425,73 @@ fn read_changelogs(
                 name,
                 file: ScriptFile::Up(Box::new(up)),
             });
+        }
+    }
+    Ok(named)
+}
+
+/// Portable JSON migrations: each read strictly, then one variant per engine, with the SQL
+/// of its steps for that engine, or, where this ferry cannot run it there yet, a script that
+/// says why when it is prepared (at plan time, before anything runs).
+fn read_portables(
+    portables: &[(PathBuf, ParsedName)],
+    sql_versions: &HashMap<Version, PathBuf>,
+) -> Result<Vec<NamedFile>, LoadError> {
+    let mut named = Vec::new();
+    for (path, name) in portables {
+        if let Some(sql) = sql_versions.get(&name.version) {
+            let mut pair = [sql.clone(), path.clone()];
+            pair.sort();
+            let [first, second] = pair;
+            return Err(LoadError::Duplicate {
+                version: name.label.clone(),
+                first,
+                second,
+            });
+        }
+        let text = read_text(path)?;
+        let file = ferry_core::portable::parse(&text).map_err(|error| LoadError::Portable {
+            path: path.clone(),
+            error,
+        })?;
+        for dialect in [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite] {
+            let name = ParsedName {
+                dialect: Some(dialect),
+                ..name.clone()
+            };
+            match ferry_core::portable::for_engine(&file, dialect) {
+                Ok(scripts) => {
+                    if let Some(down) = scripts.down {
+                        let script = with_marker(
+                            Script::new(path.clone(), down)?,
+                            scripts.no_transaction.clone(),
+                        );
+                        let name = ParsedName {
+                            direction: Direction::Down,
+                            ..name.clone()
+                        };
+                        named.push(NamedFile {
+                            name,
+                            file: ScriptFile::Down(DownScript::Read(Box::new(script))),
+                        });
+                    }
+                    let up = with_marker(
+                        Script::new(path.clone(), scripts.up)?,
+                        scripts.no_transaction,
+                    );
+                    named.push(NamedFile {
+                        name,
+                        file: ScriptFile::Up(Box::new(up)),
+                    });
+                }
+                Err(why) => {
+                    let up = Script::unusable(path.clone(), &text, why);
+                    named.push(NamedFile {
+                        name,
+                        file: ScriptFile::Up(Box::new(up)),
+                    });
+                }
+            }
         }
     }
     Ok(named)

@@ -74,16 +74,26 @@ pub async fn run(global: &Global) -> Result<(), CliError> {
         .map(|s| (s.path, s.why))
         .collect();
     let migrations = loaded.source.resolve(dialect);
-    let split: Vec<(&Migration, Vec<Statement>)> = (migrations.iter())
-        .map(|m| Ok((m, m.up.statements(dialect)?)))
-        .collect::<Result<_, ferry_core::LoadError>>()?;
+    let mut not_read: Vec<Entry> = entries(loaded.unread);
+    let mut split: Vec<(&Migration, Vec<Statement>)> = Vec::new();
+    for m in &migrations {
+        match m.up.statements(dialect) {
+            Ok(statements) => split.push((m, statements)),
+            // What cannot run on this engine yet is a finding here, not the end of the report.
+            Err(ferry_core::LoadError::Unusable { path, message }) => not_read.push(Entry {
+                path: path.display().to_string(),
+                why: format!("cannot run on {dialect}: {message}"),
+            }),
+            Err(e) => return Err(e.into()),
+        }
+    }
     let report = Report {
         folder: config.dir.display().to_string(),
         engine: dialect,
         layout,
         layout_reason,
         migrations: migrations.len(),
-        not_read: entries(loaded.unread),
+        not_read,
         skipped: entries(skipped),
         order_differs: doctor::order_differences(&migrations, 10),
         without_transaction: without_transaction(&split, dialect),

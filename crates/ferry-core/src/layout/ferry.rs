@@ -30,6 +30,12 @@ impl Convention for Ferry {
                 _ => Found::NotMigration,
             };
         }
+        if let Some(stem) = name.strip_suffix(".json").filter(|_| !in_rollback) {
+            // `NNN_name.json` is a portable migration, named like an SQL one.
+            if let Ok(Some(parsed)) = parse_file_name(&format!("{stem}.sql"), false) {
+                return Found::Portable(parsed);
+            }
+        }
         match parse_file_name(name, in_rollback) {
             Ok(Some(parsed)) => Found::Script {
                 name: parsed,
@@ -65,6 +71,12 @@ mod tests {
         assert!(matches!(found("archive", true), Found::NotMigration));
         assert!(matches!(found("002_x", true), Found::Unread(_)));
         assert!(matches!(found("003_x.go", false), Found::Unread(_)));
+        assert!(matches!(found("004_x.json", false), Found::Portable(_)));
+        assert_eq!(found("package.json", false), Found::NotMigration);
+        assert!(matches!(
+            found("V3__Backfill.java", false),
+            Found::Unread(_)
+        ));
         assert!(matches!(found("R__views.sql", false), Found::Script { .. }));
         assert!(matches!(
             found("rollback/R__views.sql", false),

@@ -169,6 +169,8 @@ pub enum Found {
     /// A file of many migrations (a Liquibase changelog), read with
     /// [`Convention::changesets`].
     Changelog,
+    /// A portable JSON migration (`NNN_name.json`), read with [`crate::portable`].
+    Portable(ParsedName),
     /// Another engine's variant, tagged for an engine ferry does not run: skipped.
     OtherEngine(String),
     /// Not a migration (a README, a data file): skipped.
@@ -244,6 +246,17 @@ pub fn looks_like_migration(file_name: &str) -> bool {
 /// Why a file in another language is not read, if its extension says it is a migration
 /// in code (goose's `.go`, node-pg-migrate's `.js`, popx's `.fizz`, ...).
 pub fn code_migration(file_name: &str) -> Option<String> {
+    // Only a name that starts like a migration's (`00002_x.go`, `V3__Backfill.java`):
+    // `package.json` or `schema.yml` beside the migrations are not migrations.
+    let mut chars = file_name.chars();
+    let versioned = match (chars.next(), chars.next()) {
+        (Some(c), _) if c.is_ascii_digit() => true,
+        (Some('V' | 'v' | 'U' | 'u' | 'R' | 'r'), Some(n)) => n.is_ascii_digit() || n == '_',
+        _ => false,
+    };
+    if !versioned {
+        return None;
+    }
     let (_, ext) = file_name.rsplit_once('.')?;
     let what = match ext.to_ascii_lowercase().as_str() {
         "go" => "a Go migration",

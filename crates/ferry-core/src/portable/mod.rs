@@ -147,3 +147,89 @@ pub fn schema() -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// A portable migration as one engine runs it today: its up and down SQL (the steps' SQL
+/// in order), and what says it runs without a transaction. `Err` says why this ferry
+/// cannot run it on `dialect` yet (said at plan time, never skipped): an engine the
+/// migration does not support or a step without SQL for it, and what the executor does not
+/// do yet (data transforms, checks before and after a step, timeouts, expected changes,
+/// steps that may fail, dependencies and conflicts between migrations).
+pub fn for_engine(file: &PortableFile, dialect: Dialect) -> Result<EngineScripts, String> {
+    let m = &file.migration;
+    let engine = match dialect {
+        Dialect::Postgres => Engine::Postgresql,
+        Dialect::Mysql => Engine::Mysql,
+        Dialect::Sqlite => Engine::Sqlite,
+    };
+    if !m.database_engines.is_empty() && !m.database_engines.contains(&engine) {
+        return Err(format!(
+            "migration `{}` does not support {dialect} (databaseEngines)",
+            m.id
+        ));
+    }
+    if let Some(what) = (!m.dependencies.is_empty())
+        .then_some("dependencies")
+        .or((!m.conflicts.is_empty()).then_some("conflicts"))
+    {
+        return Err(format!(
+            "migration `{}` has {what}, which this ferry does not check yet",
+            m.id
+        ));
+    }
+    let mut no_transaction = None;
+    let mut text = |direction: &str, steps: &[Step]| -> Result<String, String> {
+        let mut out = String::new();
+        for (i, step) in steps.iter().enumerate() {
+            let at = format!("migration.steps.{direction}[{i}]");
+            if let Some(what) = unsupported(step) {
+                return Err(format!(
+                    "{at}: step `{}` has {what}, which this ferry does not run yet",
+                    step.id
+                ));
+            }
+            if !step.transactional && no_transaction.is_none() {
+                no_transaction = Some(format!("\"transactional\": false in {at}"));
+            }
+            let sql = sql_for(m, direction, i, step, dialect).map_err(|e| e.to_string())?;
+            out.push_str(sql.trim_end().trim_end_matches(';'));
+            out.push_str(";\n");
+        }
+        Ok(out)
+    };
+    let up = text("up", &m.steps.up)?;
+    let down = match m.steps.down.is_empty() {
+        true => None,
+        false => Some(text("down", &m.steps.down)?),
+    };
+    Ok(EngineScripts {
+        up,
+        down,
+        no_transaction,
+    })
+}
+
+/// What [`for_engine`] gives: the SQL of each direction and the no-transaction marker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EngineScripts {
+    /// The up steps' SQL.
+    pub up: String,
+    /// The down steps' SQL, if the migration has down steps.
+    pub down: Option<String>,
+    /// Why it runs without a transaction, if a step says so.
+    pub no_transaction: Option<String>,
+}
+
+/// What a step asks that the executor does not do yet.
+fn unsupported(step: &Step) -> Option<&'static str> {
+    [
+        (step.transform.is_some(), "a data transform"),
+        (step.pre_validation.is_some(), "a preValidation"),
+        (step.post_validation.is_some(), "a postValidation"),
+        (step.timeout.is_some(), "a timeout"),
+        (step.expected_changes.is_some(), "expectedChanges"),
+        (step.skip_on_error, "skipOnError"),
+        (!step.dependencies.is_empty(), "step dependencies"),
+    ]
+    .into_iter()
+    .find_map(|(has, what)| has.then_some(what))
+}

@@ -199,3 +199,43 @@ fn the_published_json_schema_is_generated_from_the_types() {
             && generated.contains("\"additionalProperties\": false")
     );
 }
+
+#[test]
+fn for_an_engine_the_steps_become_one_script_or_a_reason_it_cannot_run_yet() {
+    let mut file = parse(VALID).unwrap();
+    let err = for_engine(&file, Dialect::Postgres).unwrap_err();
+    assert!(
+        err.contains("steps.up[0]") && err.contains("postValidation"),
+        "{err}"
+    );
+    let first = &mut file.migration.steps.up[0];
+    (first.post_validation, first.expected_changes) = (None, None);
+    // The second step is a data transform: not run yet, and said so.
+    let err = for_engine(&file, Dialect::Postgres).unwrap_err();
+    assert!(
+        err.contains("steps.up[1]") && err.contains("data transform"),
+        "{err}"
+    );
+    let mut sql_only = file.clone();
+    sql_only.migration.steps.up.truncate(1);
+    let scripts = for_engine(&sql_only, Dialect::Sqlite).unwrap();
+    assert_eq!(
+        scripts.up,
+        "CREATE TABLE customers (id INTEGER PRIMARY KEY);\n"
+    );
+    assert_eq!(scripts.down.as_deref(), Some("DROP TABLE customers;\n"));
+    assert_eq!(scripts.no_transaction, None);
+    sql_only.migration.steps.up[0].transactional = false;
+    assert!(
+        for_engine(&sql_only, Dialect::Postgres)
+            .unwrap()
+            .no_transaction
+            .is_some()
+    );
+    sql_only.migration.database_engines = vec![Engine::Postgresql];
+    assert!(
+        for_engine(&sql_only, Dialect::Mysql)
+            .unwrap_err()
+            .contains("does not support mysql")
+    );
+}
