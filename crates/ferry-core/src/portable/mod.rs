@@ -45,6 +45,8 @@ pub enum PortableError {
 
 /// Reads a portable migration file, strictly: every error names its JSON path.
 pub fn parse(text: &str) -> Result<PortableFile, PortableError> {
+    // A byte order mark is no JSON, but editors write one.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut de = serde_json::Deserializer::from_str(text);
     let file: PortableFile = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

@@ -61,6 +61,11 @@ fn a_valid_file_reads_and_writes_back_the_same() {
     );
     let written = serde_json::to_string(&file).unwrap();
     assert_eq!(parse(&written).unwrap(), file);
+    assert_eq!(
+        parse(&format!("\u{feff}{VALID}")).unwrap(),
+        file,
+        "a byte order mark"
+    );
 }
 
 #[test]
