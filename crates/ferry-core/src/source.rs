@@ -89,7 +89,7 @@ pub enum LoadError {
         error: SectionError,
     },
     /// A portable JSON migration that cannot be read.
-    #[error("{}:{error}", path.display())]
+    #[error("{}{}{error}", path.display(), if matches!(error, crate::portable::PortableError::Invalid { .. }) { ":" } else { ": " })]
     Portable {
         /// The file.
         path: PathBuf,

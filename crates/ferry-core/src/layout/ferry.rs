@@ -32,8 +32,17 @@ impl Convention for Ferry {
         }
         if let Some(stem) = name.strip_suffix(".json").filter(|_| !in_rollback) {
             // `NNN_name.json` is a portable migration, named like an SQL one.
-            if let Ok(Some(parsed)) = parse_file_name(&format!("{stem}.sql"), false) {
-                return Found::Portable(parsed);
+            match parse_file_name(&format!("{stem}.sql"), false) {
+                Ok(Some(parsed)) if parsed.direction == crate::naming::Direction::Up => {
+                    return Found::Portable(parsed);
+                }
+                // Found by an adversarial trial: `.down.json` must never run as an up.
+                Ok(Some(_)) => {
+                    return Found::Unread(
+                        "a portable migration holds both directions (`steps.up`, `steps.down`): name it `NNN_name.json`".into(),
+                    );
+                }
+                _ => {}
             }
         }
         match parse_file_name(name, in_rollback) {
@@ -72,6 +81,7 @@ mod tests {
         assert!(matches!(found("002_x", true), Found::Unread(_)));
         assert!(matches!(found("003_x.go", false), Found::Unread(_)));
         assert!(matches!(found("004_x.json", false), Found::Portable(_)));
+        assert!(matches!(found("004_x.down.json", false), Found::Unread(_)));
         assert_eq!(found("package.json", false), Found::NotMigration);
         assert!(matches!(
             found("V3__Backfill.java", false),

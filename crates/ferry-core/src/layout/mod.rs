@@ -265,7 +265,12 @@ pub fn code_migration(file_name: &str) -> Option<String> {
         "py" => "a Python migration",
         "rb" => "a Ruby migration",
         "java" | "class" | "kt" => "a Java migration",
-        "xml" | "yaml" | "yml" | "json" => "a changelog in XML/YAML/JSON",
+        "json" => {
+            return Some(
+                "a JSON file that is not named like a portable migration (`NNN_name.json`, outside rollback/)".into(),
+            );
+        }
+        "xml" | "yaml" | "yml" => "a changelog in XML/YAML",
         _ => return None,
     };
     Some(format!(

@@ -48,6 +48,12 @@ pub fn parse(text: &str) -> Result<PortableFile, PortableError> {
     // A byte order mark is no JSON, but editors write one.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut de = serde_json::Deserializer::from_str(text);
+    let invalid = |e: serde_json::Error, path: String| PortableError::Invalid {
+        path,
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e.to_string()),
+    };
     let file: PortableFile = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
@@ -62,6 +68,9 @@ pub fn parse(text: &str) -> Result<PortableFile, PortableError> {
             message: strip_position(&inner.to_string()),
         }
     })?;
+    // Nothing but white space may follow the migration: a second object is never skipped.
+    de.end()
+        .map_err(|e| invalid(e, "(after the migration)".into()))?;
     check(&file)?;
     Ok(file)
 }
@@ -178,9 +187,9 @@ pub fn for_engine(file: &PortableFile, dialect: Dialect) -> Result<EngineScripts
             m.id
         ));
     }
-    let mut no_transaction = None;
-    let mut text = |direction: &str, steps: &[Step]| -> Result<String, String> {
+    let text = |direction: &str, steps: &[Step]| -> Result<(String, Option<String>), String> {
         let mut out = String::new();
+        let mut no_transaction = None;
         for (i, step) in steps.iter().enumerate() {
             let at = format!("migration.steps.{direction}[{i}]");
             if let Some(what) = unsupported(step) {
@@ -193,20 +202,22 @@ pub fn for_engine(file: &PortableFile, dialect: Dialect) -> Result<EngineScripts
                 no_transaction = Some(format!("\"transactional\": false in {at}"));
             }
             let sql = sql_for(m, direction, i, step, dialect).map_err(|e| e.to_string())?;
-            out.push_str(sql.trim_end().trim_end_matches(';'));
-            out.push_str(";\n");
+            // The `;` on a line of its own: a step ending in a `--` comment keeps it.
+            out.push_str(sql.trim_end().trim_end_matches(';').trim_end());
+            out.push_str("\n;\n");
         }
-        Ok(out)
+        Ok((out, no_transaction))
     };
-    let up = text("up", &m.steps.up)?;
+    let (up, no_transaction) = text("up", &m.steps.up)?;
     let down = match m.steps.down.is_empty() {
         true => None,
         false => Some(text("down", &m.steps.down)?),
     };
     Ok(EngineScripts {
         up,
-        down,
         no_transaction,
+        down_no_transaction: down.as_ref().and_then(|d| d.1.clone()),
+        down: down.map(|d| d.0),
     })
 }
 
@@ -217,8 +228,10 @@ pub struct EngineScripts {
     pub up: String,
     /// The down steps' SQL, if the migration has down steps.
     pub down: Option<String>,
-    /// Why it runs without a transaction, if a step says so.
+    /// Why the up script runs without a transaction, if one of its steps says so.
     pub no_transaction: Option<String>,
+    /// The same for the down script.
+    pub down_no_transaction: Option<String>,
 }
 
 /// What a step asks that the executor does not do yet.

@@ -117,6 +117,12 @@ fn unknown_and_missing_fields_and_bad_values_are_located() {
         );
     }
     assert!(parse("{").unwrap_err().to_string().starts_with("1:1:"));
+    // Found by an adversarial trial: what follows the migration is never ignored.
+    let err = parse(&format!("{VALID}\n{{\"a\": 1}}")).unwrap_err();
+    assert!(
+        matches!(&err, PortableError::Invalid { line: 45, .. }),
+        "{err}"
+    );
 }
 
 #[test]
@@ -226,10 +232,25 @@ fn for_an_engine_the_steps_become_one_script_or_a_reason_it_cannot_run_yet() {
     let scripts = for_engine(&sql_only, Dialect::Sqlite).unwrap();
     assert_eq!(
         scripts.up,
-        "CREATE TABLE customers (id INTEGER PRIMARY KEY);\n"
+        "CREATE TABLE customers (id INTEGER PRIMARY KEY)\n;\n"
     );
-    assert_eq!(scripts.down.as_deref(), Some("DROP TABLE customers;\n"));
+    assert_eq!(scripts.down.as_deref(), Some("DROP TABLE customers\n;\n"));
     assert_eq!(scripts.no_transaction, None);
+    // A step ending in a comment does not swallow the next.
+    sql_only.migration.steps.up[0].sql = Some(Sql {
+        universal: Some("CREATE TABLE a (x int) -- trailing".into()),
+        ..Sql::default()
+    });
+    let two = crate::split(
+        &for_engine(&sql_only, Dialect::Sqlite).unwrap().up,
+        Dialect::Sqlite,
+    )
+    .unwrap();
+    assert_eq!(two.len(), 1);
+    // A down step without a transaction leaves the up alone.
+    sql_only.migration.steps.down[0].transactional = false;
+    let scripts = for_engine(&sql_only, Dialect::Postgres).unwrap();
+    assert!(scripts.no_transaction.is_none() && scripts.down_no_transaction.is_some());
     sql_only.migration.steps.up[0].transactional = false;
     assert!(
         for_engine(&sql_only, Dialect::Postgres)
