@@ -75,7 +75,17 @@ pub struct UnknownAlgorithm(pub u32);
 impl Checksum {
     /// The checksum of `text` under the current algorithm.
     pub fn of(text: &str) -> Checksum {
-        Checksum::from_digest(CURRENT_ALGORITHM, &algorithm_1(text)).expect("32 bytes")
+        Checksum::sha256(algorithm_1(text))
+    }
+
+    /// A checksum of the current algorithm from its SHA-256 digest.
+    pub fn sha256(digest: [u8; 32]) -> Checksum {
+        let mut bytes = [0; MAX_DIGEST];
+        bytes[..32].copy_from_slice(&digest);
+        Checksum {
+            algorithm: CURRENT_ALGORITHM,
+            digest: bytes,
+        }
     }
 
     /// A checksum from its algorithm and digest bytes; `None` if the length is not the

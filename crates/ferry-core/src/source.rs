@@ -255,10 +255,10 @@ impl Script {
                     message: why.clone(),
                 });
             }
-            Text::Later { read, .. } if read.get().is_some() => {
-                return Ok(read.get().expect("set"));
-            }
-            Text::Later { reader, read } => (reader, read),
+            Text::Later { reader, read } => match read.get() {
+                Some(text) => return Ok(text),
+                None => (reader, read),
+            },
         };
         let text = reader.read_text(&self.path)?;
         if Checksum::of(&text) != self.checksum {

@@ -15,7 +15,7 @@
 //!
 //! A cache that cannot be read or written is ignored: it only ever saves time.
 
-use ferry_core::{CURRENT_ALGORITHM, Checksum, Directives, Summary};
+use ferry_core::{Checksum, Directives, Summary};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -79,7 +79,7 @@ impl CachedScript {
 
     fn summary(&self) -> Summary {
         Summary {
-            checksum: Checksum::from_digest(CURRENT_ALGORITHM, &self.2.0).expect("32 bytes"),
+            checksum: Checksum::sha256(self.2.0),
             directives: self.3.clone(),
         }
     }
