@@ -228,7 +228,10 @@ fn read_file(explicit: Option<&Path>) -> Result<(File, PathBuf), CliError> {
 /// Parses a configuration file's text; errors name `path`, line and column.
 fn parse_text(text: &str, path: &Path) -> Result<File, CliError> {
     toml::from_str(text).map_err(|e| {
-        let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+        let (line, col) = e
+            .span()
+            .map(|s| ferry_core::line_col(text, s.start))
+            .unwrap_or((1, 1));
         CliError::Usage(format!("{}:{line}:{col}: {}", path.display(), e.message()))
     })
 }
@@ -244,15 +247,4 @@ pub fn check(text: &str) -> Result<(), String> {
         crate::cli::parse_duration(value)?;
     }
     Ok(())
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }

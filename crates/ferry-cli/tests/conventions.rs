@@ -581,3 +581,30 @@ fn portable_json_migrations_run_per_engine_or_are_refused_before_anything_runs()
         "{err}"
     );
 }
+
+/// Found by a trial: a down step's `"transactional": false` is the down script's, not the
+/// up's, on a real server.
+#[test]
+fn a_portable_down_step_without_a_transaction_leaves_the_up_in_one() {
+    let p = Project::new(TestDb::new(Engine::Postgres));
+    p.write(
+        "001_idx.json",
+        r#"{"format":"portable-migration-v1","migration":{"id":"idx","pluginId":"app","version":"1.0.0","name":"idx","type":"index",
+        "steps":{"up":[{"id":"t","type":"schema","name":"t","sql":{"universal":"CREATE TABLE t (a int); CREATE INDEX t_a ON t (a)"}}],
+        "down":[{"id":"d","type":"index","name":"d","transactional":false,"sql":{"postgresql":"DROP INDEX CONCURRENTLY t_a"}},
+                {"id":"t","type":"schema","name":"t","sql":{"universal":"DROP TABLE t"}}]}}}"#,
+    );
+    p.expect(&["migrate"], 0);
+    assert_eq!(
+        applied(&p),
+        [("1".to_string(), false)],
+        "the up ran in a transaction"
+    );
+    let (out, _) = p.expect(&["rollback"], 0);
+    assert!(
+        out.contains("without a transaction")
+            && out.contains("\"transactional\": false in migration.steps.down[0]"),
+        "{out}"
+    );
+    assert!(!p.db.tables().contains(&"t".to_string()));
+}

@@ -37,3 +37,16 @@ pub use source::{
 pub use split::{SplitError, Statement, split};
 pub use txmode::{NoTxReason, ServerFacts, TxMode, transaction_mode};
 pub use version::{Version, VersionKind};
+
+/// The 1-based line and column (in characters) of byte `offset` in `text`, for errors in
+/// configuration files that report byte spans (ferry.toml, plugin.toml).
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}

@@ -405,26 +405,16 @@ fn read_changelogs(
                 direction: Direction::Up,
                 dialect: set.dialect,
             };
-            if let Some(down) = set.down {
-                let script =
-                    with_marker(Script::new(path.clone(), down)?, set.no_transaction.clone());
-                let name = ParsedName {
-                    direction: Direction::Down,
-                    ..name.clone()
-                };
-                named.push(NamedFile {
-                    name,
-                    file: ScriptFile::Down(DownScript::Read(Box::new(script))),
-                });
-            }
-            let up = with_marker(
-                Script::at(path.clone(), set.up, set.line - 1)?,
-                set.no_transaction,
-            );
-            named.push(NamedFile {
-                name,
-                file: ScriptFile::Up(Box::new(up)),
-            });
+            let marker = set.no_transaction;
+            let first_line = set.line - 1;
+            let down = (set.down)
+                .map(|down| {
+                    Script::at(path.clone(), down, first_line)
+                        .map(|s| with_marker(s, marker.clone()))
+                })
+                .transpose()?;
+            let up = with_marker(Script::at(path.clone(), set.up, first_line)?, marker);
+            push_pair(&mut named, name, up, down);
         }
     }
     Ok(named)
@@ -461,40 +451,43 @@ fn read_portables(
             };
             match ferry_core::portable::for_engine(&file, dialect) {
                 Ok(scripts) => {
-                    if let Some(down) = scripts.down {
-                        let script = with_marker(
-                            Script::new(path.clone(), down)?,
-                            scripts.no_transaction.clone(),
-                        );
-                        let name = ParsedName {
-                            direction: Direction::Down,
-                            ..name.clone()
-                        };
-                        named.push(NamedFile {
-                            name,
-                            file: ScriptFile::Down(DownScript::Read(Box::new(script))),
-                        });
-                    }
+                    let down = (scripts.down)
+                        .map(|down| {
+                            let script = Script::new(path.clone(), down)?;
+                            Ok::<_, LoadError>(with_marker(
+                                script,
+                                scripts.down_no_transaction.clone(),
+                            ))
+                        })
+                        .transpose()?;
                     let up = with_marker(
                         Script::new(path.clone(), scripts.up)?,
                         scripts.no_transaction,
                     );
-                    named.push(NamedFile {
-                        name,
-                        file: ScriptFile::Up(Box::new(up)),
-                    });
+                    push_pair(&mut named, name, up, down);
                 }
                 Err(why) => {
                     let up = Script::unusable(path.clone(), &text, why);
-                    named.push(NamedFile {
-                        name,
-                        file: ScriptFile::Up(Box::new(up)),
-                    });
+                    push_pair(&mut named, name, up, None);
                 }
             }
         }
     }
     Ok(named)
+}
+
+/// A migration's up script and, if it has one, its down script, both read already.
+fn push_pair(named: &mut Vec<NamedFile>, name: ParsedName, up: Script, down: Option<Script>) {
+    if let Some(down) = down {
+        let name = ParsedName {
+            direction: Direction::Down,
+            ..name.clone()
+        };
+        let file = ScriptFile::Down(DownScript::Read(Box::new(down)));
+        named.push(NamedFile { name, file });
+    }
+    let file = ScriptFile::Up(Box::new(up));
+    named.push(NamedFile { name, file });
 }
 
 /// Migration folders that hold no up script (diesel refuses them too).
@@ -583,20 +576,13 @@ impl Prepared {
                 path: file.path.clone(),
                 error,
             })?;
-        if let Some(down) = sections.down {
-            let script = with_marker(Script::new(file.path.clone(), down)?, marker.clone());
-            let name = ParsedName {
-                direction: Direction::Down,
-                ..file.name.clone()
-            };
-            let down = ScriptFile::Down(DownScript::Read(Box::new(script)));
-            self.files.push(NamedFile { name, file: down });
-        }
+        let down = (sections.down)
+            .map(|down| {
+                Script::new(file.path.clone(), down).map(|s| with_marker(s, marker.clone()))
+            })
+            .transpose()?;
         let up = with_marker(Script::new(file.path, sections.up)?, marker);
-        self.files.push(NamedFile {
-            name: file.name,
-            file: ScriptFile::Up(Box::new(up)),
-        });
+        push_pair(&mut self.files, file.name, up, down);
         Ok(())
     }
 

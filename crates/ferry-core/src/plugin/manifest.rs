@@ -19,7 +19,7 @@
 //! sqlite = "*"
 //! ```
 
-use crate::Dialect;
+use crate::{Dialect, line_col};
 use semver::{Version, VersionReq};
 use std::collections::BTreeMap;
 
@@ -144,17 +144,6 @@ impl Manifest {
         }
         Ok(manifest)
     }
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 #[cfg(test)]
