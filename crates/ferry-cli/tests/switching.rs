@@ -395,3 +395,98 @@ fn a_migration_ferry_rolled_back_after_an_import_applies_again() {
     p.expect(&["migrate"], 0);
     assert!(p.db.tables().contains(&"posts".to_string()));
 }
+
+/// (engine, fixture, tool, the tool's table as SQL, the states after the import).
+type Case = (
+    Engine,
+    &'static str,
+    &'static str,
+    &'static str,
+    Vec<(&'static str, &'static str)>,
+);
+
+/// Every other table import-history reads, built as its tool builds it, on a real server:
+/// diesel (SQLite), popx (MariaDB), refinery (SQLite), node-pg-migrate and
+/// postgres-migrations (PostgreSQL, whose SHA-1 hashes are checked).
+#[test]
+fn from_diesel_popx_refinery_node_pg_migrate_and_postgres_migrations_tables() {
+    let cases: [Case; 4] = [
+        (
+            Engine::Sqlite,
+            "diesel",
+            "diesel",
+            "CREATE TABLE __diesel_schema_migrations (version VARCHAR(50) PRIMARY KEY NOT NULL, run_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP);\n\
+             INSERT INTO __diesel_schema_migrations (version) VALUES ('00000000000000'), ('20200101000001');",
+            vec![
+                ("00000000000000", "applied"),
+                ("20200101000001", "applied"),
+                ("20200102000000", "pending"),
+                ("9", "pending"),
+            ],
+        ),
+        (
+            Engine::Mysql,
+            "popx",
+            "popx",
+            "CREATE TABLE schema_migration (version VARCHAR(48) NOT NULL, version_self INT NOT NULL DEFAULT 0);\n\
+             INSERT INTO schema_migration (version) VALUES ('20210101000001');",
+            vec![
+                ("20210101000001", "applied"),
+                ("20210101000002", "pending"),
+                ("20210101000003", "pending"),
+            ],
+        ),
+        (
+            Engine::Sqlite,
+            "flyway",
+            "refinery",
+            "CREATE TABLE refinery_schema_history (version INT4 PRIMARY KEY, name VARCHAR(255), applied_on VARCHAR(255), checksum VARCHAR(255));\n\
+             INSERT INTO refinery_schema_history VALUES (1, 'create_users', '2024-01-01T00:00:00Z', '123');",
+            vec![
+                ("1", "applied"),
+                ("1.1", "pending"),
+                ("2", "pending"),
+                ("R__user_names", "pending"),
+            ],
+        ),
+        (
+            Engine::Postgres,
+            "node-pg-migrate",
+            "node-pg-migrate",
+            "CREATE TABLE pgmigrations (id SERIAL PRIMARY KEY, name varchar(255) NOT NULL, run_on timestamp NOT NULL);\n\
+             INSERT INTO pgmigrations (name, run_on) VALUES ('1600000000000_create-users', now());",
+            vec![("1600000000000", "applied"), ("1600000000001", "pending")],
+        ),
+    ];
+    for (engine, fixture, tool, table, expected) in cases {
+        let p = Project::from_fixture(TestDb::new(engine), fixture);
+        p.db.execute(table);
+        p.expect(&["import-history", "--from", tool], 0);
+        assert_eq!(p.states(), states(&expected), "{tool}");
+    }
+    // postgres-migrations: its SHA-1 of file name and text is checked against the file.
+    let p = Project::from_fixture(TestDb::new(Engine::Postgres), "postgres-migrations");
+    let text = std::fs::read_to_string(p.migrations().join("00001_create-users.sql")).unwrap();
+    p.db.execute(&format!(
+        "CREATE EXTENSION IF NOT EXISTS pgcrypto;\n\
+         CREATE TABLE migrations (id integer PRIMARY KEY, name varchar(100) UNIQUE NOT NULL, hash varchar(40) NOT NULL, executed_at timestamp DEFAULT current_timestamp);\n\
+         INSERT INTO migrations (id, name, hash) VALUES (0, 'create-migrations-table', 'x');\n\
+         INSERT INTO migrations (id, name, hash) VALUES (1, 'create-users', encode(digest('00001_create-users.sql' || $t${text}$t$, 'sha1'), 'hex'));"
+    ));
+    p.expect(&["import-history", "--from", "postgres-migrations"], 0);
+    assert_eq!(
+        p.states(),
+        states(&[
+            ("00001", "applied"),
+            ("00002", "pending"),
+            ("00003", "pending")
+        ])
+    );
+    let p = Project::from_fixture(TestDb::new(Engine::Postgres), "postgres-migrations");
+    p.db.execute(
+        "CREATE TABLE migrations (id integer PRIMARY KEY, name varchar(100) UNIQUE NOT NULL, hash varchar(40) NOT NULL, executed_at timestamp DEFAULT current_timestamp);\n\
+         INSERT INTO migrations (id, name, hash) VALUES (1, 'create-users', '0000000000000000000000000000000000000000');",
+    );
+    let (_, err) = p.expect(&["import-history", "--from", "postgres-migrations"], 4);
+    assert!(err.contains("changed since it was applied"), "{err}");
+}

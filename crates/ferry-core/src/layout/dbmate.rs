@@ -32,10 +32,9 @@ pub(super) fn single_file(file: &str, kind: VersionKind) -> Option<ParsedName> {
 
 /// What a single-file convention makes of a top-level entry.
 pub(super) fn classify_single(entry: Entry<'_>, kind: VersionKind) -> Found {
-    let file = entry.file_name();
-    if entry.is_dir || entry.parent().is_some() {
+    let Some(file) = entry.top_file() else {
         return Found::NotMigration;
-    }
+    };
     match single_file(file, kind) {
         Some(name) => Found::Script {
             name,

@@ -51,10 +51,9 @@ impl Convention for Liquibase {
     }
 
     fn classify(&self, entry: Entry<'_>) -> Found {
-        let file = entry.file_name();
-        if entry.is_dir || entry.parent().is_some() {
+        let Some(file) = entry.top_file() else {
             return Found::NotMigration;
-        }
+        };
         match file.to_ascii_lowercase().ends_with(".sql") {
             true => Found::Changelog,
             false => code_migration(file).map_or(Found::NotMigration, Found::Unread),

@@ -34,10 +34,9 @@ impl Convention for Maragudk {
     }
 
     fn classify(&self, entry: Entry<'_>) -> Found {
-        let file = entry.file_name();
-        if entry.is_dir || entry.parent().is_some() {
+        let Some(file) = entry.top_file() else {
             return Found::NotMigration;
-        }
+        };
         let Some((key, direction)) = split(file) else {
             return match file.ends_with(".sql") {
                 true => Found::Unread(

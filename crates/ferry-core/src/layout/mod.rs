@@ -142,6 +142,12 @@ impl Entry<'_> {
         self.path.rsplit('/').next().unwrap_or(self.path)
     }
 
+    /// The entry's name, if it is a file at the top of the folder (where one-file-per-
+    /// migration conventions keep their migrations).
+    pub fn top_file(&self) -> Option<&str> {
+        (!self.is_dir && self.parent().is_none()).then(|| self.file_name())
+    }
+
     /// The folder the entry is in, `None` at the top.
     pub fn parent(&self) -> Option<&str> {
         self.path.rsplit_once('/').map(|(p, _)| p)

@@ -21,10 +21,9 @@ impl Convention for Popx {
     }
 
     fn classify(&self, entry: Entry<'_>) -> Found {
-        let file = entry.file_name();
-        if entry.is_dir || entry.parent().is_some() {
+        let Some(file) = entry.top_file() else {
             return Found::NotMigration;
-        }
+        };
         let Some(stem) = file.strip_suffix(".sql") else {
             return code_migration(file).map_or(Found::NotMigration, Found::Unread);
         };
