@@ -189,20 +189,31 @@ where
         .collect()
 }
 
-#[async_trait]
-impl<DB> Connection for SqlxDriver<DB>
-where
-    DB: Engine,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    DB::Arguments: IntoArguments<DB>,
-    for<'t> String: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> &'t str: Decode<'t, DB> + Type<DB>,
-    for<'t> Option<String>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> i64: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> Option<i64>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> bool: Encode<'t, DB> + Type<DB>,
-    usize: sqlx::ColumnIndex<DB::Row>,
-{
+/// An implementation of one of the driver's capabilities for every sqlx engine, with the
+/// bounds sqlx needs written once.
+macro_rules! capability {
+    (impl $capability:ident { $($body:tt)* }) => {
+        #[async_trait]
+        impl<DB> $capability for SqlxDriver<DB>
+        where
+            DB: Engine,
+            for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+            DB::Arguments: IntoArguments<DB>,
+            for<'t> String: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+            for<'t> &'t str: Decode<'t, DB> + Type<DB>,
+            for<'t> Option<String>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+            for<'t> i64: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+            for<'t> Option<i64>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
+            for<'t> bool: Encode<'t, DB> + Type<DB>,
+            usize: sqlx::ColumnIndex<DB::Row>,
+        {
+            $($body)*
+        }
+    };
+}
+
+capability! {
+impl Connection {
     fn dialect(&self) -> Dialect {
         DB::DIALECT
     }
@@ -223,21 +234,10 @@ where
         }
     }
 }
+}
 
-#[async_trait]
-impl<DB> Execute for SqlxDriver<DB>
-where
-    DB: Engine,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    DB::Arguments: IntoArguments<DB>,
-    for<'t> String: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> &'t str: Decode<'t, DB> + Type<DB>,
-    for<'t> Option<String>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> i64: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> Option<i64>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> bool: Encode<'t, DB> + Type<DB>,
-    usize: sqlx::ColumnIndex<DB::Row>,
-{
+capability! {
+impl Execute {
     async fn execute(&mut self, text: &str) -> Result<(), DbError> {
         self.settle().await?;
         sqlx::raw_sql(sql(text)).execute(&mut self.conn).await?;
@@ -297,21 +297,10 @@ where
         self.abandoned = true;
     }
 }
+}
 
-#[async_trait]
-impl<DB> SessionState for SqlxDriver<DB>
-where
-    DB: Engine,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    DB::Arguments: IntoArguments<DB>,
-    for<'t> String: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> &'t str: Decode<'t, DB> + Type<DB>,
-    for<'t> Option<String>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> i64: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> Option<i64>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> bool: Encode<'t, DB> + Type<DB>,
-    usize: sqlx::ColumnIndex<DB::Row>,
-{
+capability! {
+impl SessionState {
     async fn capture_session(&mut self) -> Result<(), DbError> {
         let row = (self.query_text(&DB::snapshot(self)).await?)
             .into_iter()
@@ -344,40 +333,18 @@ where
         self.reset_sql.as_deref()
     }
 }
+}
 
-#[async_trait]
-impl<DB> Locking for SqlxDriver<DB>
-where
-    DB: Engine,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    DB::Arguments: IntoArguments<DB>,
-    for<'t> String: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> &'t str: Decode<'t, DB> + Type<DB>,
-    for<'t> Option<String>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> i64: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> Option<i64>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> bool: Encode<'t, DB> + Type<DB>,
-    usize: sqlx::ColumnIndex<DB::Row>,
-{
+capability! {
+impl Locking {
     fn lock(&self) -> Box<dyn Lock> {
         DB::lock(self)
     }
 }
+}
 
-#[async_trait]
-impl<DB> HistoryStore for SqlxDriver<DB>
-where
-    DB: Engine,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    DB::Arguments: IntoArguments<DB>,
-    for<'t> String: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> &'t str: Decode<'t, DB> + Type<DB>,
-    for<'t> Option<String>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> i64: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> Option<i64>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> bool: Encode<'t, DB> + Type<DB>,
-    usize: sqlx::ColumnIndex<DB::Row>,
-{
+capability! {
+impl HistoryStore {
     async fn history_exists(&mut self) -> Result<bool, DbError> {
         let query = sqlx::query(sql(&self.sql.exists)).bind(self.sql.exists_arg.clone());
         let found = own!(self, async {
@@ -546,21 +513,10 @@ where
         }
     }
 }
+}
 
-#[async_trait]
-impl<DB> ForeignHistory for SqlxDriver<DB>
-where
-    DB: Engine,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    DB::Arguments: IntoArguments<DB>,
-    for<'t> String: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> &'t str: Decode<'t, DB> + Type<DB>,
-    for<'t> Option<String>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> i64: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> Option<i64>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> bool: Encode<'t, DB> + Type<DB>,
-    usize: sqlx::ColumnIndex<DB::Row>,
-{
+capability! {
+impl ForeignHistory {
     async fn read_foreign(
         &mut self,
         columns: &ferry_core::import::Columns,
@@ -601,21 +557,10 @@ where
         Ok(Some(foreign))
     }
 }
+}
 
-#[async_trait]
-impl<DB> Inspect for SqlxDriver<DB>
-where
-    DB: Engine,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    DB::Arguments: IntoArguments<DB>,
-    for<'t> String: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> &'t str: Decode<'t, DB> + Type<DB>,
-    for<'t> Option<String>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> i64: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> Option<i64>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> bool: Encode<'t, DB> + Type<DB>,
-    usize: sqlx::ColumnIndex<DB::Row>,
-{
+capability! {
+impl Inspect {
     async fn table_names(&mut self) -> Result<Vec<String>, DbError> {
         let rows = self.query_text(DB::TABLE_NAMES).await?;
         Ok(rows
@@ -624,21 +569,10 @@ where
             .collect())
     }
 }
+}
 
-#[async_trait]
-impl<DB> Admin for SqlxDriver<DB>
-where
-    DB: Engine,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    DB::Arguments: IntoArguments<DB>,
-    for<'t> String: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> &'t str: Decode<'t, DB> + Type<DB>,
-    for<'t> Option<String>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> i64: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> Option<i64>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
-    for<'t> bool: Encode<'t, DB> + Type<DB>,
-    usize: sqlx::ColumnIndex<DB::Row>,
-{
+capability! {
+impl Admin {
     async fn create_database(&mut self, name: &str) -> Result<(), DbError> {
         let sql = DB::create_database(name).ok_or_else(not_by_sql)?;
         self.execute(&sql).await
@@ -648,6 +582,7 @@ where
         let sql = DB::drop_database(name).ok_or_else(not_by_sql)?;
         self.execute(&sql).await
     }
+}
 }
 
 fn not_by_sql() -> DbError {
