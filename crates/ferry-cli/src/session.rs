@@ -23,8 +23,6 @@ pub struct Session {
     pub db: Box<dyn Driver>,
     /// The folder's convention, and why.
     pub layout: (Layout, String),
-    /// How the folder's versions compare.
-    pub version_kind: VersionKind,
 }
 
 impl Session {
@@ -39,7 +37,6 @@ impl Session {
         let options = connect_options(&config, creates);
         let folder = open_folder(&config, cached && !global.no_cache)?;
         let layout = (folder.layout(), folder.why().to_owned());
-        let version_kind = folder.version_kind();
         let dir = config.dir.clone();
         let files = Files::spawn(move || {
             let migrations = Box::new(folder).read()?.resolve(dialect);
@@ -60,8 +57,29 @@ impl Session {
             files,
             db,
             layout,
-            version_kind,
         })
+    }
+
+    /// How the folder's versions compare (its convention's way).
+    pub fn version_kind(&self) -> VersionKind {
+        self.layout.0.version_kind()
+    }
+
+    /// The history, read with the folder's version kind, without creating anything; the
+    /// stored down scripts only `with_down_sql`.
+    pub async fn read_history(
+        &mut self,
+        with_down_sql: bool,
+    ) -> Result<ferry_core::History, CliError> {
+        let kind = self.version_kind();
+        let history = ferry_engine::runner::read_history(
+            self.db.as_mut(),
+            with_down_sql,
+            &self.config.plugin,
+            kind,
+        )
+        .await?;
+        Ok(history)
     }
 
     /// Runs a history-changing runner call on this session's migrations, with its progress
@@ -78,7 +96,7 @@ impl Session {
         let job = Job {
             files: &self.files,
             plugin: &self.config.plugin,
-            version_kind: self.version_kind,
+            version_kind: self.version_kind(),
             ctx: &ctx,
         };
         let mut printer = EventPrinter::new(g.json);

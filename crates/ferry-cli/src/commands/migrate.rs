@@ -49,8 +49,7 @@ pub async fn dry_run_plan(
     (command, rolls_back): (&str, bool),
     request: &Request,
 ) -> Result<(), CliError> {
-    let history =
-        runner::read_history(s.db.as_mut(), rolls_back, &s.config.plugin, s.version_kind).await?;
+    let history = s.read_history(rolls_back).await?;
     let migrations = s.files.get().await?;
     let entries = plan::status(migrations, &history, &s.config.plugin);
     let plan = plan::plan(request, &entries)?;
@@ -62,7 +61,7 @@ pub async fn dry_run_plan(
     let job = runner::Job {
         files: &s.files,
         plugin: &s.config.plugin,
-        version_kind: s.version_kind,
+        version_kind: s.version_kind(),
         ctx: &ctx,
     };
     runner::refuse_if_applied_elsewhere(s.db.as_mut(), &job, request, &entries, &plan).await?;

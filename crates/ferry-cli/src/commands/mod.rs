@@ -56,7 +56,7 @@ async fn run_connected(
             allow_out_of_order,
             ignore_other_tools,
         } => {
-            let kind = s.version_kind;
+            let kind = s.version_kind();
             let target = (to.as_deref())
                 .map(|v| parse_version(v, kind))
                 .transpose()?;
@@ -75,7 +75,7 @@ async fn run_connected(
             batch,
             dry_run,
         } => {
-            let target = rollback::target(steps, to.as_deref(), batch, s.version_kind)?;
+            let target = rollback::target(steps, to.as_deref(), batch, s.version_kind())?;
             rollback::run(s, g, target, "rollback", dry_run).await
         }
         Command::Redo => rollback::redo(s, g).await,
@@ -89,8 +89,8 @@ async fn run_connected(
         } => {
             use ferry_core::RowState;
             let mark = match (mark_applied, mark_rolled_back) {
-                (Some(v), _) => Some((parse_version(&v, s.version_kind)?, RowState::Applied)),
-                (_, Some(v)) => Some((parse_version(&v, s.version_kind)?, RowState::RolledBack)),
+                (Some(v), _) => Some((parse_version(&v, s.version_kind())?, RowState::Applied)),
+                (_, Some(v)) => Some((parse_version(&v, s.version_kind())?, RowState::RolledBack)),
                 _ => None,
             };
             let options = ferry_core::plan::RepairRequest {
@@ -102,7 +102,7 @@ async fn run_connected(
             repair::run(s, g, options).await
         }
         Command::Baseline { version } => {
-            let version = parse_version(&version, s.version_kind)?;
+            let version = parse_version(&version, s.version_kind())?;
             baseline::run(s, g, &version).await
         }
         Command::Reset => rollback::reset(s, g).await,

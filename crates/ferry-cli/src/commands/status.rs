@@ -10,8 +10,7 @@ use ferry_engine::runner;
 
 /// Shows every migration's state; with `--check`, fails unless everything is applied.
 pub async fn run(s: &mut Session, g: &Global, check: bool) -> Result<(), CliError> {
-    let history =
-        runner::read_history(s.db.as_mut(), false, &s.config.plugin, s.version_kind).await?;
+    let history = s.read_history(false).await?;
     let migrations = s.files.get().await?;
     let mut entries = plan::status(migrations, &history, &s.config.plugin);
     let mut notes = Vec::new();

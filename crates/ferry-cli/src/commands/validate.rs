@@ -5,17 +5,15 @@ use crate::error::CliError;
 use crate::render::out;
 use crate::session::Session;
 use ferry_core::plan::{self, Problem};
-use ferry_engine::runner;
 
 /// Reports everything wrong between the files and the history; exit 4 if anything is.
 pub async fn run(s: &mut Session, g: &Global) -> Result<(), CliError> {
+    let history = s.read_history(true).await?;
     // Down scripts are left on disk until needed; validate reads them all.
     let migrations = s.files.get().await?;
     for down in migrations.iter().filter_map(|m| m.down.as_ref()) {
         down.load()?;
     }
-    let history =
-        runner::read_history(s.db.as_mut(), true, &s.config.plugin, s.version_kind).await?;
     let entries = plan::status(migrations, &history, &s.config.plugin);
     let mut problems = plan::validate(&entries);
     problems.extend(plan::changed_downs(&entries)?);
