@@ -22,6 +22,8 @@ struct File {
     #[serde(default)]
     migrations: MigrationsSection,
     #[serde(default)]
+    plugins: PluginsSection,
+    #[serde(default)]
     environments: BTreeMap<String, EnvironmentSection>,
 }
 
@@ -42,6 +44,14 @@ struct MigrationsSection {
     allow_out_of_order: Option<bool>,
     layout: Option<String>,
     ignore: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PluginsSection {
+    dir: Option<PathBuf>,
+    releases: Option<PathBuf>,
+    table: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -81,6 +91,10 @@ pub struct Config {
     pub connect_timeout: Duration,
     /// Recorded as applied_by.
     pub actor: String,
+    /// Where the plugins' sources are (`plugins/<name>/plugin.toml`).
+    pub plugins_dir: PathBuf,
+    /// A directory of released plugin versions (`<name>/<version>/`), if configured.
+    pub releases: Option<PathBuf>,
 }
 
 impl Config {
@@ -173,6 +187,13 @@ impl Config {
                     .events_table
                     .clone()
                     .unwrap_or(defaults.events),
+                plugins: file.plugins.table.clone().unwrap_or_else(|| {
+                    // Beside the history, in its schema if it names one.
+                    match history.rsplit_once('.') {
+                        Some((schema, _)) => format!("{schema}.{}", defaults.plugins),
+                        None => defaults.plugins.clone(),
+                    }
+                }),
             },
             session: section
                 .and_then(|s| s.session.clone())
@@ -184,6 +205,8 @@ impl Config {
             lock_timeout,
             connect_timeout,
             actor: global.actor.clone().unwrap_or_else(os_user),
+            plugins_dir: base.join(file.plugins.dir.as_deref().unwrap_or(Path::new("plugins"))),
+            releases: file.plugins.releases.as_deref().map(|r| base.join(r)),
         })
     }
 }

@@ -72,25 +72,33 @@ impl CliError {
     }
 }
 
+fn plan_code(p: &PlanError) -> i32 {
+    match p {
+        p if p.is_validation() => exit::VALIDATION,
+        PlanError::OutOfOrder { .. } => exit::REFUSED,
+        PlanError::Load(inner) if matches!(**inner, LoadError::Duplicate { .. }) => {
+            exit::VALIDATION
+        }
+        _ => exit::USAGE,
+    }
+}
+
 fn engine_code(e: &EngineError) -> i32 {
+    use ferry_core::plugin::upgrade::UpgradeError;
     if e.is_busy() {
         return exit::LOCK;
     }
     match e {
+        EngineError::Upgrade(UpgradeError::Plan { error, .. }) => plan_code(error),
+        EngineError::Upgrade(u) if u.is_input() => exit::USAGE,
+        EngineError::Upgrade(_) => exit::REFUSED,
         EngineError::BadUrl(_) => exit::USAGE,
         EngineError::LockTimeout { .. } => exit::LOCK,
         EngineError::ImportDiffers(..) => exit::VALIDATION,
         EngineError::ImportRefused(_) => exit::REFUSED,
         EngineError::Load(LoadError::Duplicate { .. }) => exit::VALIDATION,
         EngineError::Load(_) => exit::USAGE,
-        EngineError::Plan(p) if p.is_validation() => exit::VALIDATION,
-        EngineError::Plan(PlanError::OutOfOrder { .. }) => exit::REFUSED,
-        EngineError::Plan(PlanError::Load(inner))
-            if matches!(**inner, LoadError::Duplicate { .. }) =>
-        {
-            exit::VALIDATION
-        }
-        EngineError::Plan(_) => exit::USAGE,
+        EngineError::Plan(p) => plan_code(p),
         EngineError::Connect { .. }
         | EngineError::CheckFailed { .. }
         | EngineError::MigrationFailed(_)

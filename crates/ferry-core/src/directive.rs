@@ -2,7 +2,11 @@
 //!
 //! Directives are read from the comment lines before the first statement:
 //! - `-- ferry:no-transaction` runs the script without an outer transaction;
-//! - `-- ferry:description TEXT` describes the migration.
+//! - `-- ferry:description TEXT` describes the migration;
+//! - `-- ferry:since 1.1.0` names the plugin version that introduced the migration;
+//! - `-- ferry:requires stripe:003, jobs:2` names migrations (`plugin:version`, or a
+//!   version of the same plugin) that must be applied before this one;
+//! - `-- ferry:conflicts legacy:7` names migrations that may not be applied with it.
 //!
 //! An unknown `ferry:` directive is an error, so a typo never silently changes behaviour.
 //!
@@ -40,6 +44,32 @@ pub struct Directives {
     /// The first line that marks another tool's down section, and the marker.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub down_marker: Option<(u32, String)>,
+    /// `-- ferry:since VERSION`: the plugin version that introduced the migration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<semver::Version>,
+    /// `-- ferry:requires ...`: migrations that must be applied first, as written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<String>,
+    /// `-- ferry:conflicts ...`: migrations that may not be applied with this one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<String>,
+    /// What a portable JSON migration declares beside its SQL (its id, risk, backup need
+    /// and duration); `None` for a SQL file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub portable: Option<PortableMeta>,
+}
+
+/// What a portable JSON migration says of itself that plans show.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PortableMeta {
+    /// Its id, kept across renames: dependencies may name it.
+    pub id: String,
+    /// `riskLevel`, lower-case.
+    pub risk_level: Option<String>,
+    /// `requiresBackup`.
+    pub requires_backup: bool,
+    /// `estimatedDuration`, in seconds.
+    pub estimated_duration: Option<u64>,
 }
 
 /// A malformed or unknown directive.
@@ -55,7 +85,8 @@ pub struct DirectiveError {
 }
 
 /// The directive names ferry knows, for error messages.
-const KNOWN: &str = "ferry:no-transaction, ferry:description";
+const KNOWN: &str =
+    "ferry:no-transaction, ferry:description, ferry:since, ferry:requires, ferry:conflicts";
 
 /// Reads the directives of `script`'s leading comments (`--` comments, blank lines and
 /// `/* */` blocks before the first statement, several on a line or across lines). A
@@ -155,6 +186,14 @@ fn apply(found: &mut Directives, directive: &str) -> Result<(), String> {
         "no-transaction" => return Err("`ferry:no-transaction` takes no argument".into()),
         "description" if !arg.is_empty() => found.description = Some(arg.to_owned()),
         "description" => return Err("`ferry:description` needs a text after it".into()),
+        "since" => {
+            let version = semver::Version::parse(arg).map_err(|e| {
+                format!("`ferry:since {arg}`: not a semantic version like 1.1.0 ({e})")
+            })?;
+            found.since = Some(version);
+        }
+        "requires" => found.requires.extend(references("requires", arg)?),
+        "conflicts" => found.conflicts.extend(references("conflicts", arg)?),
         other => {
             return Err(format!(
                 "unknown directive `ferry:{other}`; known directives: {KNOWN}"
@@ -162,6 +201,28 @@ fn apply(found: &mut Directives, directive: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The migrations a `requires` or `conflicts` directive names: `plugin:version` or a
+/// version of the same plugin, separated by commas or spaces.
+fn references(directive: &str, arg: &str) -> Result<Vec<String>, String> {
+    let list: Vec<String> = (arg.split([',', ' ', '\t']))
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let bad = list.iter().find(|r| {
+        let (plugin, version) = r.rsplit_once(':').unwrap_or(("", r));
+        version.is_empty() || plugin.contains(':') || r.starts_with(':')
+    });
+    match (list.is_empty(), bad) {
+        (true, _) => Err(format!(
+            "`ferry:{directive}` needs migrations after it, like `stripe:003` (plugin:version)"
+        )),
+        (_, Some(bad)) => Err(format!(
+            "`ferry:{directive}`: `{bad}` is not a migration; write plugin:version, like `stripe:003`"
+        )),
+        _ => Ok(list),
+    }
 }
 
 /// Whether a line comment's text (after `--`) starts another tool's down section.
@@ -209,6 +270,27 @@ mod tests {
         assert!(err.message.contains("after the first statement"), "{err:?}");
         // Plain comments there are fine.
         assert!(parse_directives("SELECT 1;\n-- ferry is a tool\n").is_ok());
+    }
+
+    #[test]
+    fn plugin_directives_name_a_version_and_migrations() {
+        let d = parse_directives(
+            "-- ferry:since 1.1.0\n-- ferry:requires stripe:003, jobs:2\n-- ferry:requires 004\n-- ferry:conflicts legacy:7\nSELECT 1;",
+        )
+        .unwrap();
+        assert_eq!(d.since, Some(semver::Version::new(1, 1, 0)));
+        assert_eq!(d.requires, ["stripe:003", "jobs:2", "004"]);
+        assert_eq!(d.conflicts, ["legacy:7"]);
+        for (bad, says) in [
+            ("-- ferry:since 1.1", "not a semantic version"),
+            ("-- ferry:requires", "needs migrations"),
+            ("-- ferry:requires stripe:", "not a migration"),
+            ("-- ferry:conflicts a:b:c", "not a migration"),
+        ] {
+            let err = parse_directives(bad).unwrap_err();
+            assert!(err.message.contains(says), "{bad}: {err}");
+            assert_eq!((err.line, err.column), (1, 4), "{bad}");
+        }
     }
 
     #[test]

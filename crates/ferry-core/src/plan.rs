@@ -474,6 +474,9 @@ pub enum RollbackTarget {
     LastBatch,
     /// Everything (`reset`).
     All,
+    /// These applied versions (by their text), newest application first: what a plugin's
+    /// rollback to an earlier release takes back.
+    Only(Vec<String>),
 }
 
 /// One migration to roll back.
@@ -522,6 +525,9 @@ pub fn plan_rollback<'a>(
             .filter(|(_, r)| Some(r.batch) == last_batch)
             .collect(),
         RollbackTarget::All => applied,
+        RollbackTarget::Only(versions) => (applied.into_iter())
+            .filter(|(e, _)| versions.iter().any(|v| v == e.version.as_str()))
+            .collect(),
     };
     (chosen.into_iter())
         .map(|(entry, row)| rollback_step(entry, row))

@@ -104,6 +104,14 @@ pub enum LoadError {
         /// Why.
         message: String,
     },
+    /// A plugin's `plugin.toml` cannot be used.
+    #[error("{}:{}:{}: {}", path.display(), error.line, error.column, error.message)]
+    Manifest {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, where.
+        error: crate::plugin::ManifestError,
+    },
     /// A migration's settings file cannot be read.
     #[error("{}: {message}", path.display())]
     Settings {
@@ -725,7 +733,7 @@ mod tests {
             Source::from_files("app", vec![file("001_a.sql", "-- ferry:nope\n")]).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "001_a.sql:1:4: unknown directive `ferry:nope`; known directives: ferry:no-transaction, ferry:description"
+            "001_a.sql:1:4: unknown directive `ferry:nope`; known directives: ferry:no-transaction, ferry:description, ferry:since, ferry:requires, ferry:conflicts"
         );
     }
 }

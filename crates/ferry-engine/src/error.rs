@@ -149,6 +149,9 @@ pub enum EngineError {
     /// The plan was refused.
     #[error(transparent)]
     Plan(#[from] PlanError),
+    /// A plan across plugins was refused.
+    #[error(transparent)]
+    Upgrade(#[from] ferry_core::plugin::upgrade::UpgradeError),
     /// A script could not be read or split.
     #[error(transparent)]
     Load(#[from] LoadError),

@@ -107,6 +107,9 @@ pub(crate) async fn connect(
     let num = conn.server_version_num();
     let mut driver = SqlxDriver::<Postgres>::new(conn, options, options.tables.history.clone());
     driver.facts.major_version = num.map(|n| n / 10_000);
+    if let Some(n) = num {
+        driver.server_version = format!("{}.{}", n / 10_000, n % 10_000);
+    }
     if num.is_some_and(|n| n >= 140_000) {
         // A killed runner's backend would otherwise run on (holding the lock) until its
         // current statement ends; with this it notices the lost client within a second.

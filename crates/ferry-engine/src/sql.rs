@@ -10,6 +10,8 @@ pub struct TableNames {
     pub history: String,
     /// The events table, optionally schema-qualified.
     pub events: String,
+    /// The installed plugins' versions, optionally schema-qualified.
+    pub plugins: String,
 }
 
 impl Default for TableNames {
@@ -17,6 +19,7 @@ impl Default for TableNames {
         TableNames {
             history: "ferry_migrations".into(),
             events: "ferry_events".into(),
+            plugins: "ferry_plugins".into(),
         }
     }
 }
@@ -48,6 +51,53 @@ pub(crate) struct HistorySql {
     pub insert_event: String,
     /// Widens the checksum column, where lengths are enforced.
     pub widen_checksum: Option<String>,
+    /// The plugins table's statements.
+    pub plugins: PluginSql,
+}
+
+/// The statements of the table of installed plugins' versions.
+#[derive(Clone, Debug)]
+pub(crate) struct PluginSql {
+    pub create: String,
+    /// Returns one row if the table exists; takes `exists_arg`.
+    pub exists: String,
+    pub exists_arg: String,
+    /// name, version, previous_version, updated_at, updated_by.
+    pub select: String,
+    /// Sets version, previous version and who, by name.
+    pub update: String,
+    /// name, version, previous version, who.
+    pub insert: String,
+}
+
+/// A query that returns one row if table `name` (perhaps schema-qualified) exists, and
+/// the argument it takes.
+fn exists_query(dialect: Dialect, name: &str, quoted: &str) -> (String, String) {
+    match dialect {
+        Dialect::Postgres => (
+            "SELECT CAST(to_regclass($1) AS TEXT) WHERE to_regclass($1) IS NOT NULL".to_owned(),
+            quoted.to_owned(),
+        ),
+        Dialect::Mysql => {
+            let (schema, table) = match name.rsplit_once('.') {
+                Some((s, tb)) => (
+                    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''")),
+                    tb.to_owned(),
+                ),
+                None => ("DATABASE()".to_owned(), name.to_owned()),
+            };
+            (
+                format!(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = {schema} AND table_name = ?"
+                ),
+                table,
+            )
+        }
+        Dialect::Sqlite => (
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?".to_owned(),
+            name.to_owned(),
+        ),
+    }
 }
 
 /// The SELECT of another tool's history table `table` (as the database names it): the
@@ -224,6 +274,7 @@ impl HistorySql {
         } else {
             "VARCHAR(255)"
         };
+        let plugins = PluginSql::new(dialect, &names.plugins, &p);
         let create = vec![
             format!(
                 "CREATE TABLE IF NOT EXISTS {t} ({idt}, plugin {vc} NOT NULL, version {vc} NOT NULL, name {tt} NOT NULL, \
@@ -235,6 +286,7 @@ impl HistorySql {
                 "CREATE TABLE IF NOT EXISTS {e} ({idt}, at {tm} NOT NULL, command VARCHAR(32) NOT NULL, plugin {vc}, actor {tt} NOT NULL, \
                  outcome VARCHAR(16) NOT NULL, message {tt} NOT NULL, ferry_version VARCHAR(32) NOT NULL)"
             ),
+            plugins.create.clone(),
             match dialect {
                 // MySQL has no CREATE INDEX IF NOT EXISTS (MariaDB has); an inline KEY would need a rewrite.
                 Dialect::Mysql => String::new(),
@@ -244,31 +296,7 @@ impl HistorySql {
         .into_iter()
         .filter(|s| !s.is_empty())
         .collect();
-        let (exists, exists_arg) = match dialect {
-            Dialect::Postgres => (
-                "SELECT CAST(to_regclass($1) AS TEXT) WHERE to_regclass($1) IS NOT NULL".to_owned(),
-                t.clone(),
-            ),
-            Dialect::Mysql => {
-                let (schema, table) = match names.history.rsplit_once('.') {
-                    Some((s, tb)) => (
-                        format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''")),
-                        tb.to_owned(),
-                    ),
-                    None => ("DATABASE()".to_owned(), names.history.clone()),
-                };
-                (
-                    format!(
-                        "SELECT table_name FROM information_schema.tables WHERE table_schema = {schema} AND table_name = ?"
-                    ),
-                    table,
-                )
-            }
-            Dialect::Sqlite => (
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?".to_owned(),
-                names.history.clone(),
-            ),
-        };
+        let (exists, exists_arg) = exists_query(dialect, &names.history, &t);
         let tx = f.time_as_text;
         let bi = f.bool_as_int;
         // No ORDER BY: the history is sorted by id once read, which costs the server nothing.
@@ -340,6 +368,51 @@ impl HistorySql {
                 ps(1, 6)
             ),
             widen_checksum: (f.widen_checksum)(&t),
+            plugins,
+        }
+    }
+}
+
+impl PluginSql {
+    fn new(dialect: Dialect, name: &str, p: &dyn Fn(usize) -> String) -> PluginSql {
+        let f = flavor(dialect);
+        let t = quote_name(name, f.quote);
+        let (exists, exists_arg) = exists_query(dialect, name, &t);
+        let vc = if dialect == Dialect::Mysql {
+            "VARCHAR(191)"
+        } else {
+            "VARCHAR(255)"
+        };
+        let (tt, tm, now) = (f.text_type, f.time_type, f.now);
+        PluginSql {
+            create: format!(
+                "CREATE TABLE IF NOT EXISTS {t} (name {vc} NOT NULL PRIMARY KEY, version VARCHAR(64) NOT NULL, \
+                 previous_version VARCHAR(64), installed_at {tm} NOT NULL, updated_at {tm} NOT NULL, updated_by {tt} NOT NULL, \
+                 ferry_version VARCHAR(32) NOT NULL)"
+            ),
+            exists,
+            exists_arg,
+            select: format!(
+                "SELECT name, version, previous_version, {} AS updated_at, updated_by FROM {t} ORDER BY name",
+                (f.time_as_text)("updated_at")
+            ),
+            update: format!(
+                "UPDATE {t} SET version = {}, previous_version = {}, updated_by = {}, updated_at = {now}, ferry_version = {} WHERE name = {}",
+                p(1),
+                p(2),
+                p(3),
+                p(4),
+                p(5)
+            ),
+            insert: format!(
+                "INSERT INTO {t} (version, previous_version, updated_by, ferry_version, name, installed_at, updated_at) \
+                 VALUES ({}, {}, {}, {}, {}, {now}, {now})",
+                p(1),
+                p(2),
+                p(3),
+                p(4),
+                p(5)
+            ),
         }
     }
 }

@@ -77,8 +77,8 @@ pub(crate) async fn connect(
     // SQLite's own wait (the lock timeout, above) must end first: it says "busy" (exit 3).
     driver.query_timeout =
         (driver.query_timeout).max(options.lock_timeout + Duration::from_secs(5));
-    driver.facts.major_version =
-        major_of(&first_text(&mut driver, "SELECT sqlite_version()").await?);
+    driver.server_version = first_text(&mut driver, "SELECT sqlite_version()").await?;
+    driver.facts.major_version = major_of(&driver.server_version);
     Ok(Box::new(driver))
 }
 

@@ -2,7 +2,8 @@
 //! lives in one [`Engine`] implementation each (postgres.rs, mysql.rs, sqlite.rs).
 
 use crate::driver::{
-    Admin, Bind, Connection, Execute, ForeignHistory, HistoryStore, Inspect, Locking, SessionState,
+    Admin, Bind, Connection, Execute, ForeignHistory, HistoryStore, Inspect, InstalledPlugin,
+    Locking, PluginStore, SessionState,
 };
 use crate::sql::{HistorySql, TableNames};
 use crate::{
@@ -172,6 +173,7 @@ fn qualified(names: &TableNames, schema: &str) -> TableNames {
     TableNames {
         history: q(&names.history),
         events: q(&names.events),
+        plugins: q(&names.plugins),
     }
 }
 
@@ -226,6 +228,10 @@ impl Connection {
         self.facts
     }
 
+    fn server_version(&self) -> &str {
+        &self.server_version
+    }
+
     async fn close(self: Box<Self>) {
         // A connection left out of step by a timeout is dropped, not closed politely.
         if !self.broken {
@@ -273,6 +279,7 @@ impl Execute {
                 query = match *bind {
                     Bind::Int(n) => query.bind(n),
                     Bind::Text(t) => query.bind(t.to_owned()),
+                    Bind::Null => query.bind(None::<String>),
                 };
             }
             let rows = query.fetch_all(&mut self.conn).await?;
@@ -511,6 +518,51 @@ impl HistoryStore {
             Some(sql) => self.execute(&sql).await,
             None => Ok(()),
         }
+    }
+}
+}
+
+capability! {
+impl PluginStore {
+    async fn read_plugins(&mut self) -> Result<Vec<InstalledPlugin>, DbError> {
+        let p = self.sql.plugins.clone();
+        if self.query_bound(&p.exists, &[Bind::Text(&p.exists_arg)]).await?.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = self.query_text(&p.select).await?;
+        Ok(rows
+            .into_iter()
+            .map(|mut r| {
+                let mut take = |i: usize| r.get_mut(i).and_then(Option::take);
+                InstalledPlugin {
+                    name: take(0).unwrap_or_default(),
+                    version: take(1).unwrap_or_default(),
+                    previous_version: take(2),
+                    updated_at: take(3).unwrap_or_default(),
+                    updated_by: take(4).unwrap_or_default(),
+                }
+            })
+            .collect())
+    }
+
+    async fn record_plugin(&mut self, name: &str, version: &str, by: &str) -> Result<(), DbError> {
+        let p = self.sql.plugins.clone();
+        // Before the transaction: MySQL commits DDL implicitly.
+        self.execute(&p.create).await?;
+        let previous = (self.read_plugins().await?.into_iter())
+            .find(|i| i.name == name)
+            .map(|i| i.version);
+        let ferry = env!("CARGO_PKG_VERSION");
+        let binds = [
+            Bind::Text(version),
+            previous.as_deref().map_or(Bind::Null, Bind::Text),
+            Bind::Text(by),
+            Bind::Text(ferry),
+            Bind::Text(name),
+        ];
+        let statement = if previous.is_some() { &p.update } else { &p.insert };
+        self.query_bound(statement, &binds).await?;
+        Ok(())
     }
 }
 }

@@ -110,7 +110,7 @@ impl<'de> serde::Deserialize<'de> for Digest {
 
 /// The layout of the cache and the meaning of its summaries: raise it whenever what a
 /// summary holds, or how it is derived from a script (checksum, directives), changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct CacheFile {

@@ -460,10 +460,15 @@ fn read_portables(
                             ))
                         })
                         .transpose()?;
-                    let up = with_marker(
+                    let mut up = with_marker(
                         Script::new(path.clone(), scripts.up)?,
                         scripts.no_transaction,
                     );
+                    // What the JSON declares beside its SQL, as a SQL file's directives would.
+                    up.directives = ferry_core::Directives {
+                        no_transaction: up.directives.no_transaction.take(),
+                        ..ferry_core::portable::directives(&file)
+                    };
                     push_pair(&mut named, name, up, down);
                 }
                 Err(why) => {

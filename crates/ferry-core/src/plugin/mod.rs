@@ -4,7 +4,9 @@
 //! migrations of many plugins are ordered by their dependencies ([`graph`]).
 
 pub mod changelog;
+pub mod compat;
 pub mod graph;
 mod manifest;
+pub mod upgrade;
 
 pub use manifest::{Manifest, ManifestError};

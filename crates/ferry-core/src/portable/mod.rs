@@ -178,15 +178,6 @@ pub fn for_engine(file: &PortableFile, dialect: Dialect) -> Result<EngineScripts
             m.id
         ));
     }
-    if let Some(what) = (!m.dependencies.is_empty())
-        .then_some("dependencies")
-        .or((!m.conflicts.is_empty()).then_some("conflicts"))
-    {
-        return Err(format!(
-            "migration `{}` has {what}, which this ferry does not check yet",
-            m.id
-        ));
-    }
     let text = |direction: &str, steps: &[Step]| -> Result<(String, Option<String>), String> {
         let mut out = String::new();
         let mut no_transaction = None;
@@ -219,6 +210,25 @@ pub fn for_engine(file: &PortableFile, dialect: Dialect) -> Result<EngineScripts
         down_no_transaction: down.as_ref().and_then(|d| d.1.clone()),
         down: down.map(|d| d.0),
     })
+}
+
+/// The directives a portable migration declares: the plugin version that introduced it
+/// (`version`), its dependencies and conflicts, and what plans show of it.
+pub fn directives(file: &PortableFile) -> crate::Directives {
+    let m = &file.migration;
+    crate::Directives {
+        since: semver::Version::parse(&m.version).ok(),
+        requires: m.dependencies.clone(),
+        conflicts: m.conflicts.clone(),
+        description: m.description.clone(),
+        portable: Some(crate::PortableMeta {
+            id: m.id.clone(),
+            risk_level: m.risk_level.map(|r| format!("{r:?}").to_lowercase()),
+            requires_backup: m.requires_backup,
+            estimated_duration: m.estimated_duration,
+        }),
+        ..Default::default()
+    }
 }
 
 /// What [`for_engine`] gives: the SQL of each direction and the no-transaction marker.

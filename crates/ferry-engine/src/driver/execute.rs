@@ -11,6 +11,8 @@ pub enum Bind<'a> {
     Int(i64),
     /// A text.
     Text(&'a str),
+    /// NULL (as a text).
+    Null,
 }
 
 /// Statement execution.

@@ -1,7 +1,7 @@
 //! What ferry needs of a database, as small capabilities (the way Atlas composes its
 //! driver): [`Connection`] (identity, close), [`Execute`] (statements, bind parameters,
 //! transactions), [`SessionState`] (the state every migration starts from), [`Locking`],
-//! [`HistoryStore`] (ferry's own tables), [`ForeignHistory`] (other tools' tables),
+//! [`HistoryStore`] (ferry's own tables), [`PluginStore`] (installed plugins), [`ForeignHistory`] (other tools' tables),
 //! [`Inspect`] and [`Admin`] (databases). [`Driver`] is all of them; each engine is one
 //! implementation of each (`sqlx_driver.rs`, with its SQL in `postgres.rs`, `mysql.rs`,
 //! `sqlite.rs` and `sql.rs`).
@@ -9,18 +9,28 @@
 mod admin;
 mod execute;
 mod history;
+mod plugins;
 mod session;
 
 pub use admin::{Admin, Inspect};
 pub use execute::{Bind, Execute, Transaction};
 pub use history::{ForeignHistory, HistoryStore};
+pub use plugins::{InstalledPlugin, PluginStore};
 pub use session::{Connection, Locking, SessionState};
 
 use ferry_core::{Checksum, Migration, RowState};
 
 /// Everything ferry needs of one connection: every capability.
 pub trait Driver:
-    Connection + Execute + SessionState + Locking + HistoryStore + ForeignHistory + Inspect + Admin
+    Connection
+    + Execute
+    + SessionState
+    + Locking
+    + HistoryStore
+    + PluginStore
+    + ForeignHistory
+    + Inspect
+    + Admin
 {
 }
 
@@ -30,6 +40,7 @@ impl<T> Driver for T where
         + SessionState
         + Locking
         + HistoryStore
+        + PluginStore
         + ForeignHistory
         + Inspect
         + Admin

@@ -13,6 +13,8 @@ pub trait Connection: Send {
     fn capabilities(&self) -> Capabilities;
     /// The server's version and family.
     fn server_facts(&self) -> ServerFacts;
+    /// The server's version as it reports it (`16.4`, `10.11.6-MariaDB`, `3.45.1`).
+    fn server_version(&self) -> &str;
     /// Closes the connection cleanly.
     async fn close(self: Box<Self>);
 }

@@ -157,7 +157,7 @@ pub async fn refuse_if_applied_elsewhere(
 }
 
 /// Runs prepared steps in order. A failed apply names the migrations applied before it.
-async fn execute(
+pub(super) async fn execute(
     db: &mut dyn Driver,
     prepared: Vec<Prepared<'_>>,
     batch: i64,
@@ -170,6 +170,7 @@ async fn execute(
         let outcome = match (p.step.action, p.step.migration, p.run) {
             (Action::Apply, Some(migration), Some(run)) => {
                 let ready = ReadyUp {
+                    label: p.step.label.clone(),
                     migration,
                     run,
                     down: p.down,

@@ -4,6 +4,7 @@
 mod execute;
 pub(crate) mod import;
 mod script;
+mod upgrade;
 
 use crate::{Driver, EngineError, Event, EventSink, Files, NewEvent, NewRow, RowUpdate, lock};
 use execute::run_plan;
@@ -13,6 +14,7 @@ use ferry_core::plan::{
 };
 use ferry_core::{Execution, History, Migration, RowState, Script, Version, VersionKind};
 pub use import::import_history;
+pub use upgrade::{Upgrade, upgrade};
 use script::{Failed, Tail, elapsed_ms, reset, run_atomically, run_each};
 pub use script::{no_transaction_reason, prepare};
 use std::time::{Duration, Instant};
@@ -245,6 +247,8 @@ pub async fn migrate(
 
 /// A migration to apply, read and split, with the down script its row will store.
 struct ReadyUp<'a> {
+    /// As the plan shows it (`stripe:003` in a plan across plugins).
+    label: String,
     migration: &'a Migration,
     run: Execution,
     down: Option<String>,
@@ -260,12 +264,12 @@ async fn apply_one(
     let m = up.migration;
     let reason = no_transaction_reason(&up.run.mode);
     let what = MigrationRef {
-        label: m.label.clone(),
+        label: up.label.clone(),
         name: m.name.clone(),
     };
     sink.event(&Event::Started {
         direction: "up".into(),
-        version: m.label.clone(),
+        version: up.label.clone(),
         name: m.name.clone(),
         no_transaction: reason.clone(),
     });
