@@ -155,6 +155,25 @@ pub enum Command {
         #[arg(long, value_name = "VERSION")]
         mark_rolled_back: Option<String>,
     },
+    /// The ordered steps `migrate` (or an install, update or rollback of one plugin)
+    /// would run across every plugin, with each step's risk, transaction, backup need and
+    /// estimated duration; changes nothing.
+    Plan {
+        /// One plugin to install, update or roll back.
+        #[arg(long)]
+        plugin: Option<String>,
+        /// The version to bring it to (default: its newest release).
+        #[arg(long, requires = "plugin")]
+        to_version: Option<String>,
+        /// Show each step's SQL.
+        #[arg(long, short = 'v')]
+        verbose: bool,
+    },
+    /// Plugins: their versions, updates, installs and rollbacks.
+    Plugin {
+        #[command(subcommand)]
+        command: PluginCommand,
+    },
     /// Adopt an existing database: mark everything up to VERSION applied without running it.
     Baseline {
         /// The last version the database already has.
@@ -166,6 +185,63 @@ pub enum Command {
 
 /// The longest wait ferry accepts: beyond it a timeout is a typo, and engines that take
 /// milliseconds as a 32-bit number (SQLite's busy timeout) would overflow.
+/// `ferry plugin ...`
+#[derive(Debug, Subcommand)]
+pub enum PluginCommand {
+    /// Installed version, available versions and state of every plugin.
+    List,
+    /// Per installed plugin: up to date, or the patch, minor and major updates available.
+    Updates,
+    /// Checks requirements, conflicts and engine versions, then applies the plugin's
+    /// migrations and records the installed version.
+    Install {
+        /// The plugin.
+        name: String,
+        /// The version (default: the newest release).
+        #[arg(long)]
+        version: Option<String>,
+    },
+    /// Updates an installed plugin: patch releases by default; a minor needs --minor; a
+    /// major needs --major and confirmation (or --yes) after its BREAKING CHANGES.
+    Update {
+        /// The plugin.
+        name: String,
+        /// The version (default: the newest allowed).
+        #[arg(long)]
+        version: Option<String>,
+        /// Allow a minor update.
+        #[arg(long)]
+        minor: bool,
+        /// Allow a major update.
+        #[arg(long)]
+        major: bool,
+    },
+    /// Rolls back the migrations introduced after a version, and records the plugin at it.
+    Rollback {
+        /// The plugin.
+        name: String,
+        /// The version to go back to.
+        #[arg(long)]
+        to_version: String,
+        /// Also roll back other plugins' applied migrations that depend on them, first.
+        #[arg(long)]
+        cascade: bool,
+    },
+    /// The plugin's changelog, or one version's section.
+    Changelog {
+        /// The plugin.
+        name: String,
+        /// One version.
+        #[arg(long)]
+        version: Option<String>,
+    },
+    /// The installed version, migrations, pending ones and the last change.
+    Status {
+        /// The plugin.
+        name: String,
+    },
+}
+
 pub const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
 
 /// Parses a duration as humantime writes it (`500ms`, `60s`, `2m`, `1h 30m`); a bare number

@@ -6,6 +6,7 @@ mod commands;
 pub mod config;
 mod error;
 mod render;
+mod project;
 mod session;
 
 use clap::Parser;

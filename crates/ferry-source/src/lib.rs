@@ -7,5 +7,6 @@
 pub mod cache;
 mod folder;
 mod listing;
+pub mod plugins;
 
 pub use folder::{Folder, FolderOptions, Loaded, Skipped};

@@ -6,6 +6,8 @@ mod import_history;
 mod init;
 mod migrate;
 mod new;
+mod plan;
+mod plugin;
 mod repair;
 mod rollback;
 mod status;
@@ -24,6 +26,19 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Init { force } => init::run(g, force),
         Command::Doctor => doctor::run(g).await,
+        Command::Plugin { command } => plugin::run(g, command).await,
+        Command::Plan {
+            plugin,
+            to_version,
+            verbose,
+        } => {
+            let options = plan::Options {
+                plugin,
+                to_version,
+                verbose,
+            };
+            plan::run(g, options).await
+        }
         Command::New {
             name,
             no_transaction,
@@ -110,7 +125,11 @@ async fn run_connected(
             let tool = import_history::tool(&from)?;
             import_history::run(s, g, tool, dry_run).await
         }
-        Command::Init { .. } | Command::New { .. } | Command::Doctor => {
+        Command::Init { .. }
+        | Command::New { .. }
+        | Command::Doctor
+        | Command::Plan { .. }
+        | Command::Plugin { .. } => {
             unreachable!("handled before connecting")
         }
     }

@@ -308,6 +308,12 @@ pub struct StepView {
     pub check_before_commit: Option<&'static str>,
     /// Recorded without running its statements, because the script says so.
     pub record_only: Option<String>,
+    /// The risk its file declares (a portable migration's `riskLevel`).
+    pub risk: Option<String>,
+    /// Its file says a backup should be taken first.
+    pub requires_backup: bool,
+    /// The duration its file estimates, in seconds.
+    pub estimated_duration_s: Option<u64>,
 }
 
 /// The view of a prepared plan.
@@ -317,6 +323,7 @@ pub fn view(command: &str, prepared: &[Prepared<'_>]) -> PlanView {
         .map(|p| {
             let run = p.run.as_ref();
             let reason = run.and_then(|r| super::no_transaction_reason(&r.mode));
+            let portable = (p.step.migration).and_then(|m| m.up.directives.portable.as_ref());
             StepView {
                 version: p.step.label.clone(),
                 name: p.step.name.clone(),
@@ -332,6 +339,9 @@ pub fn view(command: &str, prepared: &[Prepared<'_>]) -> PlanView {
                 statements: run.map(|r| sqls(&r.body)).unwrap_or_default(),
                 check_before_commit: run.and_then(|r| r.check.map(|c| c.sql)),
                 record_only: run.and_then(|r| r.record_only.clone()),
+                risk: portable.and_then(|m| m.risk_level.clone()),
+                requires_backup: portable.is_some_and(|m| m.requires_backup),
+                estimated_duration_s: portable.and_then(|m| m.estimated_duration),
             }
         })
         .collect();

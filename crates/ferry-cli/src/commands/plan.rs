@@ -1,0 +1,107 @@
+//! `ferry plan`: the ordered steps that `migrate`, or an install, update or rollback of
+//! one plugin, would run across every plugin; the same plan object the run executes.
+
+use super::plugin::parse_version;
+use crate::cli::Global;
+use crate::error::CliError;
+use crate::project::{self, Asked, Project};
+use crate::render::out;
+use ferry_core::plugin::upgrade::{self, Change};
+use ferry_engine::EngineError;
+use ferry_engine::runner::{self, StepView};
+
+/// What `ferry plan` is asked.
+pub struct Options {
+    /// One plugin to install, update or roll back (else what `migrate` runs everywhere).
+    pub plugin: Option<String>,
+    /// The version to bring it to (else its newest release).
+    pub to_version: Option<String>,
+    /// Show each step's SQL.
+    pub verbose: bool,
+}
+
+/// Prints the plan; changes nothing.
+pub async fn run(g: &Global, o: Options) -> Result<(), CliError> {
+    let mut p = Project::open(g, false).await?;
+    let result = show(&mut p, g, &o).await;
+    p.close().await;
+    result
+}
+
+async fn show(p: &mut Project, g: &Global, o: &Options) -> Result<(), CliError> {
+    let asked = match &o.plugin {
+        Some(name) => Some(asked(p, name, o.to_version.as_deref())?),
+        None => None,
+    };
+    let members = p.members(asked.as_ref(), asked.is_none())?;
+    p.check(&members)?;
+    let history = runner::read_history(p.db.as_mut(), true, project::APP, Default::default()).await?;
+    let targets = project::targets(&members);
+    let plan = upgrade::plan(&targets, &history, false).map_err(EngineError::from)?;
+    let prepared = runner::prepare_plan(p.db.as_ref(), plan)?;
+    let view = runner::view("plan", &prepared);
+    if g.json {
+        out(&serde_json::to_string_pretty(&view).unwrap_or_default());
+        return Ok(());
+    }
+    if view.steps.is_empty() {
+        out("plan: nothing to do");
+        return Ok(());
+    }
+    let mut text = format!("plan: {} step(s), in this order\n", view.steps.len());
+    for (i, step) in view.steps.iter().enumerate() {
+        text.push_str(&line(i + 1, step));
+        if o.verbose {
+            for st in step.before_transaction.iter().chain(&step.statements) {
+                text.push_str(&format!("      {};\n", st.replace('\n', "\n      ")));
+            }
+        }
+    }
+    out(text.trim_end());
+    Ok(())
+}
+
+/// One step as a line: what, how, and what its file declares.
+fn line(n: usize, s: &StepView) -> String {
+    let action = match s.action {
+        ferry_core::plan::Action::Revert => "roll back",
+        _ => "apply",
+    };
+    let tx = match &s.no_transaction_reason {
+        None => "in a transaction".to_owned(),
+        Some(why) => format!("WITHOUT a transaction ({why})"),
+    };
+    let mut notes = vec![format!("risk {}", s.risk.as_deref().unwrap_or("not assessed"))];
+    if s.requires_backup {
+        notes.push("needs a backup".into());
+    }
+    if let Some(d) = s.estimated_duration_s {
+        notes.push(format!("about {d}s"));
+    }
+    format!(
+        "{n:>4}. {action} {} {}: {tx}; {}\n",
+        s.version,
+        s.name,
+        notes.join(", ")
+    )
+}
+
+/// The change `ferry plan --plugin NAME [--to-version V]` shows.
+fn asked<'a>(p: &Project, name: &'a str, to: Option<&str>) -> Result<Asked<'a>, CliError> {
+    let catalog = p.catalog(name)?;
+    let to = match to {
+        Some(v) => parse_version(v)?,
+        None => (catalog.releases.keys().next_back().cloned())
+            .ok_or_else(|| CliError::Usage(format!("{name} has no release")))?,
+    };
+    catalog.release(&to).map_err(CliError::Usage)?;
+    let change = match p.installed_version(name)? {
+        Some(installed) if to < installed => Change::Down,
+        _ => Change::Up,
+    };
+    Ok(Asked {
+        plugin: name,
+        to,
+        change,
+    })
+}

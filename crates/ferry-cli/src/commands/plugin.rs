@@ -1,0 +1,474 @@
+//! `ferry plugin ...`: list, updates, install, update, rollback, changelog, status.
+
+use super::summary;
+use crate::cli::{Global, PluginCommand};
+use crate::error::CliError;
+use crate::project::{self, Asked, Project};
+use crate::render::{EventPrinter, out};
+use ferry_core::plugin::changelog;
+use ferry_core::plugin::upgrade::Change;
+use ferry_engine::runner::{self, RunContext, Upgrade};
+use semver::Version;
+use std::io::IsTerminal;
+
+/// Runs one plugin command.
+pub async fn run(g: &Global, command: PluginCommand) -> Result<(), CliError> {
+    let creates = matches!(
+        command,
+        PluginCommand::Install { .. } | PluginCommand::Update { .. }
+    );
+    let mut p = Project::open(g, creates).await?;
+    let result = match command {
+        PluginCommand::List => list(&p, g),
+        PluginCommand::Updates => updates(&p, g),
+        PluginCommand::Install { name, version } => install(&mut p, g, &name, version).await,
+        PluginCommand::Update {
+            name,
+            version,
+            minor,
+            major,
+        } => update(&mut p, g, &name, version, (minor, major)).await,
+        PluginCommand::Rollback {
+            name,
+            to_version,
+            cascade,
+        } => rollback(&mut p, g, &name, &to_version, cascade).await,
+        PluginCommand::Changelog { name, version } => changelog(&p, &name, version),
+        PluginCommand::Status { name } => status(&mut p, g, &name).await,
+    };
+    p.close().await;
+    result
+}
+
+/// A version given on the command line.
+pub fn parse_version(text: &str) -> Result<Version, CliError> {
+    Version::parse(text.trim_start_matches('v')).map_err(|e| {
+        CliError::Usage(format!(
+            "`{text}` is not a semantic version like 1.2.0 ({e})"
+        ))
+    })
+}
+
+/// One line of `plugin list`.
+#[derive(serde::Serialize)]
+struct Listed {
+    name: String,
+    installed: Option<String>,
+    available: Vec<String>,
+    state: &'static str,
+}
+
+fn list(p: &Project, g: &Global) -> Result<(), CliError> {
+    let mut names: Vec<&String> = p.catalogs.keys().collect();
+    names.extend(p.installed.iter().map(|i| &i.name));
+    names.sort();
+    names.dedup();
+    let mut rows = Vec::new();
+    for name in names {
+        let installed = p.installed_version(name)?;
+        let catalog = p.catalogs.get(name.as_str());
+        let newest = catalog.and_then(|c| c.releases.keys().next_back());
+        let state = match (&installed, newest) {
+            (None, _) => "not installed",
+            (Some(_), None) => "installed, source missing",
+            (Some(i), Some(n)) if n > i => "update available",
+            (Some(_), Some(_)) => "up to date",
+        };
+        rows.push(Listed {
+            name: name.clone(),
+            installed: installed.map(|v| v.to_string()),
+            available: catalog.map(|c| c.versions()).unwrap_or_default(),
+            state,
+        });
+    }
+    if g.json {
+        out(&serde_json::to_string_pretty(&rows).unwrap_or_default());
+        return Ok(());
+    }
+    if rows.is_empty() {
+        out(&format!(
+            "no plugins: none in {} and none installed",
+            p.config.plugins_dir.display()
+        ));
+        return Ok(());
+    }
+    let mut table = vec![["PLUGIN", "INSTALLED", "AVAILABLE", "STATE"].map(String::from)];
+    for r in &rows {
+        table.push([
+            r.name.clone(),
+            r.installed.clone().unwrap_or_else(|| "-".into()),
+            r.available.join(", "),
+            r.state.into(),
+        ]);
+    }
+    out(&columns(&table));
+    Ok(())
+}
+
+/// Rows as aligned columns.
+fn columns<const N: usize>(rows: &[[String; N]]) -> String {
+    let mut widths = [0; N];
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let lines: Vec<String> = (rows.iter())
+        .map(|row| {
+            let cells: Vec<String> = (row.iter().zip(widths))
+                .map(|(c, w)| format!("{c:<w$}"))
+                .collect();
+            cells.join("  ").trim_end().to_owned()
+        })
+        .collect();
+    lines.join("\n")
+}
+
+/// What kind of update `to` is from `from`.
+fn kind(from: &Version, to: &Version) -> &'static str {
+    match (to.major != from.major, to.minor != from.minor) {
+        (true, _) => "major",
+        (false, true) => "minor",
+        _ => "patch",
+    }
+}
+
+/// One line of `plugin updates`.
+#[derive(serde::Serialize)]
+struct Updates {
+    name: String,
+    installed: String,
+    state: String,
+    patch: Option<String>,
+    minor: Option<String>,
+    major: Option<String>,
+}
+
+fn updates(p: &Project, g: &Global) -> Result<(), CliError> {
+    let mut rows = Vec::new();
+    for row in &p.installed {
+        let Some(installed) = p.installed_version(&row.name)? else {
+            continue;
+        };
+        let newer: Vec<&Version> = (p.catalogs.get(&row.name).into_iter())
+            .flat_map(|c| c.releases.keys())
+            .filter(|v| *v > &installed)
+            .collect();
+        let newest = |k: &str| {
+            (newer.iter())
+                .filter(|v| kind(&installed, v) == k)
+                .max()
+                .map(|v| v.to_string())
+        };
+        let (patch, minor, major) = (newest("patch"), newest("minor"), newest("major"));
+        let state = match (&patch, &minor, &major) {
+            (None, None, None) => "up to date".to_owned(),
+            _ => {
+                let offers: Vec<String> = [("patch", &patch), ("minor", &minor), ("major", &major)]
+                    .into_iter()
+                    .filter_map(|(k, v)| Some(format!("{k} {}", v.as_ref()?)))
+                    .collect();
+                format!("{} available", offers.join(", "))
+            }
+        };
+        rows.push(Updates {
+            name: row.name.clone(),
+            installed: installed.to_string(),
+            state,
+            patch,
+            minor,
+            major,
+        });
+    }
+    if g.json {
+        out(&serde_json::to_string_pretty(&rows).unwrap_or_default());
+    } else if rows.is_empty() {
+        out("no plugins installed");
+    } else {
+        let mut table = vec![["PLUGIN", "INSTALLED", "UPDATES"].map(String::from)];
+        table.extend(rows.iter().map(|r| [r.name.clone(), r.installed.clone(), r.state.clone()]));
+        out(&columns(&table));
+    }
+    Ok(())
+}
+
+async fn install(p: &mut Project, g: &Global, name: &str, version: Option<String>) -> Result<(), CliError> {
+    let catalog = p.catalog(name)?;
+    if let Some(installed) = p.installed_version(name)? {
+        return Err(CliError::Usage(format!(
+            "{name} is installed already, at {installed}; use `ferry plugin update {name}`"
+        )));
+    }
+    let to = match version {
+        Some(v) => parse_version(&v)?,
+        None => (catalog.releases.keys().next_back().cloned())
+            .ok_or_else(|| CliError::Usage(format!("{name} has no release")))?,
+    };
+    catalog.release(&to).map_err(CliError::Usage)?;
+    let asked = Asked {
+        plugin: name,
+        to,
+        change: Change::Up,
+    };
+    apply(p, g, "plugin install", &asked, false).await
+}
+
+async fn update(
+    p: &mut Project,
+    g: &Global,
+    name: &str,
+    version: Option<String>,
+    (minor, major): (bool, bool),
+) -> Result<(), CliError> {
+    let catalog = p.catalog(name)?;
+    let Some(installed) = p.installed_version(name)? else {
+        return Err(CliError::Usage(format!(
+            "{name} is not installed; use `ferry plugin install {name}`"
+        )));
+    };
+    let allowed = |v: &Version| match kind(&installed, v) {
+        "major" => major,
+        "minor" => minor || major,
+        _ => true,
+    };
+    let to = match version {
+        Some(v) => {
+            let v = parse_version(&v)?;
+            catalog.release(&v).map_err(CliError::Usage)?;
+            if v < installed {
+                return Err(CliError::Usage(format!(
+                    "{name} {v} is older than the installed {installed}; use `ferry plugin rollback {name} --to-version {v}`"
+                )));
+            }
+            v
+        }
+        None => {
+            let newest = (catalog.releases.keys())
+                .filter(|v| **v > installed && allowed(v))
+                .max()
+                .cloned();
+            match newest {
+                Some(v) => v,
+                None => installed.clone(),
+            }
+        }
+    };
+    if to == installed {
+        let newer = catalog.releases.keys().filter(|v| **v > installed).max();
+        let hint = match newer {
+            Some(v) => format!(
+                "; {v} is a {} update: pass --{}",
+                kind(&installed, v),
+                kind(&installed, v)
+            ),
+            None => String::new(),
+        };
+        out(&format!("{name} is up to date at {installed}{hint}"));
+        return Ok(());
+    }
+    let k = kind(&installed, &to);
+    if !allowed(&to) {
+        return Err(CliError::Refused(format!(
+            "{name} {installed} -> {to} is a {k} update; pass --{k} to allow it"
+        )));
+    }
+    if k == "major" {
+        confirm_breaking(p, g, name, &installed, &to)?;
+    }
+    let asked = Asked {
+        plugin: name,
+        to,
+        change: Change::Up,
+    };
+    apply(p, g, "plugin update", &asked, false).await
+}
+
+/// Prints the BREAKING CHANGES between the versions and asks (unless `--yes`).
+fn confirm_breaking(p: &Project, g: &Global, name: &str, from: &Version, to: &Version) -> Result<(), CliError> {
+    let catalog = p.catalog(name)?;
+    let text = (catalog.releases.get(to))
+        .and_then(|r| r.changelog.clone())
+        .or_else(|| catalog.newest().and_then(|r| r.changelog.clone()))
+        .unwrap_or_default();
+    let breaking = changelog::breaking_between(&text, from, to);
+    let mut message = format!("{name} {from} -> {to} is a major update.\nBREAKING CHANGES:\n");
+    if breaking.is_empty() {
+        message.push_str("  (the changelog lists none)\n");
+    }
+    for (version, item) in &breaking {
+        message.push_str(&format!("  {version}: {item}\n"));
+    }
+    crate::render::err(message.trim_end());
+    if g.yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::Refused(format!(
+            "a major update of {name} needs confirmation; read the breaking changes above and pass --yes; nothing was changed"
+        )));
+    }
+    crate::render::err("Type `yes` to apply it:");
+    let mut answer = String::new();
+    let _ = std::io::stdin().read_line(&mut answer);
+    match answer.trim() {
+        "yes" => Ok(()),
+        _ => Err(CliError::Refused("not confirmed; nothing was changed".into())),
+    }
+}
+
+async fn rollback(p: &mut Project, g: &Global, name: &str, to: &str, cascade: bool) -> Result<(), CliError> {
+    let catalog = p.catalog(name)?;
+    let to = parse_version(to)?;
+    let Some(installed) = p.installed_version(name)? else {
+        return Err(CliError::Usage(format!("{name} is not installed")));
+    };
+    catalog.release(&to).map_err(CliError::Usage)?;
+    if to >= installed {
+        return Err(CliError::Usage(format!(
+            "{name} is at {installed}; a rollback goes to an earlier version (use `ferry plugin update` to go up)"
+        )));
+    }
+    let asked = Asked {
+        plugin: name,
+        to,
+        change: Change::Down,
+    };
+    apply(p, g, "plugin rollback", &asked, cascade).await
+}
+
+/// Plans the change across every plugin, checks it, and runs it.
+async fn apply(p: &mut Project, g: &Global, command: &str, asked: &Asked<'_>, cascade: bool) -> Result<(), CliError> {
+    let members = p.members(Some(asked), false)?;
+    p.check(&members)?;
+    if asked.change == Change::Down && p.config.protected && !g.yes {
+        return Err(CliError::Refused(format!(
+            "{command} in the `{}` environment needs confirmation; pass --yes",
+            p.config.env
+        )));
+    }
+    let ctx = RunContext {
+        actor: p.config.actor.clone(),
+        lock_timeout: p.config.lock_timeout,
+    };
+    let job = Upgrade {
+        command,
+        targets: project::targets(&members),
+        cascade,
+        installed: p.installed.clone(),
+        record: vec![(asked.plugin.to_owned(), asked.to.to_string())],
+        ctx: &ctx,
+    };
+    let mut printer = EventPrinter::new(g.json);
+    let result = runner::upgrade(p.db.as_mut(), &job, &mut printer).await;
+    printer.finish();
+    let done = result?;
+    let verb = if asked.change == Change::Down { "rolled back" } else { "applied" };
+    let text = format!(
+        "{verb} {} migration(s); {} is now at {}",
+        done.len(),
+        asked.plugin,
+        asked.to
+    );
+    summary(g, command, verb, &done, Some(text));
+    Ok(())
+}
+
+fn changelog(p: &Project, name: &str, version: Option<String>) -> Result<(), CliError> {
+    let catalog = p.catalog(name)?;
+    let Some(text) = catalog.newest().and_then(|r| r.changelog.clone()) else {
+        return Err(CliError::Usage(format!(
+            "{name} has no CHANGELOG.md beside its plugin.toml"
+        )));
+    };
+    let wanted = version.as_deref().map(parse_version).transpose()?;
+    let sections: Vec<String> = (changelog::releases(&text).into_iter())
+        .filter(|r| wanted.as_ref().is_none_or(|w| *w == r.version))
+        .map(|r| r.text.trim_end().to_owned())
+        .collect();
+    if sections.is_empty() {
+        return Err(CliError::Usage(format!(
+            "{name}'s changelog has no section for {}",
+            version.unwrap_or_default()
+        )));
+    }
+    out(&sections.join("\n\n"));
+    Ok(())
+}
+
+/// What `plugin status` says.
+#[derive(serde::Serialize)]
+struct PluginStatus {
+    name: String,
+    installed: Option<String>,
+    updated_at: Option<String>,
+    updated_by: Option<String>,
+    migrations: usize,
+    applied: usize,
+    pending: Vec<String>,
+    last_change: Option<String>,
+}
+
+async fn status(p: &mut Project, g: &Global, name: &str) -> Result<(), CliError> {
+    let catalog = p.catalog(name)?;
+    let installed = p.installed_version(name)?;
+    let row = p.installed.iter().find(|i| i.name == name).cloned();
+    let version = installed.clone().or_else(|| catalog.releases.keys().next_back().cloned());
+    let migrations = match &version {
+        Some(v) => {
+            let release = catalog.releases.get(v).or(catalog.newest());
+            match release {
+                Some(r) => p.read_release(r)?,
+                None => Vec::new(),
+            }
+        }
+        None => Vec::new(),
+    };
+    let belonging: Vec<_> = (migrations.iter())
+        .filter(|m| ferry_core::plugin::upgrade::belongs(m, version.as_ref()))
+        .cloned()
+        .collect();
+    let history = ferry_engine::runner::read_history(p.db.as_mut(), false, name, Default::default()).await?;
+    let entries = ferry_core::plan::status(&belonging, &history, name);
+    let last = (history.rows().iter())
+        .filter(|r| &*r.plugin == name)
+        .max_by_key(|r| r.id);
+    let st = PluginStatus {
+        name: name.to_owned(),
+        installed: installed.map(|v| v.to_string()),
+        updated_at: row.as_ref().map(|r| r.updated_at.clone()),
+        updated_by: row.as_ref().map(|r| r.updated_by.clone()),
+        migrations: belonging.len(),
+        applied: entries.iter().filter(|e| e.is_applied()).count(),
+        pending: (entries.iter())
+            .filter(|e| e.is_pending())
+            .map(|e| format!("{} {}", e.label, e.name))
+            .collect(),
+        last_change: last.map(|r| format!("{} {} {} ({})", r.version, r.name, r.state, r.applied_at)),
+    };
+    if g.json {
+        out(&serde_json::to_string_pretty(&st).unwrap_or_default());
+        return Ok(());
+    }
+    let mut text = match &st.installed {
+        Some(v) => format!(
+            "{name} {v} (since {}, by {})\n",
+            st.updated_at.as_deref().unwrap_or("?"),
+            st.updated_by.as_deref().unwrap_or("?")
+        ),
+        None => format!("{name}: not installed (newest release {})\n", version.map(|v| v.to_string()).unwrap_or_default()),
+    };
+    text.push_str(&format!(
+        "migrations: {} ({} applied, {} pending)\n",
+        st.migrations,
+        st.applied,
+        st.pending.len()
+    ));
+    for pending in &st.pending {
+        text.push_str(&format!("  pending: {pending}\n"));
+    }
+    if let Some(last) = &st.last_change {
+        text.push_str(&format!("last change: {last}\n"));
+    }
+    out(text.trim_end());
+    Ok(())
+}

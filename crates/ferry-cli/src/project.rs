@@ -1,0 +1,250 @@
+//! A project of plugins: the application's migrations (plugin `app`, if its folder
+//! exists), the plugins' releases on disk, and the versions installed in the database.
+//! What plugin commands and `ferry plan` start from.
+
+use crate::cli::Global;
+use crate::config::Config;
+use crate::error::CliError;
+use crate::session::connect_options;
+use ferry_core::plugin::Manifest;
+use ferry_core::plugin::upgrade::{Change, Target};
+use ferry_core::{Migration, MigrationSource};
+use ferry_engine::Driver;
+use ferry_engine::driver::InstalledPlugin;
+use ferry_source::plugins::{Catalog, Release};
+use ferry_source::{Folder, FolderOptions};
+use semver::Version;
+use std::collections::BTreeMap;
+
+/// The plugin the application's own migrations belong to.
+pub const APP: &str = "app";
+
+/// A configured, connected project.
+pub struct Project {
+    /// The resolved configuration.
+    pub config: Config,
+    /// The connection.
+    pub db: Box<dyn Driver>,
+    /// Every plugin's releases, by name.
+    pub catalogs: BTreeMap<String, Catalog>,
+    /// What `ferry_plugins` says is installed.
+    pub installed: Vec<InstalledPlugin>,
+}
+
+/// One plugin's migrations at the version a plan brings it to.
+pub struct Member {
+    /// The plugin.
+    pub plugin: String,
+    /// Its version after the plan (`None`: the application).
+    pub version: Option<Version>,
+    /// Its manifest at that version.
+    pub manifest: Option<Manifest>,
+    /// Its migrations for this engine.
+    pub migrations: Vec<Migration>,
+    /// What the plan does to it.
+    pub change: Change,
+}
+
+/// A change a command asks of one plugin.
+pub struct Asked<'a> {
+    /// The plugin.
+    pub plugin: &'a str,
+    /// The version to bring it to.
+    pub to: Version,
+    /// Up (install, update) or down (rollback).
+    pub change: Change,
+}
+
+impl Project {
+    /// Reads the configuration and the plugins on disk, connects, and reads the installed
+    /// versions. Only a command that `creates` history creates a missing SQLite file.
+    pub async fn open(global: &Global, creates: bool) -> Result<Project, CliError> {
+        let config = Config::load(global)?;
+        ferry_engine::dialect_of(&config.url)?;
+        let catalogs =
+            ferry_source::plugins::discover(&config.plugins_dir, config.releases.as_deref())?;
+        let options = connect_options(&config, creates);
+        let mut db = ferry_engine::connect(&config.url, &options).await?;
+        let installed = (db.read_plugins().await)
+            .map_err(ferry_engine::EngineError::db("reading ferry_plugins"))?;
+        Ok(Project {
+            config,
+            db,
+            catalogs,
+            installed,
+        })
+    }
+
+    /// The plugin's catalog, or an error naming the plugins there are.
+    pub fn catalog(&self, name: &str) -> Result<&Catalog, CliError> {
+        self.catalogs.get(name).ok_or_else(|| {
+            let known: Vec<&str> = self.catalogs.keys().map(String::as_str).collect();
+            CliError::Usage(format!(
+                "unknown plugin `{name}`: no {}/{name}/plugin.toml{}; plugins found: {}",
+                self.config.plugins_dir.display(),
+                match &self.config.releases {
+                    Some(r) => format!(" and no {}/{name}/", r.display()),
+                    None => String::new(),
+                },
+                if known.is_empty() {
+                    "none".to_owned()
+                } else {
+                    known.join(", ")
+                }
+            ))
+        })
+    }
+
+    /// The installed version of `name`, if it is installed.
+    pub fn installed_version(&self, name: &str) -> Result<Option<Version>, CliError> {
+        let Some(row) = self.installed.iter().find(|i| i.name == name) else {
+            return Ok(None);
+        };
+        Version::parse(&row.version).map(Some).map_err(|e| {
+            CliError::Usage(format!(
+                "ferry_plugins says {name} is at `{}`, which is not a semantic version ({e})",
+                row.version
+            ))
+        })
+    }
+
+    /// Every plugin of the project at the version a plan brings it to: the application
+    /// (every migration), each installed plugin at its version, and `asked`'s plugin at
+    /// its target. `all_up` applies every member's pending migrations (`migrate`);
+    /// otherwise only the asked plugin changes. Members come in the plugins' order (the
+    /// application first, each plugin after those it requires).
+    pub fn members(&self, asked: Option<&Asked<'_>>, all_up: bool) -> Result<Vec<Member>, CliError> {
+        let keep = if all_up { Change::Up } else { Change::Keep };
+        let mut members = Vec::new();
+        if self.config.dir.is_dir() {
+            members.push(Member {
+                plugin: APP.into(),
+                version: None,
+                manifest: None,
+                migrations: self.read(&self.config.dir, APP, None)?,
+                change: keep,
+            });
+        }
+        for row in &self.installed {
+            if asked.is_some_and(|a| a.plugin == row.name) {
+                continue;
+            }
+            let version = self.installed_version(&row.name)?.unwrap_or(Version::new(0, 0, 0));
+            members.push(self.member(&row.name, &version, &version, keep)?);
+        }
+        if let Some(a) = asked {
+            // A rollback reads the installed release: it knows the migrations to take back.
+            let from = match (a.change, self.installed_version(a.plugin)?) {
+                (Change::Down, Some(installed)) => installed,
+                _ => a.to.clone(),
+            };
+            members.push(self.member(a.plugin, &from, &a.to, a.change)?);
+        }
+        order(members)
+    }
+
+    /// Plugin `name`'s migrations from release `from` (or, if that release is not on disk,
+    /// the newest, whose `ferry:since` say what belongs to `to`), with its manifest at `to`.
+    fn member(&self, name: &str, from: &Version, to: &Version, change: Change) -> Result<Member, CliError> {
+        let catalog = self.catalog(name)?;
+        let release = match catalog.releases.get(from) {
+            Some(r) => r,
+            None => catalog.newest().ok_or_else(|| CliError::Usage(format!("{name} has no release")))?,
+        };
+        let mut manifest = match catalog.releases.get(to) {
+            Some(r) => r.manifest.clone(),
+            None => release.manifest.clone(),
+        };
+        manifest.version = to.clone();
+        Ok(Member {
+            plugin: name.to_owned(),
+            version: Some(to.clone()),
+            migrations: self.read_release(release)?,
+            manifest: Some(manifest),
+            change,
+        })
+    }
+
+    /// A release's migrations; one that says it came with a later version than the
+    /// release is an error.
+    pub fn read_release(&self, release: &Release) -> Result<Vec<Migration>, CliError> {
+        let name = &release.manifest.name;
+        let version = &release.manifest.version;
+        let migrations = self.read(&release.migrations(), name, Some(version))?;
+        Ok(migrations)
+    }
+
+    fn read(&self, dir: &std::path::Path, plugin: &str, release: Option<&Version>) -> Result<Vec<Migration>, CliError> {
+        let dialect = ferry_engine::dialect_of(&self.config.url)?;
+        let options = FolderOptions {
+            layout: if plugin == APP { self.config.layout } else { None },
+            ignore: if plugin == APP { self.config.ignore.clone() } else { Vec::new() },
+            cache: None,
+        };
+        let migrations = Box::new(Folder::open(dir, plugin, options)?)
+            .read()?
+            .resolve(dialect);
+        for m in &migrations {
+            let since = m.up.directives.since.as_ref();
+            if let (Some(since), Some(release)) = (since, release)
+                && since > release
+            {
+                return Err(CliError::Usage(format!(
+                    "{}: it says it came with {plugin} {since}, but it is in release {release}; fix its `ferry:since` (or the release's version)",
+                    m.up.path.display()
+                )));
+            }
+        }
+        Ok(migrations)
+    }
+
+    /// Checks that the members' versions work together on this server.
+    pub fn check(&self, members: &[Member]) -> Result<(), CliError> {
+        let manifests: Vec<&Manifest> = members.iter().filter_map(|m| m.manifest.as_ref()).collect();
+        let server = ferry_core::plugin::compat::server_version(self.db.server_version());
+        let ferry = Version::parse(env!("CARGO_PKG_VERSION")).unwrap_or(Version::new(0, 0, 0));
+        ferry_core::plugin::compat::check(&manifests, self.db.dialect(), server.as_ref(), &ferry)
+            .map_err(|e| CliError::Refused(format!("{e}; nothing was changed")))
+    }
+
+    /// Closes the connection.
+    pub async fn close(self) {
+        self.db.close().await;
+    }
+}
+
+/// The members as the planner's targets.
+pub fn targets(members: &[Member]) -> Vec<Target<'_>> {
+    (members.iter())
+        .map(|m| Target {
+            plugin: &m.plugin,
+            to: m.version.as_ref(),
+            migrations: &m.migrations,
+            change: m.change,
+        })
+        .collect()
+}
+
+/// The members in the plugins' order: the application first, then each plugin after the
+/// plugins it requires, ties by name.
+fn order(members: Vec<Member>) -> Result<Vec<Member>, CliError> {
+    let present: Vec<&str> = members.iter().map(|m| m.plugin.as_str()).collect();
+    let requires: BTreeMap<String, Vec<String>> = (members.iter())
+        .filter(|m| m.plugin != APP)
+        .map(|m| {
+            let needs = (m.manifest.iter())
+                .flat_map(|man| man.requires.keys())
+                .filter(|n| present.contains(&n.as_str()))
+                .cloned()
+                .collect();
+            (m.plugin.clone(), needs)
+        })
+        .collect();
+    let sorted = ferry_core::plugin::graph::plugin_order(&requires)
+        .map_err(|e| CliError::Usage(format!("the plugins' requirements: {e}")))?;
+    let mut by_name: BTreeMap<String, Member> =
+        members.into_iter().map(|m| (m.plugin.clone(), m)).collect();
+    let mut out: Vec<Member> = by_name.remove(APP).into_iter().collect();
+    out.extend(sorted.iter().filter_map(|n| by_name.remove(n)));
+    Ok(out)
+}

@@ -1,0 +1,1 @@
+ALTER TABLE jobs_queue DROP COLUMN retries;
