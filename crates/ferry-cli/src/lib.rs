@@ -5,8 +5,8 @@ mod cli;
 mod commands;
 pub mod config;
 mod error;
-mod render;
 mod project;
+mod render;
 mod session;
 
 use clap::Parser;

@@ -113,7 +113,11 @@ impl Project {
     /// its target. `all_up` applies every member's pending migrations (`migrate`);
     /// otherwise only the asked plugin changes. Members come in the plugins' order (the
     /// application first, each plugin after those it requires).
-    pub fn members(&self, asked: Option<&Asked<'_>>, all_up: bool) -> Result<Vec<Member>, CliError> {
+    pub fn members(
+        &self,
+        asked: Option<&Asked<'_>>,
+        all_up: bool,
+    ) -> Result<Vec<Member>, CliError> {
         let keep = if all_up { Change::Up } else { Change::Keep };
         let mut members = Vec::new();
         if self.config.dir.is_dir() {
@@ -129,7 +133,9 @@ impl Project {
             if asked.is_some_and(|a| a.plugin == row.name) {
                 continue;
             }
-            let version = self.installed_version(&row.name)?.unwrap_or(Version::new(0, 0, 0));
+            let version = self
+                .installed_version(&row.name)?
+                .unwrap_or(Version::new(0, 0, 0));
             members.push(self.member(&row.name, &version, &version, keep)?);
         }
         if let Some(a) = asked {
@@ -145,11 +151,19 @@ impl Project {
 
     /// Plugin `name`'s migrations from release `from` (or, if that release is not on disk,
     /// the newest, whose `ferry:since` say what belongs to `to`), with its manifest at `to`.
-    fn member(&self, name: &str, from: &Version, to: &Version, change: Change) -> Result<Member, CliError> {
+    fn member(
+        &self,
+        name: &str,
+        from: &Version,
+        to: &Version,
+        change: Change,
+    ) -> Result<Member, CliError> {
         let catalog = self.catalog(name)?;
         let release = match catalog.releases.get(from) {
             Some(r) => r,
-            None => catalog.newest().ok_or_else(|| CliError::Usage(format!("{name} has no release")))?,
+            None => catalog
+                .newest()
+                .ok_or_else(|| CliError::Usage(format!("{name} has no release")))?,
         };
         let mut manifest = match catalog.releases.get(to) {
             Some(r) => r.manifest.clone(),
@@ -174,11 +188,24 @@ impl Project {
         Ok(migrations)
     }
 
-    fn read(&self, dir: &std::path::Path, plugin: &str, release: Option<&Version>) -> Result<Vec<Migration>, CliError> {
+    fn read(
+        &self,
+        dir: &std::path::Path,
+        plugin: &str,
+        release: Option<&Version>,
+    ) -> Result<Vec<Migration>, CliError> {
         let dialect = ferry_engine::dialect_of(&self.config.url)?;
         let options = FolderOptions {
-            layout: if plugin == APP { self.config.layout } else { None },
-            ignore: if plugin == APP { self.config.ignore.clone() } else { Vec::new() },
+            layout: if plugin == APP {
+                self.config.layout
+            } else {
+                None
+            },
+            ignore: if plugin == APP {
+                self.config.ignore.clone()
+            } else {
+                Vec::new()
+            },
             cache: None,
         };
         let migrations = Box::new(Folder::open(dir, plugin, options)?)
@@ -200,7 +227,8 @@ impl Project {
 
     /// Checks that the members' versions work together on this server.
     pub fn check(&self, members: &[Member]) -> Result<(), CliError> {
-        let manifests: Vec<&Manifest> = members.iter().filter_map(|m| m.manifest.as_ref()).collect();
+        let manifests: Vec<&Manifest> =
+            members.iter().filter_map(|m| m.manifest.as_ref()).collect();
         let server = ferry_core::plugin::compat::server_version(self.db.server_version());
         let ferry = Version::parse(env!("CARGO_PKG_VERSION")).unwrap_or(Version::new(0, 0, 0));
         ferry_core::plugin::compat::check(&manifests, self.db.dialect(), server.as_ref(), &ferry)

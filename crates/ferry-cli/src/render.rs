@@ -312,6 +312,9 @@ mod tests {
                 statements: statements.iter().map(|s| s.to_string()).collect(),
                 check_before_commit: None,
                 record_only: None,
+                risk: None,
+                requires_backup: false,
+                estimated_duration_s: None,
             };
         let plan = PlanView {
             command: "migrate".into(),

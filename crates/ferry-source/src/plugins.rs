@@ -60,7 +60,10 @@ impl Catalog {
 }
 
 /// The plugins under `dir` (missing: none) and the releases under `releases`, by name.
-pub fn discover(dir: &Path, releases: Option<&Path>) -> Result<BTreeMap<String, Catalog>, LoadError> {
+pub fn discover(
+    dir: &Path,
+    releases: Option<&Path>,
+) -> Result<BTreeMap<String, Catalog>, LoadError> {
     let mut found: BTreeMap<String, Catalog> = BTreeMap::new();
     for plugin_dir in subdirs(dir)? {
         if !plugin_dir.join("plugin.toml").is_file() {

@@ -35,7 +35,8 @@ async fn show(p: &mut Project, g: &Global, o: &Options) -> Result<(), CliError> 
     };
     let members = p.members(asked.as_ref(), asked.is_none())?;
     p.check(&members)?;
-    let history = runner::read_history(p.db.as_mut(), true, project::APP, Default::default()).await?;
+    let history =
+        runner::read_history(p.db.as_mut(), true, project::APP, Default::default()).await?;
     let targets = project::targets(&members);
     let plan = upgrade::plan(&targets, &history, false).map_err(EngineError::from)?;
     let prepared = runner::prepare_plan(p.db.as_ref(), plan)?;
@@ -71,7 +72,10 @@ fn line(n: usize, s: &StepView) -> String {
         None => "in a transaction".to_owned(),
         Some(why) => format!("WITHOUT a transaction ({why})"),
     };
-    let mut notes = vec![format!("risk {}", s.risk.as_deref().unwrap_or("not assessed"))];
+    let mut notes = vec![format!(
+        "risk {}",
+        s.risk.as_deref().unwrap_or("not assessed")
+    )];
     if s.requires_backup {
         notes.push("needs a backup".into());
     }

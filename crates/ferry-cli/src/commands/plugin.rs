@@ -186,13 +186,21 @@ fn updates(p: &Project, g: &Global) -> Result<(), CliError> {
         out("no plugins installed");
     } else {
         let mut table = vec![["PLUGIN", "INSTALLED", "UPDATES"].map(String::from)];
-        table.extend(rows.iter().map(|r| [r.name.clone(), r.installed.clone(), r.state.clone()]));
+        table.extend(
+            rows.iter()
+                .map(|r| [r.name.clone(), r.installed.clone(), r.state.clone()]),
+        );
         out(&columns(&table));
     }
     Ok(())
 }
 
-async fn install(p: &mut Project, g: &Global, name: &str, version: Option<String>) -> Result<(), CliError> {
+async fn install(
+    p: &mut Project,
+    g: &Global,
+    name: &str,
+    version: Option<String>,
+) -> Result<(), CliError> {
     let catalog = p.catalog(name)?;
     if let Some(installed) = p.installed_version(name)? {
         return Err(CliError::Usage(format!(
@@ -284,7 +292,13 @@ async fn update(
 }
 
 /// Prints the BREAKING CHANGES between the versions and asks (unless `--yes`).
-fn confirm_breaking(p: &Project, g: &Global, name: &str, from: &Version, to: &Version) -> Result<(), CliError> {
+fn confirm_breaking(
+    p: &Project,
+    g: &Global,
+    name: &str,
+    from: &Version,
+    to: &Version,
+) -> Result<(), CliError> {
     let catalog = p.catalog(name)?;
     let text = (catalog.releases.get(to))
         .and_then(|r| r.changelog.clone())
@@ -312,11 +326,19 @@ fn confirm_breaking(p: &Project, g: &Global, name: &str, from: &Version, to: &Ve
     let _ = std::io::stdin().read_line(&mut answer);
     match answer.trim() {
         "yes" => Ok(()),
-        _ => Err(CliError::Refused("not confirmed; nothing was changed".into())),
+        _ => Err(CliError::Refused(
+            "not confirmed; nothing was changed".into(),
+        )),
     }
 }
 
-async fn rollback(p: &mut Project, g: &Global, name: &str, to: &str, cascade: bool) -> Result<(), CliError> {
+async fn rollback(
+    p: &mut Project,
+    g: &Global,
+    name: &str,
+    to: &str,
+    cascade: bool,
+) -> Result<(), CliError> {
     let catalog = p.catalog(name)?;
     let to = parse_version(to)?;
     let Some(installed) = p.installed_version(name)? else {
@@ -337,7 +359,13 @@ async fn rollback(p: &mut Project, g: &Global, name: &str, to: &str, cascade: bo
 }
 
 /// Plans the change across every plugin, checks it, and runs it.
-async fn apply(p: &mut Project, g: &Global, command: &str, asked: &Asked<'_>, cascade: bool) -> Result<(), CliError> {
+async fn apply(
+    p: &mut Project,
+    g: &Global,
+    command: &str,
+    asked: &Asked<'_>,
+    cascade: bool,
+) -> Result<(), CliError> {
     let members = p.members(Some(asked), false)?;
     p.check(&members)?;
     if asked.change == Change::Down && p.config.protected && !g.yes {
@@ -362,7 +390,11 @@ async fn apply(p: &mut Project, g: &Global, command: &str, asked: &Asked<'_>, ca
     let result = runner::upgrade(p.db.as_mut(), &job, &mut printer).await;
     printer.finish();
     let done = result?;
-    let verb = if asked.change == Change::Down { "rolled back" } else { "applied" };
+    let verb = if asked.change == Change::Down {
+        "rolled back"
+    } else {
+        "applied"
+    };
     let text = format!(
         "{verb} {} migration(s); {} is now at {}",
         done.len(),
@@ -412,7 +444,9 @@ async fn status(p: &mut Project, g: &Global, name: &str) -> Result<(), CliError>
     let catalog = p.catalog(name)?;
     let installed = p.installed_version(name)?;
     let row = p.installed.iter().find(|i| i.name == name).cloned();
-    let version = installed.clone().or_else(|| catalog.releases.keys().next_back().cloned());
+    let version = installed
+        .clone()
+        .or_else(|| catalog.releases.keys().next_back().cloned());
     let migrations = match &version {
         Some(v) => {
             let release = catalog.releases.get(v).or(catalog.newest());
@@ -427,7 +461,8 @@ async fn status(p: &mut Project, g: &Global, name: &str) -> Result<(), CliError>
         .filter(|m| ferry_core::plugin::upgrade::belongs(m, version.as_ref()))
         .cloned()
         .collect();
-    let history = ferry_engine::runner::read_history(p.db.as_mut(), false, name, Default::default()).await?;
+    let history =
+        ferry_engine::runner::read_history(p.db.as_mut(), false, name, Default::default()).await?;
     let entries = ferry_core::plan::status(&belonging, &history, name);
     let last = (history.rows().iter())
         .filter(|r| &*r.plugin == name)
@@ -443,7 +478,8 @@ async fn status(p: &mut Project, g: &Global, name: &str) -> Result<(), CliError>
             .filter(|e| e.is_pending())
             .map(|e| format!("{} {}", e.label, e.name))
             .collect(),
-        last_change: last.map(|r| format!("{} {} {} ({})", r.version, r.name, r.state, r.applied_at)),
+        last_change: last
+            .map(|r| format!("{} {} {} ({})", r.version, r.name, r.state, r.applied_at)),
     };
     if g.json {
         out(&serde_json::to_string_pretty(&st).unwrap_or_default());
@@ -455,7 +491,10 @@ async fn status(p: &mut Project, g: &Global, name: &str) -> Result<(), CliError>
             st.updated_at.as_deref().unwrap_or("?"),
             st.updated_by.as_deref().unwrap_or("?")
         ),
-        None => format!("{name}: not installed (newest release {})\n", version.map(|v| v.to_string()).unwrap_or_default()),
+        None => format!(
+            "{name}: not installed (newest release {})\n",
+            version.map(|v| v.to_string()).unwrap_or_default()
+        ),
     };
     text.push_str(&format!(
         "migrations: {} ({} applied, {} pending)\n",

@@ -58,7 +58,7 @@ pub fn check(
     dialect: Dialect,
     server: Option<&Version>,
     ferry: &Version,
-) -> Result<(), CompatError> {
+) -> Result<(), Box<CompatError>> {
     let find = |name: &str| plugins.iter().find(|m| m.name == name);
     for m in plugins {
         for (needs, req) in &m.requires {
@@ -68,25 +68,27 @@ pub fn check(
                     "but {needs} {} would be installed; choose versions that fit together",
                     other.version
                 ),
-                None => format!("which is not installed: install it first (ferry plugin install {needs})"),
+                None => format!(
+                    "which is not installed: install it first (ferry plugin install {needs})"
+                ),
             };
-            return Err(CompatError::Requires {
+            return Err(Box::new(CompatError::Requires {
                 plugin: m.name.clone(),
                 version: m.version.clone(),
                 needs: needs.clone(),
                 req: req.clone(),
                 found,
-            });
+            }));
         }
         for (other, req) in &m.conflicts {
             if let Some(o) = find(other).filter(|o| req.matches(&o.version)) {
-                return Err(CompatError::Conflicts {
+                return Err(Box::new(CompatError::Conflicts {
                     plugin: m.name.clone(),
                     version: m.version.clone(),
                     other: other.clone(),
                     other_version: o.version.clone(),
                     req: req.clone(),
-                });
+                }));
             }
         }
         engine(m, dialect, server, ferry)?;
@@ -99,11 +101,13 @@ fn engine(
     dialect: Dialect,
     server: Option<&Version>,
     ferry: &Version,
-) -> Result<(), CompatError> {
-    let refuse = |why: String| CompatError::Engine {
-        plugin: m.name.clone(),
-        version: m.version.clone(),
-        why,
+) -> Result<(), Box<CompatError>> {
+    let refuse = |why: String| {
+        Box::new(CompatError::Engine {
+            plugin: m.name.clone(),
+            version: m.version.clone(),
+            why,
+        })
     };
     if let Some(req) = m.ferry.as_ref().filter(|r| !r.matches(ferry)) {
         return Err(refuse(format!(
@@ -121,9 +125,9 @@ fn engine(
         )));
     };
     match server {
-        Some(v) if !req.matches(v) => Err(refuse(format!(
-            "needs {dialect} {req}; this server is {v}"
-        ))),
+        Some(v) if !req.matches(v) => {
+            Err(refuse(format!("needs {dialect} {req}; this server is {v}")))
+        }
         _ => Ok(()),
     }
 }
@@ -158,7 +162,12 @@ mod tests {
         );
         let ferry = Version::new(0, 1, 0);
         let pg = |v: &str| server_version(v);
-        let ok = check(&[&jobs1, &stripe], Dialect::Postgres, pg("16.4").as_ref(), &ferry);
+        let ok = check(
+            &[&jobs1, &stripe],
+            Dialect::Postgres,
+            pg("16.4").as_ref(),
+            &ferry,
+        );
         assert_eq!(ok, Ok(()));
         let err = check(&[&jobs2, &stripe], Dialect::Postgres, None, &ferry).unwrap_err();
         assert_eq!(
@@ -172,15 +181,24 @@ mod tests {
             err.to_string(),
             "stripe 1.0.0 does not support mysql; it supports postgres, sqlite"
         );
-        let err = check(&[&jobs1, &stripe], Dialect::Postgres, pg("13.9").as_ref(), &ferry)
-            .unwrap_err();
+        let err = check(
+            &[&jobs1, &stripe],
+            Dialect::Postgres,
+            pg("13.9").as_ref(),
+            &ferry,
+        )
+        .unwrap_err();
         assert_eq!(
             err.to_string(),
             "stripe 1.0.0 needs postgres >=14; this server is 13.9.0"
         );
-        let legacy = manifest("name = \"legacy\"\nversion = \"0.9.0\"\n[conflicts]\njobs = \"*\"\n");
+        let legacy =
+            manifest("name = \"legacy\"\nversion = \"0.9.0\"\n[conflicts]\njobs = \"*\"\n");
         let err = check(&[&jobs1, &legacy], Dialect::Sqlite, None, &ferry).unwrap_err();
-        assert!(err.to_string().starts_with("legacy 0.9.0 conflicts with jobs 1.4.0"));
+        assert!(
+            err.to_string()
+                .starts_with("legacy 0.9.0 conflicts with jobs 1.4.0")
+        );
         let future = manifest("name = \"f\"\nversion = \"1.0.0\"\nferry = \">=9\"\n");
         let err = check(&[&future], Dialect::Sqlite, None, &ferry).unwrap_err();
         assert!(err.to_string().contains("upgrade ferry"), "{err}");

@@ -234,12 +234,13 @@ fn apply_steps<'a>(
             .filter(|e| e.migration.is_none_or(|m| belongs(m, target.to)))
             .cloned()
             .collect();
-        let pending = plan::plan_migrate(&entries, &MigrateOptions::default()).map_err(|error| {
-            UpgradeError::Plan {
-                plugin: target.plugin.to_owned(),
-                error,
-            }
-        })?;
+        let pending =
+            plan::plan_migrate(&entries, &MigrateOptions::default()).map_err(|error| {
+                UpgradeError::Plan {
+                    plugin: target.plugin.to_owned(),
+                    error,
+                }
+            })?;
         planned.extend(pending.into_iter().map(|m| ((t, m.version.as_str()), m)));
     }
     let applied = project.applied();
@@ -355,8 +356,9 @@ fn revert_steps<'a>(
     }
     let applied = project.applied();
     loop {
-        let dependent = (edges.iter())
-            .find(|(from, to)| chosen.contains(to) && applied.contains(from) && !chosen.contains(from));
+        let dependent = (edges.iter()).find(|(from, to)| {
+            chosen.contains(to) && applied.contains(from) && !chosen.contains(from)
+        });
         let Some(&(from, to)) = dependent else { break };
         if !cascade {
             return Err(UpgradeError::Dependents {
@@ -376,10 +378,11 @@ fn revert_steps<'a>(
             continue;
         }
         let request = Request::Rollback(RollbackTarget::Only(versions));
-        let plan = plan::plan(&request, &project.entries[t]).map_err(|error| UpgradeError::Plan {
-            plugin: target.plugin.to_owned(),
-            error,
-        })?;
+        let plan =
+            plan::plan(&request, &project.entries[t]).map_err(|error| UpgradeError::Plan {
+                plugin: target.plugin.to_owned(),
+                error,
+            })?;
         steps.extend(plan.steps.into_iter().map(|mut s| {
             s.label = format!("{}:{}", target.plugin, s.label);
             s
@@ -404,10 +407,16 @@ mod tests {
         for (file, head) in files {
             let up = format!("{head}\nSELECT '{name}:{file}';");
             all.push((PathBuf::from(file), up, false));
-            let down = (PathBuf::from(format!("rollback/{file}")), "SELECT 0;".into(), true);
+            let down = (
+                PathBuf::from(format!("rollback/{file}")),
+                "SELECT 0;".into(),
+                true,
+            );
             all.push(down);
         }
-        Source::from_files(name, all).unwrap().resolve(Dialect::Postgres)
+        Source::from_files(name, all)
+            .unwrap()
+            .resolve(Dialect::Postgres)
     }
 
     fn applied(rows: &[(&str, &Migration)]) -> History {
@@ -451,7 +460,10 @@ mod tests {
     fn cross_plugin_dependencies_order_the_applies_and_versions_choose_the_migrations() {
         let jobs = plugin(
             "jobs",
-            &[("001_queue.sql", ""), ("002_retry.sql", "-- ferry:since 1.1.0")],
+            &[
+                ("001_queue.sql", ""),
+                ("002_retry.sql", "-- ferry:since 1.1.0"),
+            ],
         );
         let stripe = plugin(
             "stripe",
@@ -528,7 +540,10 @@ mod tests {
     fn a_rollback_to_a_version_takes_back_what_came_after_and_cascades_only_when_asked() {
         let jobs = plugin(
             "jobs",
-            &[("001_queue.sql", ""), ("002_retry.sql", "-- ferry:since 2.0.0")],
+            &[
+                ("001_queue.sql", ""),
+                ("002_retry.sql", "-- ferry:since 2.0.0"),
+            ],
         );
         let stripe = plugin(
             "stripe",
@@ -562,7 +577,10 @@ mod tests {
             id: "jobs-create-queue".into(),
             ..Default::default()
         });
-        let app = plugin("app", &[("001_a.sql", "-- ferry:requires jobs:jobs-create-queue")]);
+        let app = plugin(
+            "app",
+            &[("001_a.sql", "-- ferry:requires jobs:jobs-create-queue")],
+        );
         let history = History::default();
         let targets = [
             target("app", None, &app, Change::Up),

@@ -27,6 +27,5 @@ pub trait PluginStore: Send {
     async fn read_plugins(&mut self) -> Result<Vec<InstalledPlugin>, DbError>;
     /// Records `name` at `version` (creating the table if missing), keeping the version it
     /// replaces as the previous one.
-    async fn record_plugin(&mut self, name: &str, version: &str, by: &str)
-    -> Result<(), DbError>;
+    async fn record_plugin(&mut self, name: &str, version: &str, by: &str) -> Result<(), DbError>;
 }

@@ -14,10 +14,10 @@ use ferry_core::plan::{
 };
 use ferry_core::{Execution, History, Migration, RowState, Script, Version, VersionKind};
 pub use import::import_history;
-pub use upgrade::{Upgrade, upgrade};
 use script::{Failed, Tail, elapsed_ms, reset, run_atomically, run_each};
 pub use script::{no_transaction_reason, prepare};
 use std::time::{Duration, Instant};
+pub use upgrade::{Upgrade, upgrade};
 
 /// Who runs, and how long to wait for the lock.
 #[derive(Clone, Debug)]

@@ -74,8 +74,9 @@ async fn run(
     });
     let done = execute(db, prepared, history.next_batch(), up.ctx, sink).await?;
     for (plugin, version) in &up.record {
-        (db.record_plugin(plugin, version, &up.ctx.actor).await)
-            .map_err(EngineError::db(format!("recording {plugin} {version} in ferry_plugins")))?;
+        (db.record_plugin(plugin, version, &up.ctx.actor).await).map_err(EngineError::db(
+            format!("recording {plugin} {version} in ferry_plugins"),
+        ))?;
     }
     Ok(done)
 }
