@@ -395,3 +395,31 @@ fn bad_plugins_and_versions_are_refused_before_anything_runs() {
 fn installed_or_none(p: &Project) -> bool {
     p.db.tables().iter().any(|t| t == "ferry_plugins") && !installed(p).is_empty()
 }
+
+#[test]
+fn migrate_applies_the_application_and_every_installed_plugin_in_one_plan() {
+    for engine in ALL {
+        let p = example(engine);
+        p.expect(&["plugin", "install", "jobs"], 0);
+        // A new migration of the application, and one of jobs 1.1.0 that requires it.
+        p.write("001_app_users.sql", "CREATE TABLE app_users (id INTEGER)");
+        p.write("rollback/001_app_users.sql", "DROP TABLE app_users");
+        let jobs = p.dir.path().join("plugins/jobs/migrations");
+        std::fs::write(
+            jobs.join("003_user_jobs.sql"),
+            "-- ferry:since 1.1.0\n-- ferry:requires app:001\nCREATE TABLE jobs_by_user (user_id INTEGER)",
+        )
+        .unwrap();
+        std::fs::write(jobs.join("rollback/003_user_jobs.sql"), "DROP TABLE jobs_by_user").unwrap();
+        let (out, _) = p.expect(&["migrate", "--dry-run"], 0);
+        assert!(out.contains("1. apply app:001") && out.contains("2. apply jobs:003"), "{engine:?}: {out}");
+        assert!(!has_table(&p, "app_users"), "{engine:?}");
+        let (_, err) = p.expect(&["migrate", "--to", "1"], 2);
+        assert!(err.contains("with plugins installed"), "{err}");
+        let (out, _) = p.expect(&["migrate"], 0);
+        assert!(out.contains("applied 2 migration(s)"), "{engine:?}: {out}");
+        assert!(has_table(&p, "app_users") && has_table(&p, "jobs_by_user"), "{engine:?}");
+        let (out, _) = p.expect(&["plan"], 0);
+        assert_eq!(out.trim(), "plan: nothing to do", "{engine:?}");
+    }
+}

@@ -17,6 +17,17 @@ pub async fn run(
     dry_run: bool,
     (allow_ooo, ignore_other_tools): (bool, bool),
 ) -> Result<(), CliError> {
+    // With plugins installed, one plan covers the application and every plugin.
+    let installed = (s.db.read_plugins().await)
+        .map_err(ferry_engine::EngineError::db("reading ferry_plugins"))?;
+    if !installed.is_empty() {
+        if target.is_some() {
+            return Err(CliError::Usage(
+                "--to names one migration; with plugins installed, migrate applies every plugin's pending migrations (use `ferry plugin update NAME --version V` for one plugin)".into(),
+            ));
+        }
+        return super::plugin::migrate_all(g, dry_run).await;
+    }
     let options = MigrateOptions {
         target,
         allow_out_of_order: allow_ooo || s.config.allow_out_of_order,

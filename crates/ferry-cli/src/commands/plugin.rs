@@ -358,6 +358,26 @@ async fn rollback(
     apply(p, g, "plugin rollback", &asked, cascade).await
 }
 
+/// `ferry migrate` in a project with plugins installed: the application's and every
+/// installed plugin's pending migrations (at its installed version), in one plan.
+pub async fn migrate_all(g: &Global, dry_run: bool) -> Result<(), CliError> {
+    if dry_run {
+        let options = super::plan::Options {
+            plugin: None,
+            to_version: None,
+            verbose: true,
+        };
+        return super::plan::run(g, options).await;
+    }
+    let mut p = Project::open(g, true).await?;
+    let result = run_members(&mut p, g, "migrate", None, false).await;
+    p.close().await;
+    let done = result?;
+    let text = format!("applied {} migration(s)", done.len());
+    summary(g, "migrate", "applied", &done, (!done.is_empty()).then_some(text));
+    Ok(())
+}
+
 /// Plans the change across every plugin, checks it, and runs it.
 async fn apply(
     p: &mut Project,
@@ -366,30 +386,13 @@ async fn apply(
     asked: &Asked<'_>,
     cascade: bool,
 ) -> Result<(), CliError> {
-    let members = p.members(Some(asked), false)?;
-    p.check(&members)?;
     if asked.change == Change::Down && p.config.protected && !g.yes {
         return Err(CliError::Refused(format!(
             "{command} in the `{}` environment needs confirmation; pass --yes",
             p.config.env
         )));
     }
-    let ctx = RunContext {
-        actor: p.config.actor.clone(),
-        lock_timeout: p.config.lock_timeout,
-    };
-    let job = Upgrade {
-        command,
-        targets: project::targets(&members),
-        cascade,
-        installed: p.installed.clone(),
-        record: vec![(asked.plugin.to_owned(), asked.to.to_string())],
-        ctx: &ctx,
-    };
-    let mut printer = EventPrinter::new(g.json);
-    let result = runner::upgrade(p.db.as_mut(), &job, &mut printer).await;
-    printer.finish();
-    let done = result?;
+    let done = run_members(p, g, command, Some(asked), cascade).await?;
     let verb = if asked.change == Change::Down {
         "rolled back"
     } else {
@@ -403,6 +406,38 @@ async fn apply(
     );
     summary(g, command, verb, &done, Some(text));
     Ok(())
+}
+
+/// Runs the plan that brings every member to its version (`asked` changes one plugin;
+/// without it, every member's pending migrations are applied).
+async fn run_members(
+    p: &mut Project,
+    g: &Global,
+    command: &str,
+    asked: Option<&Asked<'_>>,
+    cascade: bool,
+) -> Result<Vec<runner::Done>, CliError> {
+    let members = p.members(asked, asked.is_none())?;
+    p.check(&members)?;
+    let ctx = RunContext {
+        actor: p.config.actor.clone(),
+        lock_timeout: p.config.lock_timeout,
+    };
+    let job = Upgrade {
+        command,
+        targets: project::targets(&members),
+        cascade,
+        installed: p.installed.clone(),
+        record: asked
+            .map(|a| (a.plugin.to_owned(), a.to.to_string()))
+            .into_iter()
+            .collect(),
+        ctx: &ctx,
+    };
+    let mut printer = EventPrinter::new(g.json);
+    let result = runner::upgrade(p.db.as_mut(), &job, &mut printer).await;
+    printer.finish();
+    Ok(result?)
 }
 
 fn changelog(p: &Project, name: &str, version: Option<String>) -> Result<(), CliError> {
