@@ -24,6 +24,8 @@ struct File {
     #[serde(default)]
     plugins: PluginsSection,
     #[serde(default)]
+    portable: PortableSection,
+    #[serde(default)]
     environments: BTreeMap<String, EnvironmentSection>,
 }
 
@@ -52,6 +54,23 @@ struct PluginsSection {
     dir: Option<PathBuf>,
     releases: Option<PathBuf>,
     table: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PortableSection {
+    expected_changes: Option<Strictness>,
+}
+
+/// What a mismatch with a portable step's `expectedChanges` does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Strictness {
+    /// The migration fails.
+    #[default]
+    Error,
+    /// A warning is printed and the migration goes on.
+    Warn,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -95,6 +114,8 @@ pub struct Config {
     pub plugins_dir: PathBuf,
     /// A directory of released plugin versions (`<name>/<version>/`), if configured.
     pub releases: Option<PathBuf>,
+    /// What a mismatch with a portable step's `expectedChanges` does.
+    pub expected_changes: Strictness,
 }
 
 impl Config {
@@ -207,7 +228,19 @@ impl Config {
             actor: global.actor.clone().unwrap_or_else(os_user),
             plugins_dir: base.join(file.plugins.dir.as_deref().unwrap_or(Path::new("plugins"))),
             releases: file.plugins.releases.as_deref().map(|r| base.join(r)),
+            expected_changes: file.portable.expected_changes.unwrap_or_default(),
         })
+    }
+}
+
+impl Config {
+    /// Who runs, how long to wait for the lock, and how strict portable steps are.
+    pub fn run_context(&self) -> ferry_engine::runner::RunContext {
+        ferry_engine::runner::RunContext {
+            actor: self.actor.clone(),
+            lock_timeout: self.lock_timeout,
+            expected_changes_warn: self.expected_changes == Strictness::Warn,
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use crate::error::CliError;
 use crate::render::EventPrinter;
 use ferry_core::layout::Layout;
 use ferry_core::{MigrationSource, VersionKind};
-use ferry_engine::runner::{Job, RunContext};
+use ferry_engine::runner::Job;
 use ferry_engine::{ConnectOptions, Driver, EngineError, EventSink, Files};
 use ferry_source::cache::ScriptCache;
 use ferry_source::{Folder, FolderOptions};
@@ -89,10 +89,7 @@ impl Session {
         g: &Global,
         call: impl AsyncFnOnce(&mut dyn Driver, &Job<'_>, &mut dyn EventSink) -> Result<T, EngineError>,
     ) -> Result<T, CliError> {
-        let ctx = RunContext {
-            actor: self.config.actor.clone(),
-            lock_timeout: self.config.lock_timeout,
-        };
+        let ctx = self.config.run_context();
         let job = Job {
             files: &self.files,
             plugin: &self.config.plugin,

@@ -410,15 +410,25 @@ fn migrate_applies_the_application_and_every_installed_plugin_in_one_plan() {
             "-- ferry:since 1.1.0\n-- ferry:requires app:001\nCREATE TABLE jobs_by_user (user_id INTEGER)",
         )
         .unwrap();
-        std::fs::write(jobs.join("rollback/003_user_jobs.sql"), "DROP TABLE jobs_by_user").unwrap();
+        std::fs::write(
+            jobs.join("rollback/003_user_jobs.sql"),
+            "DROP TABLE jobs_by_user",
+        )
+        .unwrap();
         let (out, _) = p.expect(&["migrate", "--dry-run"], 0);
-        assert!(out.contains("1. apply app:001") && out.contains("2. apply jobs:003"), "{engine:?}: {out}");
+        assert!(
+            out.contains("1. apply app:001") && out.contains("2. apply jobs:003"),
+            "{engine:?}: {out}"
+        );
         assert!(!has_table(&p, "app_users"), "{engine:?}");
         let (_, err) = p.expect(&["migrate", "--to", "1"], 2);
         assert!(err.contains("with plugins installed"), "{err}");
         let (out, _) = p.expect(&["migrate"], 0);
         assert!(out.contains("applied 2 migration(s)"), "{engine:?}: {out}");
-        assert!(has_table(&p, "app_users") && has_table(&p, "jobs_by_user"), "{engine:?}");
+        assert!(
+            has_table(&p, "app_users") && has_table(&p, "jobs_by_user"),
+            "{engine:?}"
+        );
         let (out, _) = p.expect(&["plan"], 0);
         assert_eq!(out.trim(), "plan: nothing to do", "{engine:?}");
     }

@@ -70,6 +70,31 @@ pub struct PortableMeta {
     pub requires_backup: bool,
     /// `estimatedDuration`, in seconds.
     pub estimated_duration: Option<u64>,
+    /// Each step of this direction, with what must hold around it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<StepGuard>,
+}
+
+/// One step of a portable migration, as the executor sees it: where its SQL is in the
+/// script ferry made of the steps, and what must hold before and after it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StepGuard {
+    /// The step's id.
+    pub id: String,
+    /// The byte range of its SQL in the script.
+    pub start: usize,
+    /// The end of that range.
+    pub end: usize,
+    /// A query that must hold (return true, or no rows) before the step runs.
+    pub pre_validation: Option<String>,
+    /// A query that must hold after it.
+    pub post_validation: Option<String>,
+    /// The step's statement timeout, in seconds.
+    pub timeout_s: Option<u64>,
+    /// The rows its statements must change in all (`expectedChanges.rows`).
+    pub expected_rows: Option<u64>,
+    /// A failure of the step is reported and the migration goes on without it.
+    pub skip_on_error: bool,
 }
 
 /// A malformed or unknown directive.

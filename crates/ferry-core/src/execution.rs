@@ -43,6 +43,44 @@ pub struct Execution {
     /// The migration is recorded without running its statements, because the script says
     /// so (the marker, as written).
     pub record_only: Option<String>,
+    /// A portable migration's steps: which statements each covers, and what must hold
+    /// around them (the executor runs such a script statement by statement).
+    pub guards: Vec<Guard>,
+}
+
+/// One step of a portable migration over the statements it covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Guard {
+    /// What must hold around it.
+    pub step: crate::StepGuard,
+    /// The script position ([`Statement::index`]) of its first statement.
+    pub first: usize,
+    /// The script position of its last statement.
+    pub last: usize,
+    /// A mismatch with `expectedChanges` is a warning, not a failure.
+    pub warn_on_mismatch: bool,
+}
+
+/// The guards of `directives`' steps over `statements` (steps without a statement have
+/// nothing to guard).
+fn guards(directives: &Directives, statements: &[Statement]) -> Vec<Guard> {
+    let Some(portable) = &directives.portable else {
+        return Vec::new();
+    };
+    (portable.steps.iter())
+        .filter_map(|step| {
+            let mut inside = (statements.iter())
+                .filter(|s| (step.start..step.end).contains(&s.offset))
+                .map(|s| s.index);
+            let first = inside.next()?;
+            Some(Guard {
+                step: step.clone(),
+                first,
+                last: inside.next_back().unwrap_or(first),
+                warn_on_mismatch: false,
+            })
+        })
+        .collect()
 }
 
 impl Execution {
@@ -67,10 +105,12 @@ pub fn execution(
             own_transaction: false,
             unclosed: None,
             record_only: Some(marker.clone()),
+            guards: Vec::new(),
         };
     }
     let mode = transaction_mode(directives, &statements, server);
     let mut run = Execution {
+        guards: guards(directives, &statements),
         mode,
         before: Vec::new(),
         unclosed: unclosed_transaction(&statements),

@@ -26,8 +26,8 @@ mod version;
 
 pub use checksum::{CURRENT_ALGORITHM, Checksum, UnknownAlgorithm};
 pub use dialect::Dialect;
-pub use directive::{DirectiveError, Directives, PortableMeta, parse_directives};
-pub use execution::{Check, Execution, FOREIGN_KEY_CHECK, execution};
+pub use directive::{DirectiveError, Directives, PortableMeta, StepGuard, parse_directives};
+pub use execution::{Check, Execution, FOREIGN_KEY_CHECK, Guard, execution};
 pub use history::{History, HistoryRow, RowState, UNFINISHED};
 pub use redact::{redact_url, scrub_password};
 pub use source::{

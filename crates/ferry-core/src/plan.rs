@@ -545,6 +545,14 @@ fn rollback_step<'a>(
         Some(crate::DownScript::Read(script)) => script.directives.no_transaction.clone(),
         _ => None,
     };
+    // A portable migration's step guards are not in its text: kept from the file while the
+    // stored text is the file's.
+    let guards = match file {
+        Some(crate::DownScript::Read(script)) if row.down_sql.as_deref() == script.text().ok() => {
+            script.directives.portable.clone()
+        }
+        _ => None,
+    };
     let (down, stored) = match (&row.down_sql, file) {
         (Some(text), _) => {
             let origin = PathBuf::from(format!("history:{}/{}", row.plugin, entry.label));
@@ -553,6 +561,7 @@ fn rollback_step<'a>(
             if script.directives.no_transaction.is_none() {
                 script.directives.no_transaction = named_marker;
             }
+            script.directives.portable = guards;
             (script, true)
         }
         // The only file this planner reads: a down script the history holds no copy of.

@@ -1,10 +1,10 @@
 //! MySQL and MariaDB: DDL commits implicitly, `GET_LOCK` named lock.
 
 use crate::lock::MysqlNamedLock;
-use crate::sqlx_driver::{Engine, SqlxDriver, first_text, major_of};
+use crate::sqlx_driver::{Engine, SqlxDriver, TimeoutSql, first_text, major_of};
 use crate::{Capabilities, ConnectOptions, DbError, Driver, Lock};
 use ferry_core::Dialect;
-use sqlx::mysql::{MySql, MySqlConnectOptions, MySqlConnection};
+use sqlx::mysql::{MySql, MySqlConnectOptions, MySqlConnection, MySqlQueryResult};
 use sqlx::{ConnectOptions as _, Connection as _};
 use std::str::FromStr;
 
@@ -78,6 +78,35 @@ impl Engine for MySql {
             "DROP DATABASE IF EXISTS {}",
             crate::sql::quote_ident(name, '`')
         ))
+    }
+
+    fn rows_affected(result: &MySqlQueryResult) -> u64 {
+        result.rows_affected()
+    }
+
+    fn statement_timeout(driver: &SqlxDriver<Self>) -> Option<TimeoutSql> {
+        Some(match driver.server_version.contains("MariaDB") {
+            true => TimeoutSql {
+                show: "SELECT @@SESSION.max_statement_time",
+                set: |s| format!("SET SESSION max_statement_time = {s}"),
+                // A number read back from the server: anything else is put back as none.
+                restore: |v| match v.parse::<f64>() {
+                    Ok(n) if n.is_finite() && n >= 0.0 => {
+                        format!("SET SESSION max_statement_time = {v}")
+                    }
+                    _ => "SET SESSION max_statement_time = 0".to_owned(),
+                },
+            },
+            // MySQL limits only SELECTs, in milliseconds.
+            false => TimeoutSql {
+                show: "SELECT @@SESSION.max_execution_time",
+                set: |s| format!("SET SESSION max_execution_time = {}", s * 1000),
+                restore: |v| {
+                    let ms: u64 = v.parse().unwrap_or(0);
+                    format!("SET SESSION max_execution_time = {ms}")
+                },
+            },
+        })
     }
 }
 

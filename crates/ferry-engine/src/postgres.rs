@@ -2,10 +2,10 @@
 
 use crate::driver::Execute as _;
 use crate::lock::PgAdvisoryLock;
-use crate::sqlx_driver::{Engine, SqlxDriver};
+use crate::sqlx_driver::{Engine, SqlxDriver, TimeoutSql};
 use crate::{Capabilities, ConnectOptions, DbError, Driver, Lock};
 use ferry_core::Dialect;
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgSslMode, Postgres};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgQueryResult, PgSslMode, Postgres};
 use sqlx::{ConnectOptions as _, Connection as _};
 use std::str::FromStr;
 
@@ -52,6 +52,18 @@ impl Engine for Postgres {
             "DROP DATABASE IF EXISTS {} WITH (FORCE)",
             crate::sql::quote_ident(name, '"')
         ))
+    }
+
+    fn rows_affected(result: &PgQueryResult) -> u64 {
+        result.rows_affected()
+    }
+
+    fn statement_timeout(_: &SqlxDriver<Self>) -> Option<TimeoutSql> {
+        Some(TimeoutSql {
+            show: "SELECT current_setting('statement_timeout')",
+            set: |s| format!("SET statement_timeout = '{s}s'"),
+            restore: |v| format!("SET statement_timeout = '{}'", v.replace('\'', "''")),
+        })
     }
 }
 

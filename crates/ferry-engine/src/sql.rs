@@ -286,7 +286,6 @@ impl HistorySql {
                 "CREATE TABLE IF NOT EXISTS {e} ({idt}, at {tm} NOT NULL, command VARCHAR(32) NOT NULL, plugin {vc}, actor {tt} NOT NULL, \
                  outcome VARCHAR(16) NOT NULL, message {tt} NOT NULL, ferry_version VARCHAR(32) NOT NULL)"
             ),
-            plugins.create.clone(),
             match dialect {
                 // MySQL has no CREATE INDEX IF NOT EXISTS (MariaDB has); an inline KEY would need a rewrite.
                 Dialect::Mysql => String::new(),

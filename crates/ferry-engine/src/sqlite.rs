@@ -1,10 +1,10 @@
 //! SQLite: transactional DDL, an OS file lock beside the database file.
 
 use crate::lock::{FileLock, NoLock};
-use crate::sqlx_driver::{Engine, SqlxDriver, first_text, major_of};
+use crate::sqlx_driver::{Engine, SqlxDriver, TimeoutSql, first_text, major_of};
 use crate::{Capabilities, ConnectOptions, DbError, Driver, Lock};
 use ferry_core::Dialect;
-use sqlx::sqlite::{Sqlite, SqliteConnectOptions, SqliteConnection};
+use sqlx::sqlite::{Sqlite, SqliteConnectOptions, SqliteConnection, SqliteQueryResult};
 use sqlx::{ConnectOptions as _, Connection as _};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -39,6 +39,14 @@ impl Engine for Sqlite {
     }
 
     fn drop_database(_: &str) -> Option<String> {
+        None
+    }
+
+    fn rows_affected(result: &SqliteQueryResult) -> u64 {
+        result.rows_affected()
+    }
+
+    fn statement_timeout(_: &SqlxDriver<Self>) -> Option<TimeoutSql> {
         None
     }
 }

@@ -36,6 +36,19 @@ pub(crate) trait Engine: Database {
     fn create_database(name: &str) -> Option<String>;
     /// `DROP DATABASE IF EXISTS` for `name`, closing others' connections where possible.
     fn drop_database(name: &str) -> Option<String>;
+    /// The rows a statement changed.
+    fn rows_affected(result: &Self::QueryResult) -> u64;
+    /// How this server limits a statement's time, if it can.
+    fn statement_timeout(driver: &SqlxDriver<Self>) -> Option<TimeoutSql>;
+}
+
+/// The SQL of a server's statement time limit: read the current one, set one in seconds,
+/// put a read one back.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TimeoutSql {
+    pub show: &'static str,
+    pub set: fn(u64) -> String,
+    pub restore: fn(&str) -> String,
 }
 
 /// A connection of one engine plus the SQL of ferry's tables for it.
@@ -60,6 +73,8 @@ pub(crate) struct SqlxDriver<DB: Engine> {
     /// A [`Transaction`](crate::driver::Transaction) guard was dropped open: the
     /// transaction is rolled back before the next statement.
     pub abandoned: bool,
+    /// The statement time limit before a step set its own, to put back after it.
+    pub saved_timeout: Option<String>,
 }
 
 impl<DB: Engine> SqlxDriver<DB> {
@@ -108,6 +123,7 @@ impl<DB: Engine> SqlxDriver<DB> {
             server_version: String::new(),
             broken: false,
             abandoned: false,
+            saved_timeout: None,
         }
     }
 }
@@ -181,14 +197,25 @@ fn sql(text: &str) -> AssertSqlSafe<String> {
     AssertSqlSafe(text.to_owned())
 }
 
+/// Every column of `row` as text: text as it is, integers and booleans written out (a
+/// validation query's `COUNT(*) > 0` is a boolean on PostgreSQL); others as NULL.
 fn text_row<R: Row>(row: &R) -> Vec<Option<String>>
 where
     for<'r> Option<String>: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> Option<i64>: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> Option<bool>: Decode<'r, R::Database> + Type<R::Database>,
     usize: sqlx::ColumnIndex<R>,
 {
-    (0..row.len())
-        .map(|i| row.try_get::<Option<String>, _>(i).unwrap_or(None))
-        .collect()
+    let cell = |i: usize| {
+        if let Ok(text) = row.try_get::<Option<String>, _>(i) {
+            return text;
+        }
+        if let Ok(number) = row.try_get::<Option<i64>, _>(i) {
+            return number.map(|n| n.to_string());
+        }
+        (row.try_get::<Option<bool>, _>(i).ok().flatten()).map(|b| b.to_string())
+    };
+    (0..row.len()).map(cell).collect()
 }
 
 /// An implementation of one of the driver's capabilities for every sqlx engine, with the
@@ -207,6 +234,7 @@ macro_rules! capability {
             for<'t> i64: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
             for<'t> Option<i64>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
             for<'t> bool: Encode<'t, DB> + Type<DB>,
+            for<'t> Option<bool>: Decode<'t, DB> + Type<DB>,
             usize: sqlx::ColumnIndex<DB::Row>,
         {
             $($body)*
@@ -248,6 +276,12 @@ impl Execute {
         self.settle().await?;
         sqlx::raw_sql(sql(text)).execute(&mut self.conn).await?;
         Ok(())
+    }
+
+    async fn execute_counted(&mut self, text: &str) -> Result<u64, DbError> {
+        self.settle().await?;
+        let result = sqlx::raw_sql(sql(text)).execute(&mut self.conn).await?;
+        Ok(DB::rows_affected(&result))
     }
 
     async fn execute_batch(&mut self, script: &str) -> Result<(), (usize, DbError)> {
@@ -308,6 +342,26 @@ impl Execute {
 
 capability! {
 impl SessionState {
+    async fn statement_timeout(&mut self, seconds: Option<u64>) -> Result<bool, DbError> {
+        let Some(limit) = DB::statement_timeout(self) else {
+            return Ok(false);
+        };
+        match seconds {
+            Some(s) => {
+                if self.saved_timeout.is_none() {
+                    self.saved_timeout = Some(first_text(self, limit.show).await?);
+                }
+                self.execute(&(limit.set)(s)).await?;
+            }
+            None => {
+                if let Some(previous) = self.saved_timeout.take() {
+                    self.execute(&(limit.restore)(&previous)).await?;
+                }
+            }
+        }
+        Ok(true)
+    }
+
     async fn capture_session(&mut self) -> Result<(), DbError> {
         let row = (self.query_text(&DB::snapshot(self)).await?)
             .into_iter()

@@ -451,13 +451,18 @@ fn read_portables(
             };
             match ferry_core::portable::for_engine(&file, dialect) {
                 Ok(scripts) => {
+                    let declared = ferry_core::portable::directives(&file);
+                    let meta = |steps: Vec<ferry_core::StepGuard>| {
+                        (declared.portable.clone()).map(|p| ferry_core::PortableMeta { steps, ..p })
+                    };
                     let down = (scripts.down)
                         .map(|down| {
-                            let script = Script::new(path.clone(), down)?;
-                            Ok::<_, LoadError>(with_marker(
-                                script,
+                            let mut script = with_marker(
+                                Script::new(path.clone(), down)?,
                                 scripts.down_no_transaction.clone(),
-                            ))
+                            );
+                            script.directives.portable = meta(scripts.down_steps.clone());
+                            Ok::<_, LoadError>(script)
                         })
                         .transpose()?;
                     let mut up = with_marker(
@@ -467,7 +472,8 @@ fn read_portables(
                     // What the JSON declares beside its SQL, as a SQL file's directives would.
                     up.directives = ferry_core::Directives {
                         no_transaction: up.directives.no_transaction.take(),
-                        ..ferry_core::portable::directives(&file)
+                        portable: meta(scripts.up_steps),
+                        ..declared.clone()
                     };
                     push_pair(&mut named, name, up, down);
                 }

@@ -65,10 +65,7 @@ pub async fn dry_run_plan(
     let entries = plan::status(migrations, &history, &s.config.plugin);
     let plan = plan::plan(request, &entries)?;
     // A dry run refuses what the run would refuse.
-    let ctx = runner::RunContext {
-        actor: s.config.actor.clone(),
-        lock_timeout: s.config.lock_timeout,
-    };
+    let ctx = s.config.run_context();
     let job = runner::Job {
         files: &s.files,
         plugin: &s.config.plugin,

@@ -7,7 +7,7 @@ use crate::project::{self, Asked, Project};
 use crate::render::{EventPrinter, out};
 use ferry_core::plugin::changelog;
 use ferry_core::plugin::upgrade::Change;
-use ferry_engine::runner::{self, RunContext, Upgrade};
+use ferry_engine::runner::{self, Upgrade};
 use semver::Version;
 use std::io::IsTerminal;
 
@@ -374,7 +374,13 @@ pub async fn migrate_all(g: &Global, dry_run: bool) -> Result<(), CliError> {
     p.close().await;
     let done = result?;
     let text = format!("applied {} migration(s)", done.len());
-    summary(g, "migrate", "applied", &done, (!done.is_empty()).then_some(text));
+    summary(
+        g,
+        "migrate",
+        "applied",
+        &done,
+        (!done.is_empty()).then_some(text),
+    );
     Ok(())
 }
 
@@ -419,10 +425,7 @@ async fn run_members(
 ) -> Result<Vec<runner::Done>, CliError> {
     let members = p.members(asked, asked.is_none())?;
     p.check(&members)?;
-    let ctx = RunContext {
-        actor: p.config.actor.clone(),
-        lock_timeout: p.config.lock_timeout,
-    };
+    let ctx = p.config.run_context();
     let job = Upgrade {
         command,
         targets: project::targets(&members),

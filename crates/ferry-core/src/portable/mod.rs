@@ -17,6 +17,7 @@ pub use types::{
 };
 
 use crate::Dialect;
+use crate::StepGuard;
 
 /// A portable migration file that cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -107,14 +108,17 @@ pub fn check(file: &PortableFile) -> Result<(), PortableError> {
             if step.sql.is_none() && step.transform.is_none() {
                 return bad(path, "a step needs `sql` or a `transform`".into());
             }
+            // Steps run in the order written: a step can only depend on an earlier one.
             if let Some(dep) = step
                 .dependencies
                 .iter()
-                .find(|d| !steps.iter().any(|s| &&s.id == d))
+                .find(|d| !steps[..i].iter().any(|s| &&s.id == d))
             {
                 return bad(
                     format!("{path}.dependencies"),
-                    format!("`{dep}` is no step of the {direction} steps"),
+                    format!(
+                        "`{dep}` is no earlier step of the {direction} steps; steps run in the order written, so move it before this one"
+                    ),
                 );
             }
         }
@@ -159,12 +163,11 @@ pub fn schema() -> String {
 #[cfg(test)]
 mod tests;
 
-/// A portable migration as one engine runs it today: its up and down SQL (the steps' SQL
-/// in order), and what says it runs without a transaction. `Err` says why this ferry
-/// cannot run it on `dialect` yet (said at plan time, never skipped): an engine the
-/// migration does not support or a step without SQL for it, and what the executor does not
-/// do yet (data transforms, checks before and after a step, timeouts, expected changes,
-/// steps that may fail, dependencies and conflicts between migrations).
+/// A portable migration as one engine runs it: its up and down SQL (the steps' SQL in
+/// order), what says it runs without a transaction, and each step's guards (validations,
+/// timeout, expected changes, skipOnError). `Err` says why this ferry cannot run it on
+/// `dialect` (said at plan time, never skipped): an engine the migration does not support,
+/// a step without SQL for it, or a data transform, which the executor does not run yet.
 pub fn for_engine(file: &PortableFile, dialect: Dialect) -> Result<EngineScripts, String> {
     let m = &file.migration;
     let engine = match dialect {
@@ -178,38 +181,65 @@ pub fn for_engine(file: &PortableFile, dialect: Dialect) -> Result<EngineScripts
             m.id
         ));
     }
-    let text = |direction: &str, steps: &[Step]| -> Result<(String, Option<String>), String> {
-        let mut out = String::new();
-        let mut no_transaction = None;
+    let text = |direction: &str, steps: &[Step]| -> Result<Direction, String> {
+        let mut made = Direction::default();
         for (i, step) in steps.iter().enumerate() {
             let at = format!("migration.steps.{direction}[{i}]");
-            if let Some(what) = unsupported(step) {
+            if step.transform.is_some() {
                 return Err(format!(
-                    "{at}: step `{}` has {what}, which this ferry does not run yet",
+                    "{at}: step `{}` is a data transform, which this ferry does not run yet; write its SQL instead",
                     step.id
                 ));
             }
-            if !step.transactional && no_transaction.is_none() {
-                no_transaction = Some(format!("\"transactional\": false in {at}"));
+            if !step.transactional && made.no_transaction.is_none() {
+                made.no_transaction = Some(format!("\"transactional\": false in {at}"));
+            }
+            if direction == "up" && !step.rollback_supported && made.irreversible.is_none() {
+                made.irreversible = Some(format!("{at} (`{}`)", step.id));
             }
             let sql = sql_for(m, direction, i, step, dialect).map_err(|e| e.to_string())?;
+            let start = made.text.len();
             // The `;` on a line of its own: a step ending in a `--` comment keeps it.
-            out.push_str(sql.trim_end().trim_end_matches(';').trim_end());
-            out.push_str("\n;\n");
+            made.text
+                .push_str(sql.trim_end().trim_end_matches(';').trim_end());
+            made.text.push_str("\n;\n");
+            made.steps.push(StepGuard {
+                id: step.id.clone(),
+                start,
+                end: made.text.len(),
+                pre_validation: step.pre_validation.clone(),
+                post_validation: step.post_validation.clone(),
+                timeout_s: step.timeout,
+                expected_rows: step.expected_changes.as_ref().and_then(|e| e.rows),
+                skip_on_error: step.skip_on_error,
+            });
         }
-        Ok((out, no_transaction))
+        Ok(made)
     };
-    let (up, no_transaction) = text("up", &m.steps.up)?;
-    let down = match m.steps.down.is_empty() {
-        true => None,
-        false => Some(text("down", &m.steps.down)?),
+    let up = text("up", &m.steps.up)?;
+    // A migration with a step that cannot be undone has no down script to run.
+    let down = match (m.steps.down.is_empty(), &up.irreversible) {
+        (false, None) => Some(text("down", &m.steps.down)?),
+        _ => None,
     };
     Ok(EngineScripts {
-        up,
-        no_transaction,
-        down_no_transaction: down.as_ref().and_then(|d| d.1.clone()),
-        down: down.map(|d| d.0),
+        irreversible: up.irreversible.clone(),
+        up_steps: up.steps,
+        up: up.text,
+        no_transaction: up.no_transaction,
+        down_no_transaction: down.as_ref().and_then(|d| d.no_transaction.clone()),
+        down_steps: down.as_ref().map(|d| d.steps.clone()).unwrap_or_default(),
+        down: down.map(|d| d.text),
     })
+}
+
+/// One direction's script as [`for_engine`] builds it.
+#[derive(Default)]
+struct Direction {
+    text: String,
+    steps: Vec<StepGuard>,
+    no_transaction: Option<String>,
+    irreversible: Option<String>,
 }
 
 /// The directives a portable migration declares: the plugin version that introduced it
@@ -226,6 +256,7 @@ pub fn directives(file: &PortableFile) -> crate::Directives {
             risk_level: m.risk_level.map(|r| format!("{r:?}").to_lowercase()),
             requires_backup: m.requires_backup,
             estimated_duration: m.estimated_duration,
+            steps: Vec::new(),
         }),
         ..Default::default()
     }
@@ -242,19 +273,10 @@ pub struct EngineScripts {
     pub no_transaction: Option<String>,
     /// The same for the down script.
     pub down_no_transaction: Option<String>,
-}
-
-/// What a step asks that the executor does not do yet.
-fn unsupported(step: &Step) -> Option<&'static str> {
-    [
-        (step.transform.is_some(), "a data transform"),
-        (step.pre_validation.is_some(), "a preValidation"),
-        (step.post_validation.is_some(), "a postValidation"),
-        (step.timeout.is_some(), "a timeout"),
-        (step.expected_changes.is_some(), "expectedChanges"),
-        (step.skip_on_error, "skipOnError"),
-        (!step.dependencies.is_empty(), "step dependencies"),
-    ]
-    .into_iter()
-    .find_map(|(has, what)| has.then_some(what))
+    /// The up steps, with what must hold around each.
+    pub up_steps: Vec<StepGuard>,
+    /// The down steps.
+    pub down_steps: Vec<StepGuard>,
+    /// The first up step that says `rollbackSupported: false` (then there is no down).
+    pub irreversible: Option<String>,
 }

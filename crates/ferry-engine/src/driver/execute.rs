@@ -20,6 +20,8 @@ pub enum Bind<'a> {
 pub trait Execute: Send {
     /// Runs one statement (or a script the server accepts as a whole), discarding results.
     async fn execute(&mut self, sql: &str) -> Result<(), DbError>;
+    /// Runs one statement and returns how many rows it changed.
+    async fn execute_counted(&mut self, sql: &str) -> Result<u64, DbError>;
     /// Runs a multi-statement script in one round trip (only when
     /// [`Capabilities::batch_scripts`](crate::Capabilities)); on failure, how many
     /// statements completed first.

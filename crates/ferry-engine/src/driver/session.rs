@@ -22,6 +22,9 @@ pub trait Connection: Send {
 /// The session every migration starts from.
 #[async_trait]
 pub trait SessionState: Send {
+    /// Limits each following statement to `seconds` (`None`: puts back the limit there was
+    /// before); `false` if this engine has no server-side statement limit.
+    async fn statement_timeout(&mut self, seconds: Option<u64>) -> Result<bool, DbError>;
     /// Records the session as it is now (after the preamble) as the state every migration
     /// starts from, and qualifies ferry's tables with the schema or database in use now,
     /// so that a migration that changes `search_path` or says `USE` cannot redirect them.

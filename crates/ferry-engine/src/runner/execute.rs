@@ -182,7 +182,7 @@ pub(super) async fn execute(
                 }
                 result
             }
-            (Action::Revert, _, Some(run)) => revert_one(db, &p.step, &run, sink).await,
+            (Action::Revert, _, Some(run)) => revert_one(db, &p.step, &run, ctx, sink).await,
             _ => record(db, &p.step, p.down.as_deref(), batch, ctx, sink).await,
         };
         match outcome {

@@ -26,6 +26,9 @@ pub struct RunContext {
     pub actor: String,
     /// How long to wait for another runner.
     pub lock_timeout: Duration,
+    /// A portable step that changes other than its `expectedChanges.rows` is let through
+    /// with a warning instead of failing its migration.
+    pub expected_changes_warn: bool,
 }
 
 /// What a history-changing command works on: one plugin's migrations, and who runs.
@@ -278,17 +281,24 @@ async fn apply_one(
         no_transaction: reason.is_some(),
         ..NewRow::applied(m, up.down.as_deref(), batch, &ctx.actor)
     };
+    let mut run = up.run;
+    for g in &mut run.guards {
+        g.warn_on_mismatch = ctx.expected_changes_warn;
+    }
+    let mut notes = Vec::new();
     let ran = match reason {
-        None => apply_atomically(db, m, &up.run, &mut row, started).await,
-        Some(_) => apply_unguarded(db, &what, &up.run, &mut row, started).await,
+        None => apply_atomically(db, m, &run, &mut row, started, &mut notes).await,
+        Some(_) => apply_unguarded(db, &what, &run, &mut row, started, &mut notes).await,
     };
     // Whatever happened, the next migration starts from the connection's own state.
     if !matches!(ran, Ok(true)) {
         reset_after(db, &what, ran.is_ok()).await?;
     }
     ran.map_err(|f| f.into_error_for(&what, "up", &m.up))?;
-    let note = (up.run.record_only.as_ref())
+    let marker = (run.record_only.as_ref())
         .map(|marker| format!("recorded without running: the file says {marker}"));
+    notes.extend(marker);
+    let note = (!notes.is_empty()).then(|| notes.join("; "));
     Ok(finished(sink, "up", &what, started, note))
 }
 
@@ -300,10 +310,11 @@ async fn apply_atomically(
     run: &Execution,
     row: &mut NewRow<'_>,
     started: Instant,
+    notes: &mut Vec<String>,
 ) -> Result<bool, Outcome> {
     let text = m.up.text().map_err(|e| Outcome::Engine(e.into()))?;
     row.duration_ms = Some(elapsed_ms(started));
-    let committed = match run_atomically(db, text, run, Tail::Insert(row)).await {
+    let committed = match run_atomically(db, text, run, Tail::Insert(row), notes).await {
         Ok(committed) => committed,
         Err(failed) => return Err(Outcome::rolled_back(db, failed, true).await),
     };
@@ -321,6 +332,7 @@ async fn apply_unguarded(
     run: &Execution,
     row: &mut NewRow<'_>,
     started: Instant,
+    notes: &mut Vec<String>,
 ) -> Result<bool, Outcome> {
     row.state = RowState::Running;
     let id = (db.insert_history(row).await).map_err(|e| {
@@ -328,7 +340,7 @@ async fn apply_unguarded(
             "recording migration {what} as started"
         ))(e))
     })?;
-    run_recorded(db, id, run, started, "").await?;
+    run_recorded(db, id, run, started, "", notes).await?;
     // ferry writes its row as the preamble left the session, not as the script did.
     reset(db, what).await.map_err(Outcome::Engine)?;
     let update = RowUpdate::Finished {
@@ -350,9 +362,10 @@ async fn run_recorded(
     run: &Execution,
     started: Instant,
     prefix: &str,
+    notes: &mut Vec<String>,
 ) -> Result<(), Outcome> {
     let statements: Vec<_> = run.before.iter().chain(&run.body).cloned().collect();
-    let Err(failed) = run_each(db, &statements, false).await else {
+    let Err(failed) = run_each(db, &statements, false, &run.guards, notes).await else {
         return Ok(());
     };
     if run.own_transaction {
@@ -483,8 +496,14 @@ async fn revert_one(
     db: &mut dyn Driver,
     step: &Step<'_>,
     run: &Execution,
+    ctx: &RunContext,
     sink: &mut dyn EventSink,
 ) -> Result<Done, EngineError> {
+    let mut run = run.clone();
+    for g in &mut run.guards {
+        g.warn_on_mismatch = ctx.expected_changes_warn;
+    }
+    let run = &run;
     let reason = no_transaction_reason(&run.mode);
     let what = MigrationRef {
         label: step.label.clone(),
@@ -500,15 +519,17 @@ async fn revert_one(
         no_transaction: reason.clone(),
     });
     let started = Instant::now();
+    let mut notes = Vec::new();
     let ran = match reason {
-        None => revert_atomically(db, row.id, script, run).await,
-        Some(_) => revert_unguarded(db, &what, row.id, run, started).await,
+        None => revert_atomically(db, row.id, script, run, &mut notes).await,
+        Some(_) => revert_unguarded(db, &what, row.id, run, started, &mut notes).await,
     };
     if !matches!(ran, Ok(true)) {
         reset_after(db, &what, ran.is_ok()).await?;
     }
     ran.map_err(|o| o.into_error_for(&what, "down", script))?;
-    let note = run.is_empty().then(|| EMPTY_DOWN.to_owned());
+    notes.extend(run.is_empty().then(|| EMPTY_DOWN.to_owned()));
+    let note = (!notes.is_empty()).then(|| notes.join("; "));
     Ok(finished(sink, "down", &what, started, note))
 }
 
@@ -519,9 +540,10 @@ async fn revert_atomically(
     id: i64,
     script: &Script,
     run: &Execution,
+    notes: &mut Vec<String>,
 ) -> Result<bool, Outcome> {
     let text = script.text().map_err(|e| Outcome::Engine(e.into()))?;
-    if let Err(failed) = run_atomically(db, text, run, Tail::None).await {
+    if let Err(failed) = run_atomically(db, text, run, Tail::None, notes).await {
         return Err(Outcome::rolled_back(db, failed, true).await);
     }
     let reset_inside = db.capabilities().batch_scripts;
@@ -550,6 +572,7 @@ async fn revert_unguarded(
     id: i64,
     run: &Execution,
     started: Instant,
+    notes: &mut Vec<String>,
 ) -> Result<bool, Outcome> {
     let recorded = |doing: &str| {
         let context = format!("{doing} the rollback of {what}");
@@ -557,7 +580,7 @@ async fn revert_unguarded(
     };
     (db.update_history(id, &RowUpdate::RollingBack).await)
         .map_err(recorded("recording the start of"))?;
-    run_recorded(db, id, run, started, "rollback failed: ").await?;
+    run_recorded(db, id, run, started, "rollback failed: ", notes).await?;
     reset(db, what).await.map_err(Outcome::Engine)?;
     (db.update_history(id, &RowUpdate::Reverted(RowState::RolledBack))
         .await)

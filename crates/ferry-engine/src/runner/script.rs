@@ -3,7 +3,7 @@
 
 use crate::{DbError, Driver, EngineError, Location, MigrationFailure, NewRow};
 use ferry_core::plan::MigrationRef;
-use ferry_core::{Check, Execution, Script, Statement, TxMode, execution};
+use ferry_core::{Check, Execution, Guard, Script, Statement, TxMode, execution};
 use std::time::Instant;
 
 /// Reads, splits and arranges a script for this driver's server; nothing runs.
@@ -105,6 +105,7 @@ pub(super) async fn run_atomically(
     text: &str,
     run: &Execution,
     tail: Tail<'_>,
+    notes: &mut Vec<String>,
 ) -> Result<bool, Failed> {
     if batchable(db, text, run) {
         let record = match tail {
@@ -123,9 +124,9 @@ pub(super) async fn run_atomically(
         run_batch(db, text, &run.body, &tail).await?;
         return Ok(true);
     }
-    run_each(db, &run.before, false).await?;
+    run_each(db, &run.before, false, &[], notes).await?;
     db.begin().await.map_err(Failed::Begin)?;
-    run_each(db, &run.body, true).await?;
+    run_each(db, &run.body, true, &run.guards, notes).await?;
     if let Some(check) = run.check {
         check_passes(db, check).await?;
     }
@@ -152,6 +153,7 @@ fn batchable(db: &dyn Driver, text: &str, run: &Execution) -> bool {
     db.capabilities().batch_scripts
         && run.before.is_empty()
         && run.check.is_none()
+        && run.guards.is_empty()
         && !run.body.is_empty()
         && !text.starts_with('\u{feff}')
 }
@@ -217,22 +219,170 @@ fn in_batch(
     }
 }
 
-/// Runs statements in order, stopping at the first failure.
+/// Runs statements in order, stopping at the first failure; the statements of a portable
+/// migration's step run with its guards ([`run_step`]). What the user must know (a
+/// skipped step, an unenforced timeout, a mismatch let through) is added to `notes`.
 pub(super) async fn run_each(
     db: &mut dyn Driver,
     statements: &[Statement],
     tx_open: bool,
+    guards: &[Guard],
+    notes: &mut Vec<String>,
 ) -> Result<(), Failed> {
-    for statement in statements {
-        if let Err(error) = db.execute(&statement.sql).await {
-            return Err(Failed::Statement {
-                statement: statement.clone(),
-                error,
-                tx_open,
-            });
-        }
+    let mut i = 0;
+    while let Some(statement) = statements.get(i) {
+        let Some(guard) = guards.iter().find(|g| g.first == statement.index) else {
+            run_one(db, statement, tx_open).await?;
+            i += 1;
+            continue;
+        };
+        let end = (statements[i..].iter())
+            .position(|s| s.index > guard.last)
+            .map_or(statements.len(), |n| i + n);
+        run_step(db, guard, &statements[i..end], tx_open, notes).await?;
+        i = end;
     }
     Ok(())
+}
+
+/// Runs one statement; returns the rows it changed.
+async fn run_one(db: &mut dyn Driver, statement: &Statement, tx_open: bool) -> Result<u64, Failed> {
+    (db.execute_counted(&statement.sql).await).map_err(|error| Failed::Statement {
+        statement: statement.clone(),
+        error,
+        tx_open,
+    })
+}
+
+/// The name of the savepoint a step that may fail runs under.
+const STEP_SAVEPOINT: &str = "ferry_step";
+
+/// Runs a step's statements: its preValidation must hold first, its timeout limits each
+/// statement, its postValidation must hold after, and the rows changed must be the
+/// `expectedChanges.rows` it declares. A step that may fail (`skipOnError`) runs under a
+/// savepoint inside a transaction; its failure is undone, noted, and the migration goes on.
+async fn run_step(
+    db: &mut dyn Driver,
+    guard: &Guard,
+    statements: &[Statement],
+    tx_open: bool,
+    notes: &mut Vec<String>,
+) -> Result<(), Failed> {
+    let step = &guard.step;
+    let (Some(first), Some(last)) = (statements.first(), statements.last()) else {
+        return Ok(());
+    };
+    let fail = |s: &Statement, message: String| Failed::Statement {
+        statement: s.clone(),
+        error: DbError::msg(format!("step `{}`: {message}", step.id)),
+        tx_open,
+    };
+    if let Some(query) = &step.pre_validation {
+        validate(db, query, "preValidation", "the step did not run")
+            .await
+            .map_err(|m| fail(first, m))?;
+    }
+    let savepoint = step.skip_on_error && tx_open;
+    if savepoint {
+        let set = format!("SAVEPOINT {STEP_SAVEPOINT}");
+        db.execute(&set)
+            .await
+            .map_err(|e| fail(first, format!("{set}: {e}")))?;
+    }
+    if let Some(seconds) = step.timeout_s {
+        let limited = (db.statement_timeout(Some(seconds)).await)
+            .map_err(|e| fail(first, format!("setting its {seconds}s timeout: {e}")))?;
+        if !limited {
+            notes.push(format!(
+                "step `{}`: its {seconds}s timeout is not enforced: {} has no statement time limit",
+                step.id,
+                db.dialect()
+            ));
+        }
+    }
+    let mut changed = 0;
+    let mut outcome = Ok(());
+    for statement in statements {
+        match run_one(db, statement, tx_open).await {
+            Ok(rows) => changed += rows,
+            Err(failed) => {
+                outcome = Err(failed);
+                break;
+            }
+        }
+    }
+    if let Err(failed) = outcome {
+        if !step.skip_on_error {
+            let _ = db.statement_timeout(None).await;
+            return Err(failed);
+        }
+        if savepoint {
+            let undo = format!("ROLLBACK TO SAVEPOINT {STEP_SAVEPOINT}");
+            db.execute(&undo)
+                .await
+                .map_err(|e| fail(first, format!("{undo}: {e}")))?;
+        }
+        let _ = db.statement_timeout(None).await;
+        let why = match &failed {
+            Failed::Statement { error, .. } => error.to_string(),
+            _ => "it failed".to_owned(),
+        };
+        notes.push(format!(
+            "step `{}` failed and was skipped (skipOnError): {why}",
+            step.id
+        ));
+        return Ok(());
+    }
+    (db.statement_timeout(None).await)
+        .map_err(|e| fail(last, format!("putting back the statement timeout: {e}")))?;
+    if savepoint {
+        let release = format!("RELEASE SAVEPOINT {STEP_SAVEPOINT}");
+        db.execute(&release)
+            .await
+            .map_err(|e| fail(last, format!("{release}: {e}")))?;
+    }
+    if let Some(query) = &step.post_validation {
+        validate(db, query, "postValidation", "the migration is not kept")
+            .await
+            .map_err(|m| fail(last, m))?;
+    }
+    match step.expected_rows {
+        Some(want) if want != changed => {
+            let message =
+                format!("changed {changed} row(s), but its expectedChanges.rows is {want}");
+            if !guard.warn_on_mismatch {
+                return Err(fail(
+                    last,
+                    format!(
+                        "{message} (set expected_changes = \"warn\" under [portable] in ferry.toml to let it through)"
+                    ),
+                ));
+            }
+            notes.push(format!("step `{}` {message}", step.id));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Runs a validation query: it holds when it returns no rows, or true (`t`, `true`, `1`)
+/// in its first column. `Err` says what it returned, or why it failed.
+async fn validate(db: &mut dyn Driver, query: &str, which: &str, then: &str) -> Result<(), String> {
+    let rows =
+        (db.query_text(query).await).map_err(|e| format!("its {which} `{query}` failed: {e}"))?;
+    let first = rows.first().and_then(|r| r.first()).cloned().flatten();
+    let holds = match (&first, rows.is_empty()) {
+        (_, true) => true,
+        (Some(v), false) => matches!(v.to_ascii_lowercase().as_str(), "t" | "true" | "1"),
+        (None, false) => false,
+    };
+    if holds {
+        return Ok(());
+    }
+    Err(format!(
+        "its {which} does not hold: `{query}` returned {}; {then}",
+        first.as_deref().unwrap_or("NULL")
+    ))
 }
 
 /// Runs `check`; any row it returns fails the migration.
