@@ -162,3 +162,40 @@ fn a_steps_timeout_is_the_servers_statement_limit() {
         }
     }
 }
+
+#[test]
+fn a_portable_migration_keeps_its_id_across_renames() {
+    for engine in ALL {
+        let p = project(engine, &format!("[{}]", step("lower", LOWER, "")));
+        let path = p.migrations().join("002_normalize.json");
+        let upper = step("upper", "UPDATE accounts SET email = UPPER(email)", "");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            text.replace(r#""down":[]"#, &format!(r#""down":[{upper}]"#)),
+        )
+        .unwrap();
+        p.expect(&["migrate"], 0);
+        assert_eq!(
+            p.db.query("SELECT name FROM ferry_migrations ORDER BY id"),
+            ["accounts", "normalize-emails"],
+            "{engine:?}: the history names it by its id"
+        );
+        // Re-packaged under another number: still the applied migration, nothing runs.
+        let text = std::fs::read_to_string(p.migrations().join("002_normalize.json")).unwrap();
+        p.remove("002_normalize.json");
+        p.write("007_normalize_emails.json", &text);
+        let (out, _) = p.expect(&["migrate"], 0);
+        assert!(!out.contains("applied 1"), "{engine:?}: {out}");
+        assert_eq!(
+            p.states(),
+            common::states(&[("001", "applied"), ("007", "applied")]),
+            "{engine:?}"
+        );
+        p.expect(&["validate"], 0);
+        // And it rolls back by its id too.
+        p.expect(&["rollback"], 0);
+        assert_eq!(p.states()[1].1, "rolled_back", "{engine:?}");
+        assert_eq!(emails(&p)[0], "A@X.COM", "{engine:?}");
+    }
+}

@@ -8,7 +8,7 @@ mod request;
 pub use request::{Action, Plan, RepairRequest, Request, Step, plan};
 
 use crate::{Checksum, History, HistoryRow, LoadError, Migration, RowState, Script, Version};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -143,9 +143,27 @@ pub fn status<'a>(
     plugin: &str,
 ) -> Vec<Entry<'a>> {
     let current = history.current(plugin);
+    let known: BTreeSet<&str> = migrations.iter().map(|m| m.version.as_str()).collect();
+    // A portable migration is its id: renumbered, it still matches the row it left (the
+    // row's name is the id), unless a file has that row's version.
+    let by_id: BTreeMap<&str, &HistoryRow> = match migrations.iter().any(is_portable) {
+        true => (current.values())
+            .filter(|r| !known.contains(r.version.as_str()))
+            .map(|r| (&*r.name, *r))
+            .collect(),
+        false => BTreeMap::new(),
+    };
+    let mut moved: BTreeSet<&str> = BTreeSet::new();
     let mut entries: Vec<Entry<'a>> = Vec::new();
     for m in migrations {
-        let row = current.get(m.version.as_str()).copied();
+        let renumbered = || {
+            let id = m.up.directives.portable.as_ref()?.id.as_str();
+            by_id.get(id).copied()
+        };
+        let row = current.get(m.version.as_str()).copied().or_else(renumbered);
+        if let Some(r) = row.filter(|r| r.version != m.version) {
+            moved.insert(r.version.as_str());
+        }
         let state = match row {
             None => State::Pending,
             Some(r) => match r.state {
@@ -168,9 +186,8 @@ pub fn status<'a>(
             out_of_order: false,
         });
     }
-    let known: BTreeSet<&str> = migrations.iter().map(|m| m.version.as_str()).collect();
     for (text, row) in current {
-        if known.contains(text) || row.state == RowState::Cleared {
+        if known.contains(text) || moved.contains(text) || row.state == RowState::Cleared {
             continue;
         }
         let version = &row.version;
@@ -203,6 +220,10 @@ pub fn status<'a>(
             && newest_applied.is_some_and(|n| e.version < n);
     }
     entries
+}
+
+fn is_portable(m: &Migration) -> bool {
+    m.up.directives.portable.is_some()
 }
 
 fn checksum_matches(row: &HistoryRow, script: &Script) -> bool {

@@ -445,8 +445,10 @@ fn read_portables(
             error,
         })?;
         for dialect in [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite] {
+            // Its id is its name in the history: how a renumbered file is still known.
             let name = ParsedName {
                 dialect: Some(dialect),
+                name: file.migration.id.clone(),
                 ..name.clone()
             };
             match ferry_core::portable::for_engine(&file, dialect) {
