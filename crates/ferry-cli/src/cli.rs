@@ -174,6 +174,19 @@ pub enum Command {
         #[command(subcommand)]
         command: PluginCommand,
     },
+    /// Write a migrations folder again as portable JSON migrations, or as SQL files; what a
+    /// SQL file cannot hold is listed as dropped. Nothing is overwritten.
+    Convert {
+        /// The form to write.
+        #[arg(long, value_enum)]
+        to: ConvertTarget,
+        /// A plugin's migrations (its newest release) instead of the application's.
+        #[arg(long)]
+        plugin: Option<String>,
+        /// The new (or empty) folder to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Adopt an existing database: mark everything up to VERSION applied without running it.
     Baseline {
         /// The last version the database already has.
@@ -185,6 +198,15 @@ pub enum Command {
 
 /// The longest wait ferry accepts: beyond it a timeout is a typo, and engines that take
 /// milliseconds as a 32-bit number (SQLite's busy timeout) would overflow.
+/// What `ferry convert` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ConvertTarget {
+    /// Portable JSON migrations (`portable-migration-v1`).
+    Json,
+    /// SQL files, with engine variants and `rollback/` down scripts.
+    Sql,
+}
+
 /// `ferry plugin ...`
 #[derive(Debug, Subcommand)]
 pub enum PluginCommand {

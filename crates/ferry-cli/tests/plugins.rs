@@ -433,3 +433,72 @@ fn migrate_applies_the_application_and_every_installed_plugin_in_one_plan() {
         assert_eq!(out.trim(), "plan: nothing to do", "{engine:?}");
     }
 }
+
+/// The files under `dir`, relative, with their texts.
+fn tree(dir: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).unwrap().display().to_string();
+                files.push((rel, std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn convert_writes_a_plugin_as_portable_json_that_installs_and_converts_back_unchanged() {
+    for engine in ALL {
+        let p = example(engine);
+        let json = p.dir.path().join("stripe-json");
+        let (out, _) = p.expect(
+            &[
+                "convert",
+                "--to",
+                "json",
+                "--plugin",
+                "stripe",
+                "--out",
+                json.to_str().unwrap(),
+            ],
+            0,
+        );
+        assert!(out.contains("converted 4 migration(s) of stripe"), "{out}");
+        // Back to SQL: the very files it came from.
+        let sql = p.dir.path().join("stripe-sql");
+        let args = [
+            "convert",
+            "--to",
+            "sql",
+            "--dir",
+            json.to_str().unwrap(),
+            "--out",
+            sql.to_str().unwrap(),
+        ];
+        p.expect(&args, 0);
+        let original = p.dir.path().join("plugins/stripe/migrations");
+        assert_eq!(tree(&sql), tree(&original), "{engine:?}");
+        // Nothing is overwritten.
+        let (_, err) = p.expect(&args, 2);
+        assert!(err.contains("not empty"), "{err}");
+        // The JSON plugin installs like the SQL one did.
+        std::fs::remove_dir_all(&original).unwrap();
+        copy_tree(&json, &original);
+        p.expect(&["plugin", "install", "jobs"], 0);
+        let (out, _) = p.expect(&["plugin", "install", "stripe"], 0);
+        assert!(out.contains("applied 4 migration(s)"), "{engine:?}: {out}");
+        assert!(has_table(&p, "stripe_charge_retries"), "{engine:?}");
+        assert_eq!(
+            p.db.query("SELECT name FROM ferry_migrations WHERE plugin = 'stripe' ORDER BY id")[0],
+            "stripe-001-create_customers",
+            "{engine:?}"
+        );
+    }
+}

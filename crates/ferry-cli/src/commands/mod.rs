@@ -1,6 +1,7 @@
 //! One file per command; this module dispatches.
 
 mod baseline;
+mod convert;
 mod doctor;
 mod import_history;
 mod init;
@@ -27,6 +28,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Init { force } => init::run(g, force),
         Command::Doctor => doctor::run(g).await,
         Command::Plugin { command } => plugin::run(g, command).await,
+        Command::Convert { to, plugin, out } => convert::run(g, to, plugin.as_deref(), &out),
         Command::Plan {
             plugin,
             to_version,
@@ -129,6 +131,7 @@ async fn run_connected(
         | Command::New { .. }
         | Command::Doctor
         | Command::Plan { .. }
+        | Command::Convert { .. }
         | Command::Plugin { .. } => {
             unreachable!("handled before connecting")
         }

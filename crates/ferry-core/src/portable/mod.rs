@@ -8,6 +8,7 @@
 //! unique, dependencies that name steps, a version that is semver. The JSON Schema in
 //! `schemas/portable-migration-v1.schema.json` is generated from these types ([`schema`]).
 
+pub mod convert;
 mod types;
 
 pub use types::{
