@@ -148,7 +148,7 @@ fn to_sql(path: &Path) -> Result<Vec<Written>, CliError> {
             error,
         })?;
     let stem = path.file_stem().unwrap_or_default().to_string_lossy();
-    let (files, dropped) = convert::to_sql(&file, &stem)
+    let convert::SqlFiles { files, dropped } = convert::to_sql(&file, &stem)
         .map_err(|why| CliError::Usage(format!("{}: {why}", path.display())))?;
     Ok(files
         .into_iter()

@@ -145,13 +145,18 @@ fn without_directives(text: &str) -> String {
     out
 }
 
-/// The SQL files of a portable migration: `(path under the folder, text)` for the plain
-/// file, each engine's variant where it differs, and the same under `rollback/`; and what
-/// a SQL file cannot hold, dropped. `Err` if no engine can run it.
-pub fn to_sql(
-    file: &PortableFile,
-    stem: &str,
-) -> Result<(Vec<(String, String)>, Vec<String>), String> {
+/// A portable migration as SQL files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SqlFiles {
+    /// `(path under the folder, text)`: the plain file, each engine's variant where it
+    /// differs, and the same under `rollback/`.
+    pub files: Vec<(String, String)>,
+    /// What a SQL file cannot hold, dropped.
+    pub dropped: Vec<String>,
+}
+
+/// The SQL files of a portable migration; `Err` if no engine can run it.
+pub fn to_sql(file: &PortableFile, stem: &str) -> Result<SqlFiles, String> {
     let m = &file.migration;
     let mut ups = BTreeMap::new();
     let mut downs = BTreeMap::new();
@@ -188,7 +193,10 @@ pub fn to_sql(
     }
     let mut files = variants(stem, &ups, &head);
     files.extend(variants(&format!("rollback/{stem}"), &downs, ""));
-    Ok((files, dropped(m)))
+    Ok(SqlFiles {
+        files,
+        dropped: dropped(m),
+    })
 }
 
 /// A script made of steps, each ending `;` on its own line, written the way people write
@@ -271,7 +279,11 @@ mod tests {
             name: "add_t".into(),
             default_version: "1.0.0".into(),
             up: [
-                (Dialect::Postgres, format!("-- ferry:since 1.1.0\n-- ferry:requires app:1\nCREATE TABLE t (id BIGSERIAL)\n")),
+                (
+                    Dialect::Postgres,
+                    "-- ferry:since 1.1.0\n-- ferry:requires app:1\nCREATE TABLE t (id BIGSERIAL)\n"
+                        .to_owned(),
+                ),
                 (Dialect::Mysql, format!("-- ferry:since 1.1.0\n-- ferry:requires app:1\n{same}")),
                 (Dialect::Sqlite, format!("-- ferry:since 1.1.0\n-- ferry:requires app:1\n{same}")),
             ]
@@ -302,7 +314,7 @@ mod tests {
         assert!(sql.mysql.is_none() && !m.steps.up[0].transactional);
         super::super::check(&file).unwrap();
 
-        let (files, dropped) = to_sql(&file, "002_add_t").unwrap();
+        let SqlFiles { files, dropped } = to_sql(&file, "002_add_t").unwrap();
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
@@ -323,7 +335,7 @@ mod tests {
         let mut guarded = file.clone();
         guarded.migration.steps.up[0].timeout = Some(5);
         guarded.migration.risk_level = Some(RiskLevel::High);
-        let (_, dropped) = to_sql(&guarded, "002_add_t").unwrap();
+        let dropped = to_sql(&guarded, "002_add_t").unwrap().dropped;
         assert_eq!(dropped, ["riskLevel", "step `up` timeout"]);
     }
 }
