@@ -14,6 +14,7 @@
 mod baseline;
 mod generate;
 mod measure;
+mod plugins;
 
 use clap::Parser;
 use ferry_testkit::{Engine, TestDb};
@@ -43,6 +44,15 @@ struct Args {
     /// The ferry binary (default: beside this one).
     #[arg(long)]
     ferry: Option<PathBuf>,
+    /// Plugins in the planning benchmark (0 to skip it).
+    #[arg(long, default_value_t = 50)]
+    plugins: usize,
+    /// Migrations per plugin in the planning benchmark.
+    #[arg(long, default_value_t = 40)]
+    plugin_migrations: usize,
+    /// Run only the planning benchmark.
+    #[arg(long)]
+    plan_only: bool,
 }
 
 /// The result of applying every migration with both tools.
@@ -96,9 +106,23 @@ fn run(args: &Args) -> Result<(), String> {
         cache: work.path().join("cache"),
         args,
     };
-    let (mut applies, mut noops) = (Vec::new(), Vec::new());
+    let (mut applies, mut noops, mut plans) = (Vec::new(), Vec::new(), Vec::new());
     for name in &args.engines {
         let engine = parse_engine(name)?;
+        if args.plugins > 0 {
+            let shape = plugins::Shape {
+                plugins: args.plugins,
+                per_plugin: args.plugin_migrations,
+            };
+            eprintln!("{name}: planning over {} plugins", args.plugins);
+            let root = tempfile::tempdir().map_err(|e| e.to_string())?;
+            let db = TestDb::new(engine);
+            let planned = plugins::run(&bench.ferry, &db, root.path(), &shape, args.noop_runs)?;
+            plans.push((engine, planned));
+        }
+        if args.plan_only {
+            continue;
+        }
         eprintln!(
             "{name}: applying {} migrations, {} runs",
             args.migrations, args.runs
@@ -115,6 +139,7 @@ fn run(args: &Args) -> Result<(), String> {
         }
     }
     print_report(args, &applies, &noops);
+    print_plans(args, &plans);
     Ok(())
 }
 
@@ -275,7 +300,36 @@ fn engine_name(engine: Engine) -> &'static str {
     }
 }
 
+fn print_plans(args: &Args, plans: &[(Engine, plugins::Planned)]) {
+    if plans.is_empty() {
+        return;
+    }
+    println!(
+        "\nPlanning across {} plugins ({} migrations each, every fourth portable JSON), median of {}:\n",
+        args.plugins, args.plugin_migrations, args.noop_runs
+    );
+    println!(
+        "| engine | applied | cross-plugin dependencies | `ferry plan` | `ferry plan --plugin` (upgrade) | no-op `ferry migrate` | peak memory |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for (engine, p) in plans {
+        println!(
+            "| {} | {} | {} | {} ms | {} ms | {} ms | {:.1} MB |",
+            engine_name(*engine).split(' ').next().unwrap_or_default(),
+            p.applied,
+            p.dependencies,
+            ms(p.plan),
+            ms(p.upgrade),
+            ms(p.migrate),
+            p.peak_kib as f64 / 1024.0
+        );
+    }
+}
+
 fn print_report(args: &Args, applies: &[Apply], noops: &[Noop]) {
+    if applies.is_empty() {
+        return;
+    }
     println!(
         "Applying {} generated migrations, median of {} runs:\n",
         args.migrations, args.runs

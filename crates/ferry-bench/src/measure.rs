@@ -27,6 +27,9 @@ pub fn peak_kib(cmd: &Command) -> Result<u64, String> {
         .args(["-f", "%M"])
         .arg(cmd.get_program())
         .args(cmd.get_args());
+    if let Some(dir) = cmd.get_current_dir() {
+        timed.current_dir(dir);
+    }
     for (key, value) in cmd.get_envs() {
         match value {
             Some(value) => timed.env(key, value),

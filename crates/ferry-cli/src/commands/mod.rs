@@ -45,6 +45,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             name,
             no_transaction,
         } => new::run(g, &name, no_transaction),
+        // A project of plugins only: migrate is the plan across them.
+        Command::Migrate {
+            dry_run, to: None, ..
+        } if plugins_only(g)? => plugin::migrate_all(g, dry_run).await,
         command => {
             // validate checks every file for itself.
             let cached = !matches!(command, Command::Validate);
@@ -58,6 +62,16 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             result
         }
     }
+}
+
+/// Whether the project has no migrations folder of its own but has plugins.
+fn plugins_only(g: &Global) -> Result<bool, CliError> {
+    let config = crate::config::Config::load(g)?;
+    if config.dir.exists() {
+        return Ok(false);
+    }
+    let found = ferry_source::plugins::discover(&config.plugins_dir, config.releases.as_deref())?;
+    Ok(!found.is_empty())
 }
 
 async fn run_connected(
