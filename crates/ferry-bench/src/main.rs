@@ -53,6 +53,10 @@ struct Args {
     /// Run only the planning benchmark.
     #[arg(long)]
     plan_only: bool,
+    /// Keep the planning benchmark's project and database (their paths are printed), to
+    /// look into them.
+    #[arg(long)]
+    keep: bool,
 }
 
 /// The result of applying every migration with both tools.
@@ -119,6 +123,10 @@ fn run(args: &Args) -> Result<(), String> {
             let db = TestDb::new(engine);
             let planned = plugins::run(&bench.ferry, &db, root.path(), &shape, args.noop_runs)?;
             plans.push((engine, planned));
+            if args.keep {
+                eprintln!("kept: {} with {}", root.keep().display(), db.url);
+                std::mem::forget(db);
+            }
         }
         if args.plan_only {
             continue;

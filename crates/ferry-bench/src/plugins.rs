@@ -140,6 +140,7 @@ pub fn run(
     let cmd = |args: &[&str]| {
         let mut c = Command::new(ferry);
         c.current_dir(root).arg("-d").arg(&db.url).args(args);
+        c.env("FERRY_CACHE_DIR", root.join("cache"));
         c
     };
     for p in 0..shape.plugins {

@@ -29,6 +29,8 @@ pub struct Project {
     pub catalogs: BTreeMap<String, Catalog>,
     /// What `ferry_plugins` says is installed.
     pub installed: Vec<InstalledPlugin>,
+    /// Whether unchanged files are known from the summary cache (`--no-cache`: no).
+    cached: bool,
 }
 
 /// One plugin's migrations at the version a plan brings it to.
@@ -72,6 +74,7 @@ impl Project {
             db,
             catalogs,
             installed,
+            cached: !global.no_cache,
         })
     }
 
@@ -206,7 +209,8 @@ impl Project {
             } else {
                 Vec::new()
             },
-            cache: None,
+            cache: (self.cached.then(crate::session::cache_dir).flatten())
+                .map(|d| ferry_source::cache::ScriptCache::file_for(&d, dir)),
         };
         let migrations = Box::new(Folder::open(dir, plugin, options)?)
             .read()?

@@ -174,7 +174,7 @@ fn hostname() -> String {
 
 /// Where the summary cache lives: $FERRY_CACHE_DIR, else $XDG_CACHE_HOME/ferry, else
 /// ~/.cache/ferry; `None` (no cache) without any of them.
-fn cache_dir() -> Option<PathBuf> {
+pub(crate) fn cache_dir() -> Option<PathBuf> {
     let var = |name| {
         std::env::var_os(name)
             .filter(|v| !v.is_empty())

@@ -16,11 +16,15 @@ pub struct Release {
     pub manifest: Manifest,
     /// The directory that holds `plugin.toml`.
     pub dir: PathBuf,
-    /// `CHANGELOG.md`, if there is one.
-    pub changelog: Option<String>,
 }
 
 impl Release {
+    /// `CHANGELOG.md` beside the manifest, if there is one (read when asked: most commands
+    /// never need it).
+    pub fn changelog(&self) -> Option<String> {
+        std::fs::read_to_string(self.dir.join("CHANGELOG.md")).ok()
+    }
+
     /// The release's migrations folder.
     pub fn migrations(&self) -> PathBuf {
         self.dir.join("migrations")
@@ -149,7 +153,7 @@ fn subdirs(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     Ok(dirs)
 }
 
-/// Reads the manifest (and changelog) in `dir`.
+/// Reads the manifest in `dir`.
 fn read_release(dir: &Path) -> Result<Release, LoadError> {
     let path = dir.join("plugin.toml");
     let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Io {
@@ -160,10 +164,8 @@ fn read_release(dir: &Path) -> Result<Release, LoadError> {
         path: path.clone(),
         error,
     })?;
-    let changelog = std::fs::read_to_string(dir.join("CHANGELOG.md")).ok();
     Ok(Release {
         manifest,
         dir: dir.to_owned(),
-        changelog,
     })
 }

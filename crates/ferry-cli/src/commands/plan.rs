@@ -35,8 +35,10 @@ async fn show(p: &mut Project, g: &Global, o: &Options) -> Result<(), CliError> 
     };
     let members = p.members(asked.as_ref(), asked.is_none())?;
     p.check(&members)?;
+    // Stored down scripts are the bulk of a long history: read only to roll back.
+    let rolls_back = members.iter().any(|m| m.change == Change::Down);
     let history =
-        runner::read_history(p.db.as_mut(), true, project::APP, Default::default()).await?;
+        runner::read_history(p.db.as_mut(), rolls_back, project::APP, Default::default()).await?;
     let targets = project::targets(&members);
     let plan = upgrade::plan(&targets, &history, false).map_err(EngineError::from)?;
     let prepared = runner::prepare_plan(p.db.as_ref(), plan)?;

@@ -301,8 +301,8 @@ fn confirm_breaking(
 ) -> Result<(), CliError> {
     let catalog = p.catalog(name)?;
     let text = (catalog.releases.get(to))
-        .and_then(|r| r.changelog.clone())
-        .or_else(|| catalog.newest().and_then(|r| r.changelog.clone()))
+        .and_then(|r| r.changelog())
+        .or_else(|| catalog.newest().and_then(|r| r.changelog()))
         .unwrap_or_default();
     let breaking = changelog::breaking_between(&text, from, to);
     let mut message = format!("{name} {from} -> {to} is a major update.\nBREAKING CHANGES:\n");
@@ -445,7 +445,7 @@ async fn run_members(
 
 fn changelog(p: &Project, name: &str, version: Option<String>) -> Result<(), CliError> {
     let catalog = p.catalog(name)?;
-    let Some(text) = catalog.newest().and_then(|r| r.changelog.clone()) else {
+    let Some(text) = catalog.newest().and_then(|r| r.changelog()) else {
         return Err(CliError::Usage(format!(
             "{name} has no CHANGELOG.md beside its plugin.toml"
         )));

@@ -9,7 +9,7 @@ use super::{Done, RunContext, locked};
 use crate::driver::InstalledPlugin;
 use crate::{Driver, EngineError, Event, EventSink, NewEvent};
 use ferry_core::History;
-use ferry_core::plugin::upgrade::{self, Target};
+use ferry_core::plugin::upgrade::{self, Change, Target};
 
 /// What a plan across plugins works on.
 #[derive(Debug)]
@@ -43,8 +43,10 @@ pub async fn upgrade(
         }
         let exists = (db.history_exists().await)
             .map_err(EngineError::db("looking for the history table"))?;
+        // Stored down scripts are the bulk of a long history: read only to roll back.
+        let rolls_back = up.targets.iter().any(|t| t.change == Change::Down);
         let history = match exists {
-            true => History::new(db.read_history(true, "app", Default::default()).await?),
+            true => History::new(db.read_history(rolls_back, "app", Default::default()).await?),
             false => History::default(),
         };
         let result = run(db, up, &history, exists, sink).await;
