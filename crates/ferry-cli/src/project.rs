@@ -161,7 +161,16 @@ impl Project {
         to: &Version,
         change: Change,
     ) -> Result<Member, CliError> {
-        let catalog = self.catalog(name)?;
+        let catalog = match (self.catalog(name), self.installed_version(name)?) {
+            (Ok(c), _) => c,
+            (Err(_), Some(installed)) => {
+                return Err(CliError::Usage(format!(
+                    "plugin {name} is installed at {installed} (ferry_plugins), but its source is in neither {} nor the releases folder; put it back (a plan needs its migrations)",
+                    self.config.plugins_dir.display()
+                )));
+            }
+            (Err(e), None) => return Err(e),
+        };
         let release = match catalog.releases.get(from) {
             Some(r) => r,
             None => catalog
