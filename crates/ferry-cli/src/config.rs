@@ -191,6 +191,22 @@ impl Config {
                 config_name(global)
             )));
         }
+        // A folder named in ferry.toml that is not there is a typo, not "no plugins".
+        let named = [
+            ("dir", &file.plugins.dir),
+            ("releases", &file.plugins.releases),
+        ];
+        for (key, dir) in named {
+            if let Some(dir) = dir
+                && !base.join(dir).is_dir()
+            {
+                return Err(CliError::Usage(format!(
+                    "{}: [plugins] {key} = \"{}\" is not a folder; fix the path or remove the key",
+                    config_name(global),
+                    dir.display()
+                )));
+            }
+        }
         Ok(Config {
             url,
             dir,

@@ -16,8 +16,7 @@ use ferry_source::{Folder, FolderOptions};
 use semver::Version;
 use std::collections::BTreeMap;
 
-/// The plugin the application's own migrations belong to.
-pub const APP: &str = "app";
+pub use ferry_core::plugin::APP;
 
 /// A configured, connected project.
 pub struct Project {
@@ -147,7 +146,11 @@ impl Project {
                 (Change::Down, Some(installed)) => installed,
                 _ => a.to.clone(),
             };
-            members.push(self.member(a.plugin, &from, &a.to, a.change)?);
+            let mut member = self.member(a.plugin, &from, &a.to, a.change)?;
+            if a.change == Change::Down {
+                self.mark_after(&mut member, &from, &a.to)?;
+            }
+            members.push(member);
         }
         order(members)
     }
@@ -189,6 +192,32 @@ impl Project {
             manifest: Some(manifest),
             change,
         })
+    }
+
+    /// For a rollback to `to`: a migration without `ferry:since` that release `to` (on disk)
+    /// does not have came after it, with `from`.
+    fn mark_after(
+        &self,
+        member: &mut Member,
+        from: &Version,
+        to: &Version,
+    ) -> Result<(), CliError> {
+        let Some(release) = self
+            .catalogs
+            .get(&member.plugin)
+            .and_then(|c| c.releases.get(to))
+        else {
+            return Ok(());
+        };
+        let kept: std::collections::BTreeSet<String> = (self.read_release(release)?.iter())
+            .map(|m| m.version.as_str().to_owned())
+            .collect();
+        for m in &mut member.migrations {
+            if m.up.directives.since.is_none() && !kept.contains(m.version.as_str()) {
+                m.up.directives.since = Some(from.clone());
+            }
+        }
+        Ok(())
     }
 
     /// A release's migrations; one that says it came with a later version than the
@@ -242,9 +271,9 @@ impl Project {
     pub fn check(&self, members: &[Member]) -> Result<(), CliError> {
         let manifests: Vec<&Manifest> =
             members.iter().filter_map(|m| m.manifest.as_ref()).collect();
-        let server = ferry_core::plugin::compat::server_version(self.db.server_version());
+        let server = self.db.server_version();
         let ferry = Version::parse(env!("CARGO_PKG_VERSION")).unwrap_or(Version::new(0, 0, 0));
-        ferry_core::plugin::compat::check(&manifests, self.db.dialect(), server.as_ref(), &ferry)
+        ferry_core::plugin::compat::check(&manifests, self.db.dialect(), server, &ferry)
             .map_err(|e| CliError::Refused(format!("{e}; nothing was changed")))
     }
 

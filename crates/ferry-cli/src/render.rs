@@ -315,6 +315,7 @@ mod tests {
                 risk: None,
                 requires_backup: false,
                 estimated_duration_s: None,
+                guards: Vec::new(),
             };
         let plan = PlanView {
             command: "migrate".into(),

@@ -359,7 +359,7 @@ fn bad_plugins_and_versions_are_refused_before_anything_runs() {
             &p,
             "future",
             "1.0.0",
-            "[engines]\npostgresql = \">=99\"\nmysql = \">=99\"\nsqlite = \">=99\"\n",
+            "[engines]\npostgresql = \">=99\"\nmariadb = \">=99\"\nsqlite = \">=99\"\n",
             &[],
         );
         let (code, _, err) = p.run(&["plugin", "install", "pgonly"]);
@@ -500,5 +500,68 @@ fn convert_writes_a_plugin_as_portable_json_that_installs_and_converts_back_unch
             "stripe-001-create_customers",
             "{engine:?}"
         );
+    }
+}
+
+/// Found by an adversarial trial: what a failed update leaves is shown, and a rollback to
+/// the recorded version takes it back; requirements hold for the application's own
+/// migrations too; a prerelease is installed only when named.
+#[test]
+fn a_failed_update_is_shown_and_taken_back_and_requirements_bind_the_application_too() {
+    for engine in [Engine::Postgres, Engine::Sqlite] {
+        let p = example(engine);
+        let fourth = p
+            .dir
+            .path()
+            .join("plugins/stripe/migrations/004_drop_legacy_card.sql");
+        let text = std::fs::read_to_string(&fourth).unwrap();
+        std::fs::write(
+            &fourth,
+            format!("{text}ALTER TABLE no_such_table ADD COLUMN x INTEGER;\n"),
+        )
+        .unwrap();
+        p.expect(&["plugin", "install", "jobs"], 0);
+        p.expect(&["plugin", "install", "stripe", "--version", "1.0.0"], 0);
+        p.expect(&["plugin", "update", "stripe", "--major", "--yes"], 1);
+        assert_eq!(installed(&p), ["jobs|1.1.0", "stripe|1.0.0"], "{engine:?}");
+        let (out, _) = p.expect(&["plugin", "status", "stripe"], 0);
+        assert!(
+            out.contains("incomplete: applied beyond 1.0.0: stripe:3"),
+            "{engine:?}: {out}"
+        );
+        p.expect(
+            &["plugin", "rollback", "stripe", "--to-version", "1.0.0"],
+            0,
+        );
+        assert!(!has_table(&p, "stripe_charge_retries"), "{engine:?}");
+        let (out, _) = p.expect(&["plugin", "status", "stripe"], 0);
+        assert!(!out.contains("incomplete"), "{engine:?}: {out}");
+    }
+    for engine in ALL {
+        let p = example(engine);
+        // An application migration that needs a plugin that is not installed.
+        p.write(
+            "001_app.sql",
+            "-- ferry:requires jobs:001\nCREATE TABLE app_jobs (id INTEGER)",
+        );
+        let (_, err) = p.expect(&["migrate"], 5);
+        assert!(
+            err.contains("app:001 requires jobs:001, but plugin jobs is not installed"),
+            "{err}"
+        );
+        assert!(!has_table(&p, "app_jobs"), "{engine:?}");
+        // A prerelease is never the default.
+        let rc = p.dir.path().join("releases/jobs/2.0.0-rc.1");
+        copy_tree(&p.dir.path().join("releases/jobs/1.0.0"), &rc);
+        let manifest = std::fs::read_to_string(rc.join("plugin.toml")).unwrap();
+        std::fs::write(
+            rc.join("plugin.toml"),
+            manifest.replace("1.0.0", "2.0.0-rc.1"),
+        )
+        .unwrap();
+        p.expect(&["plugin", "install", "jobs"], 0);
+        assert_eq!(installed(&p), ["jobs|1.1.0"], "{engine:?}");
+        p.expect(&["migrate"], 0);
+        assert!(has_table(&p, "app_jobs"), "{engine:?}");
     }
 }

@@ -199,3 +199,47 @@ fn a_portable_migration_keeps_its_id_across_renames() {
         assert_eq!(emails(&p)[0], "A@X.COM", "{engine:?}");
     }
 }
+
+/// Found by an adversarial trial: a guard that must undo its step is refused, before
+/// anything runs, where the migration has no transaction to undo it with; validations are
+/// one read-only query, and answer alike on every engine.
+#[test]
+fn guards_that_need_a_transaction_are_refused_without_one_and_validations_only_read() {
+    for engine in ALL {
+        for guard in [
+            r#","postValidation":"SELECT 1""#,
+            r#","expectedChanges":{"rows":3}"#,
+            r#","skipOnError":true"#,
+        ] {
+            let extra = format!(r#"{guard},"transactional":false"#);
+            let p = project(engine, &format!("[{}]", step("lower", LOWER, &extra)));
+            let (_, err) = p.expect(&["migrate"], 2);
+            assert!(
+                err.contains("runs without a transaction"),
+                "{engine:?}: {err}"
+            );
+            assert!(
+                !p.db.tables().iter().any(|t| t == "accounts"),
+                "{engine:?}: nothing ran"
+            );
+        }
+        for query in [
+            "SELECT 1=1; DROP TABLE accounts",
+            "UPDATE accounts SET email = 'x'",
+        ] {
+            let extra = format!(r#","preValidation":"{query}""#);
+            let p = project(engine, &format!("[{}]", step("lower", LOWER, &extra)));
+            let (_, err) = p.expect(&["migrate"], 2);
+            assert!(
+                err.contains("a validation is one query"),
+                "{engine:?}: {err}"
+            );
+        }
+        // `SELECT 1` is an int4 on PostgreSQL: true there as everywhere.
+        let one = step("lower", LOWER, r#","preValidation":"SELECT 1""#);
+        let p = project(engine, &format!("[{one}]"));
+        p.expect(&["migrate"], 0);
+        let (out, _) = p.expect(&["plan", "-v"], 0);
+        assert!(out.contains("nothing to do"), "{out}");
+    }
+}

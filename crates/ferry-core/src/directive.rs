@@ -211,6 +211,9 @@ fn apply(found: &mut Directives, directive: &str) -> Result<(), String> {
         "no-transaction" => return Err("`ferry:no-transaction` takes no argument".into()),
         "description" if !arg.is_empty() => found.description = Some(arg.to_owned()),
         "description" => return Err("`ferry:description` needs a text after it".into()),
+        "since" if found.since.is_some() => {
+            return Err("`ferry:since` is given twice; keep one".into());
+        }
         "since" => {
             let version = semver::Version::parse(arg).map_err(|e| {
                 format!("`ferry:since {arg}`: not a semantic version like 1.1.0 ({e})")

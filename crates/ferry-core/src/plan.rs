@@ -427,7 +427,8 @@ pub fn probable_renames(entries: &[Entry<'_>]) -> Vec<(MigrationRef, MigrationRe
     found
 }
 
-fn refuse_failed(entries: &[Entry<'_>]) -> Result<(), PlanError> {
+/// Refuses when a failed migration needs a human first.
+pub fn refuse_failed(entries: &[Entry<'_>]) -> Result<(), PlanError> {
     let failed: Vec<&Entry> = entries
         .iter()
         .filter(|e| e.state == State::Failed)

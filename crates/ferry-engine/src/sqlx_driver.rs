@@ -203,6 +203,9 @@ fn text_row<R: Row>(row: &R) -> Vec<Option<String>>
 where
     for<'r> Option<String>: Decode<'r, R::Database> + Type<R::Database>,
     for<'r> Option<i64>: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> Option<i32>: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> Option<i16>: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> Option<f64>: Decode<'r, R::Database> + Type<R::Database>,
     for<'r> Option<bool>: Decode<'r, R::Database> + Type<R::Database>,
     usize: sqlx::ColumnIndex<R>,
 {
@@ -210,8 +213,18 @@ where
         if let Ok(text) = row.try_get::<Option<String>, _>(i) {
             return text;
         }
-        if let Ok(number) = row.try_get::<Option<i64>, _>(i) {
-            return number.map(|n| n.to_string());
+        let number = |n: Option<i64>| n.map(|n| n.to_string());
+        if let Ok(n) = row.try_get::<Option<i64>, _>(i) {
+            return number(n);
+        }
+        if let Ok(n) = row.try_get::<Option<i32>, _>(i) {
+            return number(n.map(i64::from));
+        }
+        if let Ok(n) = row.try_get::<Option<i16>, _>(i) {
+            return number(n.map(i64::from));
+        }
+        if let Ok(n) = row.try_get::<Option<f64>, _>(i) {
+            return n.map(|n| n.to_string());
         }
         (row.try_get::<Option<bool>, _>(i).ok().flatten()).map(|b| b.to_string())
     };
@@ -235,6 +248,9 @@ macro_rules! capability {
             for<'t> Option<i64>: Encode<'t, DB> + Decode<'t, DB> + Type<DB>,
             for<'t> bool: Encode<'t, DB> + Type<DB>,
             for<'t> Option<bool>: Decode<'t, DB> + Type<DB>,
+            for<'t> Option<i32>: Decode<'t, DB> + Type<DB>,
+            for<'t> Option<i16>: Decode<'t, DB> + Type<DB>,
+            for<'t> Option<f64>: Decode<'t, DB> + Type<DB>,
             usize: sqlx::ColumnIndex<DB::Row>,
         {
             $($body)*

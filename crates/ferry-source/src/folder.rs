@@ -161,7 +161,11 @@ impl Folder {
         let parts = prepare_all(sorted.scripts, convention, cache.as_ref(), &settings)?;
         let (mut hits, mut fresh, mut files) = (Vec::new(), Vec::new(), Vec::new());
         files.push(read_changelogs(convention, &sorted.changelogs)?);
-        files.push(read_portables(&sorted.portables, &sql_versions)?);
+        files.push(read_portables(
+            &sorted.portables,
+            &sql_versions,
+            &self.plugin,
+        )?);
         for part in parts {
             hits.extend(part.hits);
             fresh.extend(part.fresh);
@@ -426,8 +430,10 @@ fn read_changelogs(
 fn read_portables(
     portables: &[(PathBuf, ParsedName)],
     sql_versions: &HashMap<Version, PathBuf>,
+    plugin: &str,
 ) -> Result<Vec<NamedFile>, LoadError> {
     let mut named = Vec::new();
+    let mut ids: HashMap<String, &PathBuf> = HashMap::new();
     for (path, name) in portables {
         if let Some(sql) = sql_versions.get(&name.version) {
             let mut pair = [sql.clone(), path.clone()];
@@ -444,6 +450,7 @@ fn read_portables(
             path: path.clone(),
             error,
         })?;
+        check_identity(&file, path, plugin, &mut ids)?;
         for dialect in [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite] {
             // Its id is its name in the history: how a renumbered file is still known.
             let name = ParsedName {
@@ -487,6 +494,38 @@ fn read_portables(
         }
     }
     Ok(named)
+}
+
+/// A portable migration's id is unique in its folder (ids identify migrations forever),
+/// and a plugin's migration names that plugin (`pluginId`; the application's folder takes
+/// any).
+fn check_identity<'p>(
+    file: &ferry_core::portable::PortableFile,
+    path: &'p PathBuf,
+    plugin: &str,
+    ids: &mut HashMap<String, &'p PathBuf>,
+) -> Result<(), LoadError> {
+    let m = &file.migration;
+    let refuse = |message: String| {
+        Err(LoadError::Settings {
+            path: path.clone(),
+            message,
+        })
+    };
+    if let Some(other) = ids.insert(m.id.clone(), path) {
+        return refuse(format!(
+            "its id `{}` is also the id of {}; an id identifies one migration forever: give one of them another",
+            m.id,
+            other.display()
+        ));
+    }
+    if plugin != ferry_core::plugin::APP && m.plugin_id != plugin {
+        return refuse(format!(
+            "its pluginId is `{}`, but it is a migration of plugin {plugin}; fix pluginId",
+            m.plugin_id
+        ));
+    }
+    Ok(())
 }
 
 /// A migration's up script and, if it has one, its down script, both read already.

@@ -46,6 +46,17 @@ impl Catalog {
         self.releases.values().next_back()
     }
 
+    /// The released versions that are no prerelease (`2.0.0-rc.1` is one), oldest first:
+    /// what ferry offers when no version is asked for.
+    pub fn stable(&self) -> impl DoubleEndedIterator<Item = &Version> {
+        self.releases.keys().filter(|v| v.pre.is_empty())
+    }
+
+    /// The newest stable release's version.
+    pub fn newest_stable(&self) -> Option<&Version> {
+        self.stable().next_back()
+    }
+
     /// The release at `version`, or an error that lists the versions there are.
     pub fn release(&self, version: &Version) -> Result<&Release, String> {
         self.releases.get(version).ok_or_else(|| {
@@ -71,7 +82,10 @@ pub fn discover(
     let mut found: BTreeMap<String, Catalog> = BTreeMap::new();
     for plugin_dir in subdirs(dir)? {
         if !plugin_dir.join("plugin.toml").is_file() {
-            continue;
+            return Err(LoadError::Settings {
+                path: plugin_dir.clone(),
+                message: "a folder among the plugins without a plugin.toml; add one (name, version) or move the folder out".into(),
+            });
         }
         let release = read_release(&plugin_dir)?;
         let dir_name = plugin_dir.file_name().map(|n| n.to_string_lossy());
@@ -145,8 +159,16 @@ fn subdirs(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let mut dirs = Vec::new();
     for entry in entries {
         let path = entry.map_err(io)?.path();
-        if path.is_dir() {
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if path.is_dir() && !hidden {
             dirs.push(path);
+        } else if path.is_symlink() && !path.exists() {
+            return Err(LoadError::Settings {
+                path,
+                message: "a symbolic link to nothing; fix or remove it".into(),
+            });
         }
     }
     dirs.sort();

@@ -20,10 +20,15 @@ pub async fn run(
     // With plugins installed, one plan covers the application and every plugin.
     let installed = (s.db.read_plugins().await)
         .map_err(ferry_engine::EngineError::db("reading ferry_plugins"))?;
-    if !installed.is_empty() {
+    // Cross-plugin requirements and conflicts are checked by the plan across plugins too.
+    let declares = |m: &ferry_core::Migration| {
+        let d = &m.up.directives;
+        !d.requires.is_empty() || !d.conflicts.is_empty()
+    };
+    if !installed.is_empty() || s.files.get().await?.iter().any(declares) {
         if target.is_some() {
             return Err(CliError::Usage(
-                "--to names one migration; with plugins installed, migrate applies every plugin's pending migrations (use `ferry plugin update NAME --version V` for one plugin)".into(),
+                "--to names one migration; with plugins installed (or migrations that require others), migrate applies every plugin's pending migrations (use `ferry plugin update NAME --version V` for one plugin)".into(),
             ));
         }
         return super::plugin::migrate_all(g, dry_run).await;

@@ -54,6 +54,9 @@ async fn show(p: &mut Project, g: &Global, o: &Options) -> Result<(), CliError> 
     let mut text = format!("plan: {} step(s), in this order\n", view.steps.len());
     for (i, step) in view.steps.iter().enumerate() {
         text.push_str(&line(i + 1, step));
+        for guard in &step.guards {
+            text.push_str(&guard_line(guard));
+        }
         if o.verbose {
             for st in step.before_transaction.iter().chain(&step.statements) {
                 text.push_str(&format!("      {};\n", st.replace('\n', "\n      ")));
@@ -92,12 +95,36 @@ fn line(n: usize, s: &StepView) -> String {
     )
 }
 
+/// What a portable step promises, when it promises anything.
+fn guard_line(g: &ferry_core::StepGuard) -> String {
+    let mut parts = Vec::new();
+    if let Some(q) = &g.pre_validation {
+        parts.push(format!("before: `{q}` must hold"));
+    }
+    if let Some(q) = &g.post_validation {
+        parts.push(format!("after: `{q}` must hold"));
+    }
+    if let Some(t) = g.timeout_s {
+        parts.push(format!("timeout {t}s"));
+    }
+    if let Some(rows) = g.expected_rows {
+        parts.push(format!("changes {rows} row(s)"));
+    }
+    if g.skip_on_error {
+        parts.push("skipped if it fails".into());
+    }
+    match parts.is_empty() {
+        true => String::new(),
+        false => format!("        step `{}`: {}\n", g.id, parts.join("; ")),
+    }
+}
+
 /// The change `ferry plan --plugin NAME [--to-version V]` shows.
 fn asked<'a>(p: &Project, name: &'a str, to: Option<&str>) -> Result<Asked<'a>, CliError> {
     let catalog = p.catalog(name)?;
     let to = match to {
         Some(v) => parse_version(v)?,
-        None => (catalog.releases.keys().next_back().cloned())
+        None => (catalog.newest_stable().cloned())
             .ok_or_else(|| CliError::Usage(format!("{name} has no release")))?,
     };
     catalog.release(&to).map_err(CliError::Usage)?;

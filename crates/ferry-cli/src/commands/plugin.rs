@@ -67,7 +67,7 @@ fn list(p: &Project, g: &Global) -> Result<(), CliError> {
     for name in names {
         let installed = p.installed_version(name)?;
         let catalog = p.catalogs.get(name.as_str());
-        let newest = catalog.and_then(|c| c.releases.keys().next_back());
+        let newest = catalog.and_then(|c| c.newest_stable());
         let state = match (&installed, newest) {
             (None, _) => "not installed",
             (Some(_), None) => "installed, source missing",
@@ -151,7 +151,7 @@ fn updates(p: &Project, g: &Global) -> Result<(), CliError> {
             continue;
         };
         let newer: Vec<&Version> = (p.catalogs.get(&row.name).into_iter())
-            .flat_map(|c| c.releases.keys())
+            .flat_map(|c| c.stable())
             .filter(|v| *v > &installed)
             .collect();
         let newest = |k: &str| {
@@ -209,8 +209,11 @@ async fn install(
     }
     let to = match version {
         Some(v) => parse_version(&v)?,
-        None => (catalog.releases.keys().next_back().cloned())
-            .ok_or_else(|| CliError::Usage(format!("{name} has no release")))?,
+        None => (catalog.newest_stable().cloned()).ok_or_else(|| {
+            CliError::Usage(format!(
+                "{name} has no stable release; name a prerelease with --version"
+            ))
+        })?,
     };
     catalog.release(&to).map_err(CliError::Usage)?;
     let asked = Asked {
@@ -251,7 +254,7 @@ async fn update(
             v
         }
         None => {
-            let newest = (catalog.releases.keys())
+            let newest = (catalog.stable())
                 .filter(|v| **v > installed && allowed(v))
                 .max()
                 .cloned();
@@ -262,7 +265,7 @@ async fn update(
         }
     };
     if to == installed {
-        let newer = catalog.releases.keys().filter(|v| **v > installed).max();
+        let newer = catalog.stable().filter(|v| **v > installed).max();
         let hint = match newer {
             Some(v) => format!(
                 "; {v} is a {} update: pass --{}",
@@ -345,7 +348,8 @@ async fn rollback(
         return Err(CliError::Usage(format!("{name} is not installed")));
     };
     catalog.release(&to).map_err(CliError::Usage)?;
-    if to >= installed {
+    // The installed version itself takes back what a failed update left applied.
+    if to > installed {
         return Err(CliError::Usage(format!(
             "{name} is at {installed}; a rollback goes to an earlier version (use `ferry plugin update` to go up)"
         )));
@@ -404,12 +408,24 @@ async fn apply(
     } else {
         "applied"
     };
-    let text = format!(
+    let mut text = format!(
         "{verb} {} migration(s); {} is now at {}",
         done.len(),
         asked.plugin,
         asked.to
     );
+    let prefix = format!("{}:", asked.plugin);
+    let others: Vec<&str> = (done.iter())
+        .map(|d| d.version.as_str())
+        .filter(|v| !v.starts_with(&prefix))
+        .collect();
+    if !others.is_empty() {
+        text.push_str(&format!(
+            "\nalso rolled back (--cascade): {}; their plugins keep their recorded versions with these migrations pending: roll them back to an earlier version, or update {} again before `ferry migrate`",
+            others.join(", "),
+            asked.plugin
+        ));
+    }
     summary(g, command, verb, &done, Some(text));
     Ok(())
 }
@@ -476,6 +492,10 @@ struct PluginStatus {
     applied: usize,
     pending: Vec<String>,
     last_change: Option<String>,
+    /// Applied migrations that do not belong to the installed version (a failed update).
+    beyond_version: Vec<String>,
+    /// Migrations that failed and need a human.
+    failed: Vec<String>,
 }
 
 async fn status(p: &mut Project, g: &Global, name: &str) -> Result<(), CliError> {
@@ -484,7 +504,7 @@ async fn status(p: &mut Project, g: &Global, name: &str) -> Result<(), CliError>
     let row = p.installed.iter().find(|i| i.name == name).cloned();
     let version = installed
         .clone()
-        .or_else(|| catalog.releases.keys().next_back().cloned());
+        .or_else(|| catalog.newest_stable().cloned());
     let migrations = match &version {
         Some(v) => {
             let release = catalog.releases.get(v).or(catalog.newest());
@@ -505,6 +525,19 @@ async fn status(p: &mut Project, g: &Global, name: &str) -> Result<(), CliError>
     let last = (history.rows().iter())
         .filter(|r| &*r.plugin == name)
         .max_by_key(|r| r.id);
+    // What the history holds beyond the installed version (a failed update), or failed.
+    let belongs: std::collections::BTreeSet<&str> =
+        belonging.iter().map(|m| m.version.as_str()).collect();
+    let current = history.current(name);
+    let beyond: Vec<String> = (current.values())
+        .filter(|r| r.state == ferry_core::RowState::Applied)
+        .filter(|r| !belongs.contains(r.version.as_str()))
+        .map(|r| format!("{name}:{} {}", r.version, r.name))
+        .collect();
+    let failed: Vec<String> = (current.values())
+        .filter(|r| r.problem().is_some() && r.state != ferry_core::RowState::Applied)
+        .map(|r| format!("{name}:{} {} ({})", r.version, r.name, r.state))
+        .collect();
     let st = PluginStatus {
         name: name.to_owned(),
         installed: installed.map(|v| v.to_string()),
@@ -518,6 +551,8 @@ async fn status(p: &mut Project, g: &Global, name: &str) -> Result<(), CliError>
             .collect(),
         last_change: last
             .map(|r| format!("{} {} {} ({})", r.version, r.name, r.state, r.applied_at)),
+        beyond_version: beyond,
+        failed,
     };
     if g.json {
         out(&serde_json::to_string_pretty(&st).unwrap_or_default());
@@ -542,6 +577,16 @@ async fn status(p: &mut Project, g: &Global, name: &str) -> Result<(), CliError>
     ));
     for pending in &st.pending {
         text.push_str(&format!("  pending: {pending}\n"));
+    }
+    if !st.beyond_version.is_empty() {
+        let at = st.installed.as_deref().unwrap_or("its recorded version");
+        text.push_str(&format!(
+            "incomplete: applied beyond {at}: {}; finish with `ferry plugin update {name}` or take them back with `ferry plugin rollback {name} --to-version {at}`\n",
+            st.beyond_version.join(", ")
+        ));
+    }
+    for failed in &st.failed {
+        text.push_str(&format!("  failed: {failed}\n"));
     }
     if let Some(last) = &st.last_change {
         text.push_str(&format!("last change: {last}\n"));

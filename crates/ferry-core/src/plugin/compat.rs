@@ -2,7 +2,7 @@
 //! `requires` met, no `conflicts`, every engine and server version supported, and this
 //! ferry new enough.
 
-use super::Manifest;
+use super::{EngineKey, Manifest};
 use crate::Dialect;
 use semver::Version;
 
@@ -52,11 +52,12 @@ pub enum CompatError {
 }
 
 /// Checks that `plugins` (each manifest at the version it would be installed at) work
-/// together on `dialect` at `server` version, with ferry `ferry`.
+/// together on a `dialect` server that reports version `server` (`16.4`,
+/// `10.11.6-MariaDB`), with ferry `ferry`.
 pub fn check(
     plugins: &[&Manifest],
     dialect: Dialect,
-    server: Option<&Version>,
+    server: &str,
     ferry: &Version,
 ) -> Result<(), Box<CompatError>> {
     let find = |name: &str| plugins.iter().find(|m| m.name == name);
@@ -96,10 +97,12 @@ pub fn check(
     Ok(())
 }
 
+/// The plugin supports this server: its key (a MariaDB server takes a `mysql` entry too,
+/// whose version numbers say nothing of MariaDB's) and its version.
 fn engine(
     m: &Manifest,
     dialect: Dialect,
-    server: Option<&Version>,
+    server: &str,
     ferry: &Version,
 ) -> Result<(), Box<CompatError>> {
     let refuse = |why: String| {
@@ -117,17 +120,24 @@ fn engine(
     if m.engines.is_empty() {
         return Ok(());
     }
-    let Some(req) = m.engines.get(&dialect) else {
-        let supported: Vec<String> = m.engines.keys().map(|d| d.to_string()).collect();
-        return Err(refuse(format!(
-            "does not support {dialect}; it supports {}",
-            supported.join(", ")
-        )));
-    };
-    match server {
-        Some(v) if !req.matches(v) => {
-            Err(refuse(format!("needs {dialect} {req}; this server is {v}")))
+    let key = EngineKey::of(dialect, server);
+    let req = match (m.engines.get(&key), key) {
+        (Some(req), _) => req,
+        (None, EngineKey::Mariadb) if m.engines.contains_key(&EngineKey::Mysql) => return Ok(()),
+        (None, _) => {
+            let supported: Vec<&str> = m.engines.keys().map(|k| k.as_str()).collect();
+            return Err(refuse(format!(
+                "does not support {}; it supports {}",
+                key.as_str(),
+                supported.join(", ")
+            )));
         }
+    };
+    match server_version(server) {
+        Some(v) if !req.matches(&v) => Err(refuse(format!(
+            "needs {} {req}; this server is {v}",
+            key.as_str()
+        ))),
         _ => Ok(()),
     }
 }
@@ -161,46 +171,49 @@ mod tests {
             "name = \"stripe\"\nversion = \"1.0.0\"\n[requires]\njobs = \">=1.0, <2\"\n[engines]\npostgresql = \">=14\"\nsqlite = \"*\"\n",
         );
         let ferry = Version::new(0, 1, 0);
-        let pg = |v: &str| server_version(v);
-        let ok = check(
-            &[&jobs1, &stripe],
-            Dialect::Postgres,
-            pg("16.4").as_ref(),
-            &ferry,
-        );
+        let ok = check(&[&jobs1, &stripe], Dialect::Postgres, "16.4", &ferry);
         assert_eq!(ok, Ok(()));
-        let err = check(&[&jobs2, &stripe], Dialect::Postgres, None, &ferry).unwrap_err();
+        let err = check(&[&jobs2, &stripe], Dialect::Postgres, "", &ferry).unwrap_err();
         assert_eq!(
             err.to_string(),
             "stripe 1.0.0 requires jobs >=1.0, <2, but jobs 2.0.0 would be installed; choose versions that fit together"
         );
-        let err = check(&[&stripe], Dialect::Postgres, None, &ferry).unwrap_err();
+        let err = check(&[&stripe], Dialect::Postgres, "", &ferry).unwrap_err();
         assert!(err.to_string().contains("install it first"), "{err}");
-        let err = check(&[&jobs1, &stripe], Dialect::Mysql, None, &ferry).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "stripe 1.0.0 does not support mysql; it supports postgres, sqlite"
-        );
         let err = check(
             &[&jobs1, &stripe],
-            Dialect::Postgres,
-            pg("13.9").as_ref(),
+            Dialect::Mysql,
+            "10.11.6-MariaDB",
             &ferry,
         )
         .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "stripe 1.0.0 needs postgres >=14; this server is 13.9.0"
+            "stripe 1.0.0 does not support mariadb; it supports postgresql, sqlite"
+        );
+        // MariaDB and MySQL apart; a mysql entry admits MariaDB without comparing numbers.
+        let both = manifest(
+            "name = \"b\"\nversion = \"1.0.0\"\n[engines]\nmysql = \">=8\"\nmariadb = \">=11\"\n",
+        );
+        let err = check(&[&both], Dialect::Mysql, "10.11.6-MariaDB", &ferry).unwrap_err();
+        assert!(err.to_string().contains("needs mariadb >=11"), "{err}");
+        assert!(check(&[&both], Dialect::Mysql, "8.0.36", &ferry).is_ok());
+        let mysql = manifest("name = \"m\"\nversion = \"1.0.0\"\n[engines]\nmysql = \">=8\"\n");
+        assert!(check(&[&mysql], Dialect::Mysql, "10.11.6-MariaDB", &ferry).is_ok());
+        let err = check(&[&jobs1, &stripe], Dialect::Postgres, "13.9", &ferry).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "stripe 1.0.0 needs postgresql >=14; this server is 13.9.0"
         );
         let legacy =
             manifest("name = \"legacy\"\nversion = \"0.9.0\"\n[conflicts]\njobs = \"*\"\n");
-        let err = check(&[&jobs1, &legacy], Dialect::Sqlite, None, &ferry).unwrap_err();
+        let err = check(&[&jobs1, &legacy], Dialect::Sqlite, "", &ferry).unwrap_err();
         assert!(
             err.to_string()
                 .starts_with("legacy 0.9.0 conflicts with jobs 1.4.0")
         );
         let future = manifest("name = \"f\"\nversion = \"1.0.0\"\nferry = \">=9\"\n");
-        let err = check(&[&future], Dialect::Sqlite, None, &ferry).unwrap_err();
+        let err = check(&[&future], Dialect::Sqlite, "", &ferry).unwrap_err();
         assert!(err.to_string().contains("upgrade ferry"), "{err}");
     }
 

@@ -39,8 +39,47 @@ pub struct Manifest {
     /// Plugins (at these versions) it cannot be installed with.
     pub conflicts: BTreeMap<String, VersionReq>,
     /// The engines it supports, with the server versions (empty: every engine).
-    pub engines: BTreeMap<Dialect, VersionReq>,
+    pub engines: BTreeMap<EngineKey, VersionReq>,
 }
+
+/// A server a plugin names in `[engines]`: MySQL and MariaDB apart, since their version
+/// numbers are not comparable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EngineKey {
+    /// `postgresql`.
+    Postgresql,
+    /// `mysql`.
+    Mysql,
+    /// `mariadb`.
+    Mariadb,
+    /// `sqlite`.
+    Sqlite,
+}
+
+impl EngineKey {
+    /// The key as written in plugin.toml.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EngineKey::Postgresql => "postgresql",
+            EngineKey::Mysql => "mysql",
+            EngineKey::Mariadb => "mariadb",
+            EngineKey::Sqlite => "sqlite",
+        }
+    }
+
+    /// The server `dialect` is, by its version text (MariaDB says so in it).
+    pub fn of(dialect: Dialect, server_version: &str) -> EngineKey {
+        match dialect {
+            Dialect::Postgres => EngineKey::Postgresql,
+            Dialect::Mysql if server_version.contains("MariaDB") => EngineKey::Mariadb,
+            Dialect::Mysql => EngineKey::Mysql,
+            Dialect::Sqlite => EngineKey::Sqlite,
+        }
+    }
+}
+
+/// The longest plugin name or version ferry's tables hold.
+const MAX_NAME: usize = 64;
 
 /// A manifest that cannot be used: where, and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -93,6 +132,24 @@ impl Manifest {
                 format!("`{name}`: a plugin name is lower-case letters, digits, `-` and `_`"),
             ));
         }
+        if name.len() > MAX_NAME {
+            return Err(at(
+                raw.name.span().start,
+                format!("a plugin name is at most {MAX_NAME} characters"),
+            ));
+        }
+        if name == crate::plugin::APP {
+            return Err(at(
+                raw.name.span().start,
+                "`app` is the name of the application's own migrations; give the plugin another name".into(),
+            ));
+        }
+        if raw.version.get_ref().len() > MAX_NAME {
+            return Err(at(
+                raw.version.span().start,
+                format!("a version is at most {MAX_NAME} characters"),
+            ));
+        }
         let version = Version::parse(raw.version.get_ref()).map_err(|e| {
             at(
                 raw.version.span().start,
@@ -115,10 +172,11 @@ impl Manifest {
         };
         let mut engines = BTreeMap::new();
         for (engine, v) in &raw.engines {
-            let dialect = match engine.get_ref().as_str() {
-                "postgresql" => Dialect::Postgres,
-                "mysql" | "mariadb" => Dialect::Mysql,
-                "sqlite" => Dialect::Sqlite,
+            let key = match engine.get_ref().as_str() {
+                "postgresql" => EngineKey::Postgresql,
+                "mysql" => EngineKey::Mysql,
+                "mariadb" => EngineKey::Mariadb,
+                "sqlite" => EngineKey::Sqlite,
                 other => {
                     return Err(at(
                         engine.span().start,
@@ -128,7 +186,7 @@ impl Manifest {
                     ));
                 }
             };
-            engines.insert(dialect, req(v)?);
+            engines.insert(key, req(v)?);
         }
         let manifest = Manifest {
             name: name.clone(),
@@ -161,8 +219,8 @@ mod tests {
         );
         assert!(m.requires["jobs"].matches(&Version::new(1, 4, 0)));
         assert!(!m.requires["jobs"].matches(&Version::new(2, 0, 0)));
-        assert!(m.engines[&Dialect::Postgres].matches(&Version::new(15, 0, 0)));
-        assert!(!m.engines.contains_key(&Dialect::Mysql));
+        assert!(m.engines[&EngineKey::Postgresql].matches(&Version::new(15, 0, 0)));
+        assert!(!m.engines.contains_key(&EngineKey::Mysql));
     }
 
     #[test]
@@ -186,6 +244,16 @@ mod tests {
             ),
             (format!("colour = \"blue\"\n{STRIPE}"), 1, "unknown field"),
             (STRIPE.replace("version = \"2.0.0\"\n", ""), 1, "version"),
+            (
+                STRIPE.replace("\"stripe\"", "\"app\""),
+                1,
+                "application's own",
+            ),
+            (
+                STRIPE.replace("2.0.0", &format!("1.0.0-{}", "a".repeat(70))),
+                2,
+                "at most 64",
+            ),
         ] {
             let err = Manifest::parse(&text).unwrap_err();
             assert_eq!(err.line, line, "{says}: {err}");

@@ -9,4 +9,7 @@ pub mod graph;
 mod manifest;
 pub mod upgrade;
 
-pub use manifest::{Manifest, ManifestError};
+pub use manifest::{EngineKey, Manifest, ManifestError};
+
+/// The plugin the application's own migrations belong to.
+pub const APP: &str = "app";

@@ -67,6 +67,8 @@ pub enum UpgradeError {
         to: String,
         /// Why that is not there, and what to do.
         why: String,
+        /// It names no migration at all (bad input, rather than one not installed yet).
+        unknown: bool,
     },
     /// A migration to apply conflicts with one that is (or would be) applied.
     #[error(
@@ -96,7 +98,10 @@ impl UpgradeError {
     /// Whether the input itself is wrong (a cycle, a reference to nothing), rather than a
     /// policy saying no.
     pub fn is_input(&self) -> bool {
-        matches!(self, UpgradeError::Graph(_))
+        matches!(
+            self,
+            UpgradeError::Graph(_) | UpgradeError::Unmet { unknown: true, .. }
+        )
     }
 }
 
@@ -120,15 +125,19 @@ impl<'a> Project<'_, 'a> {
 
     /// What a `requires`/`conflicts` reference written in `from`'s migration names: a
     /// version (as written or canonical) or a portable migration's id, of the same plugin
-    /// unless `plugin:` says otherwise. `Err` says why it names nothing.
-    fn resolve(&self, from: usize, reference: &str) -> Result<Key<'a>, String> {
+    /// unless `plugin:` says otherwise. `Err` says why it names nothing, and whether the
+    /// plugin is there (then the reference itself is wrong).
+    fn resolve(&self, from: usize, reference: &str) -> Result<Key<'a>, (String, bool)> {
         let (plugin, what) = match reference.rsplit_once(':') {
             Some((p, w)) => (p, w),
             None => (self.targets[from].plugin, reference),
         };
         let Some(t) = self.targets.iter().position(|t| t.plugin == plugin) else {
-            return Err(format!(
-                "but plugin {plugin} is not installed: install it first (ferry plugin install {plugin})"
+            return Err((
+                format!(
+                    "but plugin {plugin} is not installed: install it first (ferry plugin install {plugin})"
+                ),
+                false,
             ));
         };
         let canonical = Version::parse(what);
@@ -142,8 +151,17 @@ impl<'a> Project<'_, 'a> {
         });
         match found {
             Some(e) => Ok((t, e.version.as_str())),
-            None => Err(format!("which no migration of {plugin} is")),
+            None => Err((
+                format!(
+                    "which no migration of {plugin} is (at the version this plan brings it to)"
+                ),
+                true,
+            )),
         }
+    }
+
+    fn has_file(&self, (t, v): Key<'_>) -> bool {
+        (self.entries[t].iter()).any(|e| e.version.as_str() == v && e.migration.is_some())
     }
 
     fn applied(&self) -> BTreeSet<Key<'a>> {
@@ -164,7 +182,11 @@ impl<'a> Project<'_, 'a> {
             for e in es {
                 let Some(m) = e.migration else { continue };
                 for r in &m.up.directives.requires {
-                    if let Ok(to) = self.resolve(t, r) {
+                    // Between migrations with files: a requirement on one the files no
+                    // longer have is the planned migrations' check to explain.
+                    if let Ok(to) = self.resolve(t, r)
+                        && self.has_file(to)
+                    {
                         edges.push(((t, e.version.as_str()), to));
                     }
                 }
@@ -213,7 +235,7 @@ pub fn plan<'a>(
     let edges = project.edges();
     let order = project.order(&edges)?;
     let mut steps = apply_steps(&project, &order)?;
-    steps.extend(revert_steps(&project, &edges, cascade)?);
+    steps.extend(revert_steps(&project, &edges, &order, cascade)?);
     Ok(Plan {
         command: "upgrade",
         steps,
@@ -268,10 +290,11 @@ fn check_requirements<'a>(
 ) -> Result<(), UpgradeError> {
     for (&(t, v), m) in planned {
         for r in &m.up.directives.requires {
-            let unmet = |why: String| UpgradeError::Unmet {
+            let unmet = |(why, unknown): (String, bool)| UpgradeError::Unmet {
                 from: project.name((t, v)),
                 to: r.clone(),
                 why,
+                unknown,
             };
             let key = project.resolve(t, r).map_err(unmet)?;
             if applied.contains(&key) || planned.contains_key(&key) {
@@ -289,7 +312,7 @@ fn check_requirements<'a>(
                 ),
                 None => "which is not applied and this plan does not apply it".to_owned(),
             };
-            return Err(unmet(why));
+            return Err(unmet((why, false)));
         }
     }
     Ok(())
@@ -317,19 +340,16 @@ fn check_conflicts<'a>(
             let Ok(other) = project.resolve(key.0, c) else {
                 continue;
             };
+            // The one declaring the conflict first, then the state of the other.
             let state = match (applied.contains(&other), planned.contains_key(&other)) {
                 (true, _) if is_planned => "is applied",
                 (_, true) => "this plan applies",
                 _ => continue,
             };
-            let (migration, other) = match is_planned {
-                true => (key, other),
-                false => (other, key),
-            };
             return Err(UpgradeError::Conflict {
-                migration: project.name(migration),
+                migration: project.name(key),
                 other: project.name(other),
-                state: if is_planned { state } else { "is applied" },
+                state,
             });
         }
     }
@@ -341,11 +361,17 @@ fn check_conflicts<'a>(
 fn revert_steps<'a>(
     project: &Project<'_, 'a>,
     edges: &[(Key<'a>, Key<'a>)],
+    order: &[Key<'a>],
     cascade: bool,
 ) -> Result<Vec<Step<'a>>, UpgradeError> {
     let mut chosen: BTreeSet<Key<'a>> = BTreeSet::new();
     for (t, target) in project.targets.iter().enumerate() {
         if target.change == Change::Down {
+            // A failed entry needs a human first, as in a plain rollback.
+            plan::refuse_failed(&project.entries[t]).map_err(|error| UpgradeError::Plan {
+                plugin: target.plugin.to_owned(),
+                error,
+            })?;
             chosen.extend(
                 (project.entries[t].iter())
                     .filter(|e| e.is_applied())
@@ -388,8 +414,21 @@ fn revert_steps<'a>(
             s
         }));
     }
-    // A dependent was applied after what it depends on: newest first undoes it first.
-    steps.sort_by_key(|s| std::cmp::Reverse(s.row.map(|r| r.id)));
+    // Dependents before what they depend on (the graph's order, reversed), whatever order
+    // they were applied in; migrations whose files are gone first, newest first.
+    let rank = |s: &Step<'_>| {
+        let at = s.migration.and_then(|m| {
+            let plugin = &*m.plugin;
+            order
+                .iter()
+                .position(|(t, v)| project.targets[*t].plugin == plugin && *v == m.version.as_str())
+        });
+        (
+            std::cmp::Reverse(at.unwrap_or(usize::MAX)),
+            std::cmp::Reverse(s.row.map(|r| r.id)),
+        )
+    };
+    steps.sort_by_key(rank);
     Ok(steps)
 }
 
@@ -568,6 +607,27 @@ mod tests {
         let made = plan(&targets, &history, true).unwrap();
         assert_eq!(labels(&made), ["stripe:002", "jobs:002"]);
         assert!(made.steps.iter().all(|s| s.action == plan::Action::Revert));
+    }
+
+    #[test]
+    fn a_cascade_undoes_dependents_first_whatever_order_they_were_applied_in() {
+        // Found by an adversarial trial: app:001 was applied before jobs:002, which it needs.
+        let jobs = plugin(
+            "jobs",
+            &[
+                ("001_queue.sql", ""),
+                ("002_retry.sql", "-- ferry:since 2.0.0"),
+            ],
+        );
+        let app = plugin("app", &[("001_a.sql", "-- ferry:requires jobs:2")]);
+        let history = applied(&[("jobs", &jobs[0]), ("app", &app[0]), ("jobs", &jobs[1])]);
+        let j1 = v("1.0.0");
+        let targets = [
+            target("app", None, &app, Change::Keep),
+            target("jobs", Some(&j1), &jobs, Change::Down),
+        ];
+        let made = plan(&targets, &history, true).unwrap();
+        assert_eq!(labels(&made), ["app:001", "jobs:002"]);
     }
 
     #[test]

@@ -96,6 +96,23 @@ pub fn check(file: &PortableFile) -> Result<(), PortableError> {
             format!("`{}` is not a semantic version (like 1.2.0)", m.version),
         );
     }
+    if m.id.trim().is_empty() {
+        return bad(
+            "migration.id".into(),
+            "the id is empty; give the migration an id that never changes".into(),
+        );
+    }
+    if m.steps.up.is_empty() {
+        return bad(
+            "migration.steps.up".into(),
+            "a migration needs at least one up step".into(),
+        );
+    }
+    for (direction, steps) in [("up", &m.steps.up), ("down", &m.steps.down)] {
+        for (i, step) in steps.iter().enumerate() {
+            check_step(step, &format!("migration.steps.{direction}[{i}]"))?;
+        }
+    }
     for (direction, steps) in [("up", &m.steps.up), ("down", &m.steps.down)] {
         let mut seen = std::collections::BTreeSet::new();
         for (i, step) in steps.iter().enumerate() {
@@ -123,6 +140,57 @@ pub fn check(file: &PortableFile) -> Result<(), PortableError> {
                 );
             }
         }
+    }
+    Ok(())
+}
+
+/// The longest statement timeout every engine takes (PostgreSQL's, in seconds).
+const MAX_TIMEOUT_S: u64 = 2_147_483;
+
+/// A step's SQL is never empty, its validations are one query each, its timeout fits.
+fn check_step(step: &Step, path: &str) -> Result<(), PortableError> {
+    let bad = |at: String, message: String| Err(PortableError::Inconsistent { path: at, message });
+    if let Some(sql) = &step.sql {
+        let keys = [
+            ("postgresql", &sql.postgresql),
+            ("mysql", &sql.mysql),
+            ("sqlite", &sql.sqlite),
+            ("mssql", &sql.mssql),
+            ("universal", &sql.universal),
+        ];
+        for (key, text) in keys {
+            if text.as_deref().is_some_and(|t| t.trim().is_empty()) {
+                return bad(
+                    format!("{path}.sql.{key}"),
+                    "the SQL is empty; remove the key (the step then runs `universal`) or write the SQL".into(),
+                );
+            }
+        }
+    }
+    for (key, query) in [
+        ("preValidation", &step.pre_validation),
+        ("postValidation", &step.post_validation),
+    ] {
+        let Some(query) = query else { continue };
+        let one_query = crate::split(query, crate::Dialect::Postgres).is_ok_and(|s| {
+            s.len() == 1
+                && matches!(
+                    s[0].words.first().map(String::as_str),
+                    Some("SELECT" | "VALUES" | "WITH")
+                )
+        });
+        if !one_query {
+            return bad(
+                format!("{path}.{key}"),
+                "a validation is one query (SELECT, VALUES or WITH) that returns true or no rows; it may not change anything".into(),
+            );
+        }
+    }
+    if step.timeout.is_some_and(|t| t == 0 || t > MAX_TIMEOUT_S) {
+        return bad(
+            format!("{path}.timeout"),
+            format!("a timeout is between 1 and {MAX_TIMEOUT_S} seconds"),
+        );
     }
     Ok(())
 }

@@ -143,6 +143,36 @@ fn what_the_types_cannot_say_is_checked() {
             "migration.steps.up[1].dependencies",
             "`nothing`",
         ),
+        // Found by an adversarial trial: each of these ran nothing, or more than it said.
+        (
+            VALID.replace(
+                "\"postgresql\": \"CREATE TABLE customers (id BIGSERIAL PRIMARY KEY)\"",
+                "\"postgresql\": \"  \"",
+            ),
+            "migration.steps.up[0].sql.postgresql",
+            "the SQL is empty",
+        ),
+        (
+            VALID.replace(
+                "SELECT COUNT(*) = 0 FROM customers",
+                "SELECT 1; DROP TABLE customers",
+            ),
+            "migration.steps.up[0].postValidation",
+            "one query",
+        ),
+        (
+            VALID.replace(
+                "\"expectedChanges\": { \"tables\": 1 }",
+                "\"timeout\": 3000000",
+            ),
+            "migration.steps.up[0].timeout",
+            "between 1 and",
+        ),
+        (
+            VALID.replace("\"id\": \"stripe-001-customers\"", "\"id\": \" \""),
+            "migration.id",
+            "the id is empty",
+        ),
     ] {
         let err = parse(&text).unwrap_err();
         assert!(

@@ -314,6 +314,10 @@ pub struct StepView {
     pub requires_backup: bool,
     /// The duration its file estimates, in seconds.
     pub estimated_duration_s: Option<u64>,
+    /// A portable migration's steps and what must hold around each (validations,
+    /// timeout, expected changes, skipOnError).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub guards: Vec<ferry_core::StepGuard>,
 }
 
 /// The view of a prepared plan.
@@ -342,6 +346,9 @@ pub fn view(command: &str, prepared: &[Prepared<'_>]) -> PlanView {
                 risk: portable.and_then(|m| m.risk_level.clone()),
                 requires_backup: portable.is_some_and(|m| m.requires_backup),
                 estimated_duration_s: portable.and_then(|m| m.estimated_duration),
+                guards: run
+                    .map(|r| r.guards.iter().map(|g| g.step.clone()).collect())
+                    .unwrap_or_default(),
             }
         })
         .collect();

@@ -20,7 +20,33 @@ pub fn prepare(db: &dyn Driver, script: &Script) -> Result<Execution, EngineErro
             },
         }));
     }
+    if let TxMode::NoTransaction(reason) = &run.mode
+        && let Some((step, what)) = needs_undo(&run.guards)
+    {
+        return Err(EngineError::Load(ferry_core::LoadError::Unusable {
+            path: script.path.clone(),
+            message: format!(
+                "step `{step}`: {what} needs the step undone when it fails, but this migration runs without a transaction ({reason}); make it transactional (on MySQL/MariaDB: no DDL in the same migration) or remove {what}"
+            ),
+        }));
+    }
     Ok(run)
+}
+
+/// The first guard that can only keep its promise inside a transaction: a postValidation
+/// or expectedChanges that fails must undo the step, a skipOnError step must leave nothing.
+fn needs_undo(guards: &[Guard]) -> Option<(&str, &'static str)> {
+    guards.iter().find_map(|g| {
+        let s = &g.step;
+        let what = [
+            (s.post_validation.is_some(), "postValidation"),
+            (s.expected_rows.is_some(), "expectedChanges"),
+            (s.skip_on_error, "skipOnError"),
+        ]
+        .into_iter()
+        .find_map(|(has, what)| has.then_some(what))?;
+        Some((s.id.as_str(), what))
+    })
 }
 
 /// Why a script runs without a transaction, or `None` if it runs in one.
