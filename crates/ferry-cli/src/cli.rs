@@ -249,6 +249,24 @@ pub enum PluginCommand {
         #[arg(long)]
         cascade: bool,
     },
+    /// Fixes a plugin's history after a human has looked: clear failed entries, record
+    /// edited files' checksums, or resolve a rollback that failed part-way.
+    Repair {
+        /// The plugin.
+        name: String,
+        /// Record edited applied files' new checksums.
+        #[arg(long)]
+        accept_checksums: bool,
+        /// Clear failed entries (they are pending again).
+        #[arg(long)]
+        clear_failed: bool,
+        /// A failed migration you finished by hand: record it applied.
+        #[arg(long, value_name = "VERSION", conflicts_with = "mark_rolled_back")]
+        mark_applied: Option<String>,
+        /// A failed rollback you finished by hand: record it rolled back.
+        #[arg(long, value_name = "VERSION")]
+        mark_rolled_back: Option<String>,
+    },
     /// The plugin's changelog, or one version's section.
     Changelog {
         /// The plugin.

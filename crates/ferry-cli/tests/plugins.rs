@@ -565,3 +565,42 @@ fn a_failed_update_is_shown_and_taken_back_and_requirements_bind_the_application
         assert!(has_table(&p, "app_jobs"), "{engine:?}");
     }
 }
+
+/// Found by an adversarial trial: a plugin's migration that failed part-way on MariaDB
+/// (whose DDL commits) names the repair that reaches the plugin's history, and after it
+/// the update goes on.
+#[test]
+fn a_failed_plugin_migration_is_repaired_through_plugin_repair() {
+    let p = example(Engine::Mysql);
+    let fourth = p
+        .dir
+        .path()
+        .join("plugins/stripe/migrations/004_drop_legacy_card.sql");
+    let text = std::fs::read_to_string(&fourth).unwrap();
+    std::fs::write(
+        &fourth,
+        format!("{text}ALTER TABLE no_such_table ADD COLUMN x INTEGER;\n"),
+    )
+    .unwrap();
+    p.expect(&["plugin", "install", "jobs"], 0);
+    p.expect(&["plugin", "install", "stripe", "--version", "1.0.0"], 0);
+    let (_, err) = p.expect(&["plugin", "update", "stripe", "--major", "--yes"], 1);
+    assert!(
+        err.contains("ferry plugin repair stripe --clear-failed"),
+        "{err}"
+    );
+    let (out, _) = p.expect(&["plugin", "status", "stripe"], 0);
+    assert!(out.contains("failed: stripe:4"), "{out}");
+    let (_, err) = p.expect(&["plugin", "update", "stripe", "--major", "--yes"], 4);
+    assert!(
+        err.contains("ferry plugin repair stripe --clear-failed"),
+        "{err}"
+    );
+    // The human undoes what ran, fixes the file, clears the entry; the update goes on.
+    p.db.execute("ALTER TABLE stripe_customers ADD COLUMN legacy_card VARCHAR(40)");
+    std::fs::write(&fourth, text).unwrap();
+    let (out, _) = p.expect(&["plugin", "repair", "stripe", "--clear-failed"], 0);
+    assert!(out.contains("stripe") || out.contains("4"), "{out}");
+    p.expect(&["plugin", "update", "stripe", "--major", "--yes"], 0);
+    assert_eq!(installed(&p), ["jobs|1.1.0", "stripe|2.0.0"]);
+}

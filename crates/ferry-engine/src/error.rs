@@ -174,7 +174,13 @@ pub struct MigrationFailure {
     pub applied_statements: usize,
     /// Migrations of this run that were applied before this one failed.
     pub applied_before: Vec<Version>,
+    /// The command that clears the failed entry once a human has looked (a plugin's
+    /// migration: `ferry plugin repair NAME --clear-failed`).
+    pub repair: String,
 }
+
+/// The command that clears a failed entry of the application's migrations.
+pub const REPAIR: &str = "ferry repair --clear-failed";
 
 impl fmt::Display for MigrationFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -201,8 +207,8 @@ impl fmt::Display for MigrationFailure {
         write!(
             f,
             "\nthis migration ran without a transaction: {applied}, statement {} failed, the rest did not run.\n\
-             fix the database by hand (finish or undo those statements), then run `ferry repair --clear-failed`",
-            loc.statement
+             fix the database by hand (finish or undo those statements), then run `{}`",
+            loc.statement, self.repair
         )
     }
 }

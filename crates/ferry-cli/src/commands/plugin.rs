@@ -34,6 +34,20 @@ pub async fn run(g: &Global, command: PluginCommand) -> Result<(), CliError> {
             cascade,
         } => rollback(&mut p, g, &name, &to_version, cascade).await,
         PluginCommand::Changelog { name, version } => changelog(&p, &name, version),
+        PluginCommand::Repair {
+            name,
+            accept_checksums,
+            clear_failed,
+            mark_applied,
+            mark_rolled_back,
+        } => {
+            let mark = match (mark_applied, mark_rolled_back) {
+                (Some(v), _) => Some((v, ferry_core::RowState::Applied)),
+                (_, Some(v)) => Some((v, ferry_core::RowState::RolledBack)),
+                _ => None,
+            };
+            repair(&mut p, g, &name, (accept_checksums, clear_failed), mark).await
+        }
         PluginCommand::Status { name } => status(&mut p, g, &name).await,
     };
     p.close().await;
@@ -457,6 +471,58 @@ async fn run_members(
     let result = runner::upgrade(p.db.as_mut(), &job, &mut printer).await;
     printer.finish();
     Ok(result?)
+}
+
+/// `ferry repair` on a plugin's history, with its newest release's files (which hold every
+/// migration an update may have left failed).
+async fn repair(
+    p: &mut Project,
+    g: &Global,
+    name: &str,
+    (accept_checksums, clear_failed): (bool, bool),
+    mark: Option<(String, ferry_core::RowState)>,
+) -> Result<(), CliError> {
+    if !accept_checksums && !clear_failed && mark.is_none() {
+        return Err(CliError::Usage(
+            "say what to repair: --accept-checksums, --clear-failed, or --mark-applied/--mark-rolled-back VERSION".into(),
+        ));
+    }
+    let release = (p.catalog(name)?.newest())
+        .ok_or_else(|| CliError::Usage(format!("{name} has no release")))?;
+    let files = ferry_engine::Files::ready(p.read_release(release)?);
+    let kind = ferry_core::VersionKind::Numeric;
+    let mark = match mark {
+        Some((v, state)) => Some((super::parse_version(&v, kind)?, state)),
+        None => None,
+    };
+    if p.config.protected && !g.yes {
+        return Err(CliError::Refused(format!(
+            "`ferry plugin repair` in the `{}` environment needs confirmation; pass --yes",
+            p.config.env
+        )));
+    }
+    let ctx = p.config.run_context();
+    let job = runner::Job {
+        files: &files,
+        plugin: name,
+        version_kind: kind,
+        ctx: &ctx,
+    };
+    let request = ferry_core::plan::RepairRequest {
+        accept_checksums,
+        clear_failed,
+        accept_downs: false,
+        mark,
+    };
+    let mut printer = EventPrinter::new(g.json);
+    let result = runner::repair(p.db.as_mut(), &job, request, &mut printer).await;
+    printer.finish();
+    let done = result?;
+    let text = done
+        .is_empty()
+        .then(|| "repair: nothing to repair".to_owned());
+    summary(g, "plugin repair", "repaired", &done, text);
+    Ok(())
 }
 
 fn changelog(p: &Project, name: &str, version: Option<String>) -> Result<(), CliError> {

@@ -48,7 +48,7 @@ pub fn belongs(m: &Migration, to: Option<&semver::Version>) -> bool {
 #[derive(Debug, thiserror::Error)]
 pub enum UpgradeError {
     /// One plugin's own plan is refused (a failed or modified migration, ...).
-    #[error("plugin {plugin}: {error}")]
+    #[error("plugin {plugin}: {}", repair_for(plugin, error))]
     Plan {
         /// The plugin.
         plugin: String,
@@ -92,6 +92,14 @@ pub enum UpgradeError {
         /// The applied migration that requires it.
         dependent: String,
     },
+}
+
+/// A refusal's advice, with the repair command that reaches a plugin's history.
+fn repair_for(plugin: &str, error: &PlanError) -> String {
+    error.to_string().replace(
+        "`ferry repair --",
+        &format!("`ferry plugin repair {plugin} --"),
+    )
 }
 
 impl UpgradeError {

@@ -472,6 +472,7 @@ fn failure(
         atomic,
         applied_statements: statement.index,
         applied_before: Vec::new(),
+        repair: crate::error::REPAIR.to_owned(),
     }))
 }
 

@@ -74,13 +74,27 @@ async fn run(
         command: up.command.to_owned(),
         count: prepared.len(),
     });
-    let done = execute(db, prepared, history.next_batch(), up.ctx, sink).await?;
+    let done =
+        (execute(db, prepared, history.next_batch(), up.ctx, sink).await).map_err(plugin_repair)?;
     for (plugin, version) in &up.record {
         (db.record_plugin(plugin, version, &up.ctx.actor).await).map_err(EngineError::db(
             format!("recording {plugin} {version} in ferry_plugins"),
         ))?;
     }
     Ok(done)
+}
+
+/// A failed plugin migration is cleared with `ferry plugin repair` (labels in a plan
+/// across plugins are `plugin:version`).
+fn plugin_repair(e: EngineError) -> EngineError {
+    match e {
+        EngineError::MigrationFailed(mut f) => {
+            let plugin = f.migration.label.split(':').next().unwrap_or_default();
+            f.repair = format!("ferry plugin repair {plugin} --clear-failed");
+            EngineError::MigrationFailed(f)
+        }
+        other => other,
+    }
 }
 
 /// Whether two reads of ferry_plugins name the same versions.
