@@ -31,7 +31,7 @@ pub async fn run(
                 "--to names one migration; with plugins installed (or migrations that require others), migrate applies every plugin's pending migrations (use `ferry plugin update NAME --version V` for one plugin)".into(),
             ));
         }
-        return super::plugin::migrate_all(g, dry_run).await;
+        return super::plugin::migrate_all(g, dry_run, allow_ooo).await;
     }
     let options = MigrateOptions {
         target,

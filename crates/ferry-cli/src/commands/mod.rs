@@ -47,8 +47,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         } => new::run(g, &name, no_transaction),
         // A project of plugins only: migrate is the plan across them.
         Command::Migrate {
-            dry_run, to: None, ..
-        } if plugins_only(g)? => plugin::migrate_all(g, dry_run).await,
+            dry_run,
+            to: None,
+            allow_out_of_order,
+            ..
+        } if plugins_only(g)? => plugin::migrate_all(g, dry_run, allow_out_of_order).await,
         command => {
             // validate checks every file for itself.
             let cached = !matches!(command, Command::Validate);

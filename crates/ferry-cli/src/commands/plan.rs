@@ -40,7 +40,11 @@ async fn show(p: &mut Project, g: &Global, o: &Options) -> Result<(), CliError> 
     let history =
         runner::read_history(p.db.as_mut(), rolls_back, project::APP, Default::default()).await?;
     let targets = project::targets(&members);
-    let plan = upgrade::plan(&targets, &history, false).map_err(EngineError::from)?;
+    let options = upgrade::Options {
+        cascade: false,
+        allow_out_of_order: p.config.allow_out_of_order,
+    };
+    let plan = upgrade::plan(&targets, &history, options).map_err(EngineError::from)?;
     let prepared = runner::prepare_plan(p.db.as_ref(), plan)?;
     let view = runner::view("plan", &prepared);
     if g.json {
@@ -59,7 +63,8 @@ async fn show(p: &mut Project, g: &Global, o: &Options) -> Result<(), CliError> 
         }
         if o.verbose {
             for st in step.before_transaction.iter().chain(&step.statements) {
-                text.push_str(&format!("      {};\n", st.replace('\n', "\n      ")));
+                let shown = visible(st).replace('\n', "\n      ");
+                text.push_str(&format!("      {shown};\n"));
             }
         }
     }
@@ -95,14 +100,28 @@ fn line(n: usize, s: &StepView) -> String {
     )
 }
 
+/// `sql` with control characters (but newlines and tabs) and bidirectional overrides
+/// escaped: a reviewer sees every statement the run executes, none hidden by the terminal.
+fn visible(sql: &str) -> String {
+    sql.chars()
+        .map(|c| {
+            let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+            match (c.is_control() && c != '\n' && c != '\t') || bidi {
+                true => c.escape_unicode().to_string(),
+                false => c.to_string(),
+            }
+        })
+        .collect()
+}
+
 /// What a portable step promises, when it promises anything.
 fn guard_line(g: &ferry_core::StepGuard) -> String {
     let mut parts = Vec::new();
     if let Some(q) = &g.pre_validation {
-        parts.push(format!("before: `{q}` must hold"));
+        parts.push(format!("before: `{}` must hold", visible(q)));
     }
     if let Some(q) = &g.post_validation {
-        parts.push(format!("after: `{q}` must hold"));
+        parts.push(format!("after: `{}` must hold", visible(q)));
     }
     if let Some(t) = g.timeout_s {
         parts.push(format!("timeout {t}s"));
@@ -137,4 +156,17 @@ fn asked<'a>(p: &Project, name: &'a str, to: Option<&str>) -> Result<Asked<'a>, 
         to,
         change,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_and_bidi_overrides_are_shown_escaped() {
+        // Found by an adversarial trial: a statement hidden from the reviewer by escapes.
+        let sql = "CREATE TABLE \"q\u{1}\u{1b}[31m\u{202e}\" (id INT)\n\tx";
+        assert_eq!(
+            super::visible(sql),
+            "CREATE TABLE \"q\\u{1}\\u{1b}[31m\\u{202e}\" (id INT)\n\tx"
+        );
+    }
 }

@@ -82,9 +82,11 @@ fn list(p: &Project, g: &Global) -> Result<(), CliError> {
         let installed = p.installed_version(name)?;
         let catalog = p.catalogs.get(name.as_str());
         let newest = catalog.and_then(|c| c.newest_stable());
+        let release_there = |v: &Version| catalog.is_some_and(|c| c.releases.contains_key(v));
         let state = match (&installed, newest) {
             (None, _) => "not installed",
             (Some(_), None) => "installed, source missing",
+            (Some(i), _) if !release_there(i) => "installed, its release is missing",
             (Some(i), Some(n)) if n > i => "update available",
             (Some(_), Some(_)) => "up to date",
         };
@@ -378,7 +380,11 @@ async fn rollback(
 
 /// `ferry migrate` in a project with plugins installed: the application's and every
 /// installed plugin's pending migrations (at its installed version), in one plan.
-pub async fn migrate_all(g: &Global, dry_run: bool) -> Result<(), CliError> {
+pub async fn migrate_all(
+    g: &Global,
+    dry_run: bool,
+    allow_out_of_order: bool,
+) -> Result<(), CliError> {
     if dry_run {
         let options = super::plan::Options {
             plugin: None,
@@ -388,7 +394,7 @@ pub async fn migrate_all(g: &Global, dry_run: bool) -> Result<(), CliError> {
         return super::plan::run(g, options).await;
     }
     let mut p = Project::open(g, true).await?;
-    let result = run_members(&mut p, g, "migrate", None, false).await;
+    let result = run_members(&mut p, g, "migrate", None, (false, allow_out_of_order)).await;
     p.close().await;
     let done = result?;
     let text = format!("applied {} migration(s)", done.len());
@@ -416,7 +422,7 @@ async fn apply(
             p.config.env
         )));
     }
-    let done = run_members(p, g, command, Some(asked), cascade).await?;
+    let done = run_members(p, g, command, Some(asked), (cascade, false)).await?;
     let verb = if asked.change == Change::Down {
         "rolled back"
     } else {
@@ -435,7 +441,7 @@ async fn apply(
         .collect();
     if !others.is_empty() {
         text.push_str(&format!(
-            "\nalso rolled back (--cascade): {}; their plugins keep their recorded versions with these migrations pending: roll them back to an earlier version, or update {} again before `ferry migrate`",
+            "\nalso rolled back (--cascade): {}; their plugins keep their recorded versions with these migrations pending: roll those plugins back to an earlier version (`ferry plugin rollback NAME --to-version V`), or update {} again and run `ferry migrate --allow-out-of-order`",
             others.join(", "),
             asked.plugin
         ));
@@ -451,7 +457,7 @@ async fn run_members(
     g: &Global,
     command: &str,
     asked: Option<&Asked<'_>>,
-    cascade: bool,
+    (cascade, allow_out_of_order): (bool, bool),
 ) -> Result<Vec<runner::Done>, CliError> {
     let members = p.members(asked, asked.is_none())?;
     p.check(&members)?;
@@ -459,7 +465,10 @@ async fn run_members(
     let job = Upgrade {
         command,
         targets: project::targets(&members),
-        cascade,
+        options: ferry_core::plugin::upgrade::Options {
+            cascade,
+            allow_out_of_order: allow_out_of_order || p.config.allow_out_of_order,
+        },
         installed: p.installed.clone(),
         record: asked
             .map(|a| (a.plugin.to_owned(), a.to.to_string()))
@@ -592,8 +601,12 @@ async fn status(p: &mut Project, g: &Global, name: &str) -> Result<(), CliError>
         .filter(|r| &*r.plugin == name)
         .max_by_key(|r| r.id);
     // What the history holds beyond the installed version (a failed update), or failed.
-    let belongs: std::collections::BTreeSet<&str> =
-        belonging.iter().map(|m| m.version.as_str()).collect();
+    // The rows the files matched (a renumbered portable migration's row has its old number).
+    let belongs: std::collections::BTreeSet<&str> = (entries.iter())
+        .filter(|e| e.migration.is_some())
+        .filter_map(|e| e.row)
+        .map(|r| r.version.as_str())
+        .collect();
     let current = history.current(name);
     let beyond: Vec<String> = (current.values())
         .filter(|r| r.state == ferry_core::RowState::Applied)
@@ -610,7 +623,9 @@ async fn status(p: &mut Project, g: &Global, name: &str) -> Result<(), CliError>
         updated_at: row.as_ref().map(|r| r.updated_at.clone()),
         updated_by: row.as_ref().map(|r| r.updated_by.clone()),
         migrations: belonging.len(),
-        applied: entries.iter().filter(|e| e.is_applied()).count(),
+        applied: (entries.iter())
+            .filter(|e| e.migration.is_some() && e.is_applied())
+            .count(),
         pending: (entries.iter())
             .filter(|e| e.is_pending())
             .map(|e| format!("{} {}", e.label, e.name))

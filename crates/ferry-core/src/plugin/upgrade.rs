@@ -227,12 +227,21 @@ impl<'a> Project<'_, 'a> {
     }
 }
 
-/// The plan that brings every target to its version, or why it cannot be made; `cascade`
-/// lets a rollback take back other plugins' migrations that depend on what it removes.
+/// What a plan across plugins may do beyond bringing each plugin to its version.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// A rollback takes back other plugins' migrations that depend on what it removes.
+    pub cascade: bool,
+    /// Pending migrations older than a plugin's newest applied one are applied too (after a
+    /// cascade took one back, say).
+    pub allow_out_of_order: bool,
+}
+
+/// The plan that brings every target to its version, or why it cannot be made.
 pub fn plan<'a>(
     targets: &[Target<'a>],
     history: &'a History,
-    cascade: bool,
+    options: Options,
 ) -> Result<Plan<'a>, UpgradeError> {
     let project = Project {
         targets,
@@ -242,8 +251,8 @@ pub fn plan<'a>(
     };
     let edges = project.edges();
     let order = project.order(&edges)?;
-    let mut steps = apply_steps(&project, &order)?;
-    steps.extend(revert_steps(&project, &edges, &order, cascade)?);
+    let mut steps = apply_steps(&project, &order, options.allow_out_of_order)?;
+    steps.extend(revert_steps(&project, &edges, &order, options.cascade)?);
     Ok(Plan {
         command: "upgrade",
         steps,
@@ -254,7 +263,12 @@ pub fn plan<'a>(
 fn apply_steps<'a>(
     project: &Project<'_, 'a>,
     order: &[Key<'a>],
+    allow_out_of_order: bool,
 ) -> Result<Vec<Step<'a>>, UpgradeError> {
+    let options = MigrateOptions {
+        allow_out_of_order,
+        ..MigrateOptions::default()
+    };
     let mut planned: BTreeMap<Key<'a>, &'a Migration> = BTreeMap::new();
     for (t, target) in project.targets.iter().enumerate() {
         if target.change != Change::Up {
@@ -265,11 +279,9 @@ fn apply_steps<'a>(
             .cloned()
             .collect();
         let pending =
-            plan::plan_migrate(&entries, &MigrateOptions::default()).map_err(|error| {
-                UpgradeError::Plan {
-                    plugin: target.plugin.to_owned(),
-                    error,
-                }
+            plan::plan_migrate(&entries, &options).map_err(|error| UpgradeError::Plan {
+                plugin: target.plugin.to_owned(),
+                error,
             })?;
         planned.extend(pending.into_iter().map(|m| ((t, m.version.as_str()), m)));
     }
@@ -495,6 +507,11 @@ mod tests {
         }
     }
 
+    const CASCADE: Options = Options {
+        cascade: true,
+        allow_out_of_order: false,
+    };
+
     fn labels(plan: &Plan<'_>) -> Vec<String> {
         plan.steps.iter().map(|s| s.label.clone()).collect()
     }
@@ -526,7 +543,7 @@ mod tests {
             target("stripe", Some(&s1), &stripe, Change::Up),
             target("jobs", Some(&j11), &jobs, Change::Up),
         ];
-        let made = plan(&targets, &history, false).unwrap();
+        let made = plan(&targets, &history, Options::default()).unwrap();
         assert_eq!(
             labels(&made),
             ["stripe:001", "jobs:001", "jobs:002", "stripe:002"]
@@ -537,14 +554,18 @@ mod tests {
             target("stripe", Some(&s1), &stripe, Change::Up),
             target("jobs", Some(&j10), &jobs, Change::Up),
         ];
-        let err = plan(&targets, &history, false).unwrap_err().to_string();
+        let err = plan(&targets, &history, Options::default())
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             err,
             "stripe:002 requires jobs:002, which is not applied: it comes with jobs 1.1.0; update jobs first"
         );
         // Without jobs at all.
         let targets = [target("stripe", Some(&s1), &stripe, Change::Up)];
-        let err = plan(&targets, &history, false).unwrap_err().to_string();
+        let err = plan(&targets, &history, Options::default())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("plugin jobs is not installed"), "{err}");
     }
 
@@ -562,7 +583,7 @@ mod tests {
             target("b", None, &b, Change::Up),
             target("c", None, &c, Change::Up),
         ];
-        let err = plan(&targets, &history, false).unwrap_err();
+        let err = plan(&targets, &history, Options::default()).unwrap_err();
         assert!(err.is_input());
         assert_eq!(
             err.to_string(),
@@ -576,7 +597,9 @@ mod tests {
             target("legacy", None, &legacy, Change::Keep),
             target("billing", None, &new, Change::Up),
         ];
-        let err = plan(&targets, &history, false).unwrap_err().to_string();
+        let err = plan(&targets, &history, Options::default())
+            .unwrap_err()
+            .to_string();
         assert!(
             err.starts_with("billing:001 conflicts with legacy:001, which is applied"),
             "{err}"
@@ -607,12 +630,14 @@ mod tests {
             target("jobs", Some(&j1), &jobs, Change::Down),
             target("stripe", None, &stripe, Change::Keep),
         ];
-        let err = plan(&targets, &history, false).unwrap_err().to_string();
+        let err = plan(&targets, &history, Options::default())
+            .unwrap_err()
+            .to_string();
         assert!(
             err.starts_with("rolling back jobs:002 would leave stripe:002 applied without it"),
             "{err}"
         );
-        let made = plan(&targets, &history, true).unwrap();
+        let made = plan(&targets, &history, CASCADE).unwrap();
         assert_eq!(labels(&made), ["stripe:002", "jobs:002"]);
         assert!(made.steps.iter().all(|s| s.action == plan::Action::Revert));
     }
@@ -634,7 +659,7 @@ mod tests {
             target("app", None, &app, Change::Keep),
             target("jobs", Some(&j1), &jobs, Change::Down),
         ];
-        let made = plan(&targets, &history, true).unwrap();
+        let made = plan(&targets, &history, CASCADE).unwrap();
         assert_eq!(labels(&made), ["app:001", "jobs:002"]);
     }
 
@@ -654,7 +679,7 @@ mod tests {
             target("app", None, &app, Change::Up),
             target("jobs", None, &jobs, Change::Up),
         ];
-        let made = plan(&targets, &history, false).unwrap();
+        let made = plan(&targets, &history, Options::default()).unwrap();
         assert_eq!(labels(&made), ["jobs:001", "app:001"]);
     }
 }

@@ -177,7 +177,11 @@ pub fn to_sql(file: &PortableFile, stem: &str) -> Result<SqlFiles, String> {
     if ups.is_empty() {
         return Err(why_not.join("; "));
     }
-    let mut head = format!("-- ferry:since {}\n", m.version);
+    // 0.0.0 is what an application's migration, which names no version, converts to.
+    let mut head = match m.version.as_str() {
+        "0.0.0" => String::new(),
+        v => format!("-- ferry:since {v}\n"),
+    };
     let lists = [("requires", &m.dependencies), ("conflicts", &m.conflicts)];
     for (name, list) in lists.into_iter().filter(|(_, l)| !l.is_empty()) {
         head.push_str(&format!("-- ferry:{name} {}\n", list.join(", ")));
@@ -193,9 +197,26 @@ pub fn to_sql(file: &PortableFile, stem: &str) -> Result<SqlFiles, String> {
     }
     let mut files = variants(stem, &ups, &head);
     files.extend(variants(&format!("rollback/{stem}"), &downs, ""));
+    let mut lost = dropped(m);
+    if m.id != format!("{}-{}", m.plugin_id, stem.replacen('_', "-", 1)) {
+        lost.insert(
+            0,
+            format!("id `{}` (a SQL migration is named by its file)", m.id),
+        );
+    }
+    if m.kind != MigrationType::Schema {
+        lost.push("type".into());
+    }
+    let mut all = m.steps.up.iter().chain(&m.steps.down);
+    if all.any(|s| s.sql.as_ref().is_some_and(|q| q.mssql.is_some())) {
+        lost.push("mssql SQL".into());
+    }
+    if m.steps.up.len() + m.steps.down.len() > 2 {
+        lost.push("step ids and names (the steps are joined)".into());
+    }
     Ok(SqlFiles {
         files,
-        dropped: dropped(m),
+        dropped: lost,
     })
 }
 

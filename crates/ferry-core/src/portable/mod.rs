@@ -144,6 +144,24 @@ pub fn check(file: &PortableFile) -> Result<(), PortableError> {
     Ok(())
 }
 
+/// Whether a query names a statement that changes something (a data-modifying `WITH`
+/// holds one): keywords outside strings and comments.
+fn writes(query: &str) -> bool {
+    use sqlparser::keywords::Keyword;
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let dialect = sqlparser::dialect::GenericDialect {};
+    let Ok(tokens) = Tokenizer::new(&dialect, query).tokenize() else {
+        return true;
+    };
+    tokens.iter().any(|t| {
+        matches!(t, Token::Word(w) if matches!(w.keyword,
+            Keyword::INSERT | Keyword::UPDATE | Keyword::DELETE | Keyword::MERGE
+                | Keyword::TRUNCATE | Keyword::DROP | Keyword::ALTER | Keyword::CREATE
+                | Keyword::GRANT | Keyword::REVOKE | Keyword::CALL | Keyword::COPY
+                | Keyword::REPLACE | Keyword::LOCK | Keyword::SET))
+    })
+}
+
 /// The longest statement timeout every engine takes (PostgreSQL's, in seconds).
 const MAX_TIMEOUT_S: u64 = 2_147_483;
 
@@ -159,10 +177,14 @@ fn check_step(step: &Step, path: &str) -> Result<(), PortableError> {
             ("universal", &sql.universal),
         ];
         for (key, text) in keys {
-            if text.as_deref().is_some_and(|t| t.trim().is_empty()) {
+            // Only comments or `;`: as empty as no text at all.
+            let empty = text.as_deref().is_some_and(|t| {
+                crate::split(t, crate::Dialect::Postgres).is_ok_and(|s| s.is_empty())
+            });
+            if empty {
                 return bad(
                     format!("{path}.sql.{key}"),
-                    "the SQL is empty; remove the key (the step then runs `universal`) or write the SQL".into(),
+                    "the SQL runs nothing; remove the key (the step then runs `universal`) or write the SQL".into(),
                 );
             }
         }
@@ -178,7 +200,7 @@ fn check_step(step: &Step, path: &str) -> Result<(), PortableError> {
                     s[0].words.first().map(String::as_str),
                     Some("SELECT" | "VALUES" | "WITH")
                 )
-        });
+        }) && !writes(query);
         if !one_query {
             return bad(
                 format!("{path}.{key}"),

@@ -150,7 +150,7 @@ fn what_the_types_cannot_say_is_checked() {
                 "\"postgresql\": \"  \"",
             ),
             "migration.steps.up[0].sql.postgresql",
-            "the SQL is empty",
+            "the SQL runs nothing",
         ),
         (
             VALID.replace(
@@ -159,6 +159,22 @@ fn what_the_types_cannot_say_is_checked() {
             ),
             "migration.steps.up[0].postValidation",
             "one query",
+        ),
+        (
+            VALID.replace(
+                "SELECT COUNT(*) = 0 FROM customers",
+                "WITH x AS (DELETE FROM customers RETURNING 1) SELECT true",
+            ),
+            "migration.steps.up[0].postValidation",
+            "one query",
+        ),
+        (
+            VALID.replace(
+                "CREATE TABLE customers (id BIGSERIAL PRIMARY KEY)",
+                "-- nothing;;",
+            ),
+            "migration.steps.up[0].sql.postgresql",
+            "runs nothing",
         ),
         (
             VALID.replace(

@@ -18,8 +18,8 @@ pub struct Upgrade<'a> {
     pub command: &'a str,
     /// Every plugin of the project, each with what the plan does to it.
     pub targets: Vec<Target<'a>>,
-    /// Roll back other plugins' migrations that depend on what a rollback removes.
-    pub cascade: bool,
+    /// What the plan may do beyond bringing each plugin to its version.
+    pub options: upgrade::Options,
     /// The installed plugins the plan was made from.
     pub installed: Vec<InstalledPlugin>,
     /// The versions to record once every step succeeded.
@@ -65,7 +65,7 @@ async fn run(
     exists: bool,
     sink: &mut dyn EventSink,
 ) -> Result<Vec<Done>, EngineError> {
-    let plan = upgrade::plan(&up.targets, history, up.cascade)?;
+    let plan = upgrade::plan(&up.targets, history, up.options)?;
     let prepared = prepare_plan(db, plan)?;
     if !exists {
         (db.create_history().await).map_err(EngineError::db("creating the history table"))?;
