@@ -503,6 +503,21 @@ fn convert_writes_a_plugin_as_portable_json_that_installs_and_converts_back_unch
     }
 }
 
+/// Installs jobs and stripe 1.0.0, with stripe 2.0.0's last migration made to fail after
+/// its first statement; returns that file and its good text.
+fn break_stripe_2(p: &Project) -> (std::path::PathBuf, String) {
+    let fourth = p
+        .dir
+        .path()
+        .join("plugins/stripe/migrations/004_drop_legacy_card.sql");
+    let text = std::fs::read_to_string(&fourth).unwrap();
+    let broken = format!("{text}ALTER TABLE no_such_table ADD COLUMN x INTEGER;\n");
+    std::fs::write(&fourth, broken).unwrap();
+    p.expect(&["plugin", "install", "jobs"], 0);
+    p.expect(&["plugin", "install", "stripe", "--version", "1.0.0"], 0);
+    (fourth, text)
+}
+
 /// Found by an adversarial trial: what a failed update leaves is shown, and a rollback to
 /// the recorded version takes it back; requirements hold for the application's own
 /// migrations too; a prerelease is installed only when named.
@@ -510,18 +525,7 @@ fn convert_writes_a_plugin_as_portable_json_that_installs_and_converts_back_unch
 fn a_failed_update_is_shown_and_taken_back_and_requirements_bind_the_application_too() {
     for engine in [Engine::Postgres, Engine::Sqlite] {
         let p = example(engine);
-        let fourth = p
-            .dir
-            .path()
-            .join("plugins/stripe/migrations/004_drop_legacy_card.sql");
-        let text = std::fs::read_to_string(&fourth).unwrap();
-        std::fs::write(
-            &fourth,
-            format!("{text}ALTER TABLE no_such_table ADD COLUMN x INTEGER;\n"),
-        )
-        .unwrap();
-        p.expect(&["plugin", "install", "jobs"], 0);
-        p.expect(&["plugin", "install", "stripe", "--version", "1.0.0"], 0);
+        break_stripe_2(&p);
         p.expect(&["plugin", "update", "stripe", "--major", "--yes"], 1);
         assert_eq!(installed(&p), ["jobs|1.1.0", "stripe|1.0.0"], "{engine:?}");
         let (out, _) = p.expect(&["plugin", "status", "stripe"], 0);
@@ -572,18 +576,7 @@ fn a_failed_update_is_shown_and_taken_back_and_requirements_bind_the_application
 #[test]
 fn a_failed_plugin_migration_is_repaired_through_plugin_repair() {
     let p = example(Engine::Mysql);
-    let fourth = p
-        .dir
-        .path()
-        .join("plugins/stripe/migrations/004_drop_legacy_card.sql");
-    let text = std::fs::read_to_string(&fourth).unwrap();
-    std::fs::write(
-        &fourth,
-        format!("{text}ALTER TABLE no_such_table ADD COLUMN x INTEGER;\n"),
-    )
-    .unwrap();
-    p.expect(&["plugin", "install", "jobs"], 0);
-    p.expect(&["plugin", "install", "stripe", "--version", "1.0.0"], 0);
+    let (fourth, text) = break_stripe_2(&p);
     let (_, err) = p.expect(&["plugin", "update", "stripe", "--major", "--yes"], 1);
     assert!(
         err.contains("ferry plugin repair stripe --clear-failed"),
@@ -599,8 +592,29 @@ fn a_failed_plugin_migration_is_repaired_through_plugin_repair() {
     // The human undoes what ran, fixes the file, clears the entry; the update goes on.
     p.db.execute("ALTER TABLE stripe_customers ADD COLUMN legacy_card VARCHAR(40)");
     std::fs::write(&fourth, text).unwrap();
-    let (out, _) = p.expect(&["plugin", "repair", "stripe", "--clear-failed"], 0);
-    assert!(out.contains("stripe") || out.contains("4"), "{out}");
+    p.expect(&["plugin", "repair", "stripe", "--clear-failed"], 0);
+    let states = "SELECT state FROM ferry_migrations WHERE plugin = 'stripe' AND version = '4'";
+    assert_eq!(p.db.query(states), ["cleared"]);
+    // The application's repair does not reach a plugin's history.
+    let (out, _) = p.expect(&["repair", "--clear-failed"], 0);
+    assert!(out.contains("nothing to repair"), "{out}");
     p.expect(&["plugin", "update", "stripe", "--major", "--yes"], 0);
     assert_eq!(installed(&p), ["jobs|1.1.0", "stripe|2.0.0"]);
+}
+
+#[test]
+fn changelog_shows_every_release_or_one() {
+    let p = example(Engine::Sqlite);
+    let (out, _) = p.expect(&["plugin", "changelog", "stripe"], 0);
+    assert!(
+        out.starts_with("## 2.0.0") && out.contains("## 1.0.0"),
+        "{out}"
+    );
+    let (out, _) = p.expect(&["plugin", "changelog", "stripe", "--version", "1.0.0"], 0);
+    assert_eq!(
+        out.trim(),
+        "## 1.0.0\nFirst release: stripe_customers and stripe_charges."
+    );
+    let (_, err) = p.expect(&["plugin", "changelog", "stripe", "--version", "3.0.0"], 2);
+    assert!(err.contains("no section for 3.0.0"), "{err}");
 }

@@ -46,15 +46,20 @@ pub async fn run(
         runner::migrate(db, job, &options, p).await
     }))
     .await?;
+    applied(g, &done);
+    Ok(())
+}
+
+/// The summary of a `migrate`, alone or across plugins.
+pub fn applied(g: &Global, done: &[runner::Done]) {
     let text = format!("applied {} migration(s)", done.len());
     summary(
         g,
         "migrate",
         "applied",
-        &done,
+        done,
         (!done.is_empty()).then_some(text),
     );
-    Ok(())
 }
 
 /// Prints the plan for `request` from every migration's state, changing nothing; a plan

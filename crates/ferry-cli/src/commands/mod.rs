@@ -68,13 +68,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 }
 
 /// Whether the project has no migrations folder of its own but has plugins.
+/// (The plugins themselves are read once, by the plan.)
 fn plugins_only(g: &Global) -> Result<bool, CliError> {
     let config = crate::config::Config::load(g)?;
-    if config.dir.exists() {
-        return Ok(false);
-    }
-    let found = ferry_source::plugins::discover(&config.plugins_dir, config.releases.as_deref())?;
-    Ok(!found.is_empty())
+    Ok(!config.dir.exists() && config.plugins_dir.is_dir())
 }
 
 async fn run_connected(

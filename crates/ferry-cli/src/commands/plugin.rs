@@ -396,15 +396,7 @@ pub async fn migrate_all(
     let mut p = Project::open(g, true).await?;
     let result = run_members(&mut p, g, "migrate", None, (false, allow_out_of_order)).await;
     p.close().await;
-    let done = result?;
-    let text = format!("applied {} migration(s)", done.len());
-    summary(
-        g,
-        "migrate",
-        "applied",
-        &done,
-        (!done.is_empty()).then_some(text),
-    );
+    super::migrate::applied(g, &result?);
     Ok(())
 }
 
