@@ -169,6 +169,11 @@ pub enum Command {
         #[arg(long, short = 'v')]
         verbose: bool,
     },
+    /// The live schema: dump it, or compare two databases or dumps.
+    Schema {
+        #[command(subcommand)]
+        command: SchemaCommand,
+    },
     /// Plugins: their versions, updates, installs and rollbacks.
     Plugin {
         #[command(subcommand)]
@@ -205,6 +210,27 @@ pub enum ConvertTarget {
     Json,
     /// SQL files, with engine variants and `rollback/` down scripts.
     Sql,
+}
+
+/// `ferry schema ...`
+#[derive(Debug, Subcommand)]
+pub enum SchemaCommand {
+    /// Print the database's schema in a stable, diffable order (tables, columns, keys,
+    /// indexes, views, routines, triggers, sequences, types, extensions); ferry's own tables
+    /// are left out.
+    Dump,
+    /// List what differs from A to B, one object per line (+ only in B, - only in A,
+    /// ~ changed); exit 4 when anything does. A and B are database URLs or files written by
+    /// `ferry schema dump --json`; B defaults to the configured database.
+    Diff {
+        /// The first database URL or dump file.
+        a: String,
+        /// The second (default: the configured database).
+        b: Option<String>,
+        /// Columns in another order are not a difference.
+        #[arg(long)]
+        ignore_column_order: bool,
+    },
 }
 
 /// `ferry plugin ...`

@@ -8,6 +8,7 @@ pub mod driver;
 mod error;
 mod events;
 mod files;
+mod inspect;
 pub mod lock;
 mod mysql;
 mod postgres;

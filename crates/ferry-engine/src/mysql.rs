@@ -108,6 +108,10 @@ impl Engine for MySql {
             },
         })
     }
+
+    fn catalog(driver: &SqlxDriver<Self>) -> crate::inspect::CatalogSql {
+        crate::inspect::mysql::catalog(driver.server_version.contains("MariaDB"))
+    }
 }
 
 /// The session settings whose values are text, to be quoted when set again.

@@ -65,6 +65,10 @@ impl Engine for Postgres {
             restore: |v| format!("SET statement_timeout = '{}'", v.replace('\'', "''")),
         })
     }
+
+    fn catalog(_: &SqlxDriver<Self>) -> crate::inspect::CatalogSql {
+        crate::inspect::postgres::catalog()
+    }
 }
 
 /// `text` as a standard SQL string literal.

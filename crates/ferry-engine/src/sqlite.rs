@@ -49,6 +49,10 @@ impl Engine for Sqlite {
     fn statement_timeout(_: &SqlxDriver<Self>) -> Option<TimeoutSql> {
         None
     }
+
+    fn catalog(_: &SqlxDriver<Self>) -> crate::inspect::CatalogSql {
+        crate::inspect::sqlite::catalog()
+    }
 }
 
 pub(crate) async fn connect(

@@ -40,6 +40,8 @@ pub(crate) trait Engine: Database {
     fn rows_affected(result: &Self::QueryResult) -> u64;
     /// How this server limits a statement's time, if it can.
     fn statement_timeout(driver: &SqlxDriver<Self>) -> Option<TimeoutSql>;
+    /// The inspector's catalog queries for this server.
+    fn catalog(driver: &SqlxDriver<Self>) -> crate::inspect::CatalogSql;
 }
 
 /// The SQL of a server's statement time limit: read the current one, set one in seconds,
@@ -689,6 +691,17 @@ impl Inspect {
             .into_iter()
             .filter_map(|r| r.into_iter().next().flatten())
             .collect())
+    }
+
+    async fn schema(&mut self) -> Result<ferry_core::schema::Schema, DbError> {
+        let sql = DB::catalog(self);
+        let names = [&self.names.history, &self.names.events, &self.names.plugins];
+        // A configured name may be qualified; the catalog drops the current schema's.
+        let bare = names.map(|n| n.rsplit('.').next().unwrap_or(n).to_owned());
+        let mut owned: Vec<String> = names.iter().map(|n| (*n).clone()).collect();
+        owned.extend(bare);
+        let skip: Vec<&str> = owned.iter().map(String::as_str).collect();
+        crate::inspect::read(self, DB::DIALECT.file_tag(), &sql, &skip).await
     }
 }
 }

@@ -11,6 +11,7 @@ mod plan;
 mod plugin;
 mod repair;
 mod rollback;
+mod schema;
 mod status;
 mod validate;
 
@@ -28,6 +29,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Init { force } => init::run(g, force),
         Command::Doctor => doctor::run(g).await,
         Command::Plugin { command } => plugin::run(g, command).await,
+        Command::Schema { command } => schema::run(g, command).await,
         Command::Convert { to, plugin, out } => convert::run(g, to, plugin.as_deref(), &out),
         Command::Plan {
             plugin,
@@ -146,7 +148,8 @@ async fn run_connected(
         | Command::Doctor
         | Command::Plan { .. }
         | Command::Convert { .. }
-        | Command::Plugin { .. } => {
+        | Command::Plugin { .. }
+        | Command::Schema { .. } => {
             unreachable!("handled before connecting")
         }
     }

@@ -9,6 +9,8 @@ use async_trait::async_trait;
 pub trait Inspect: Send {
     /// Names of the user tables in the database.
     async fn table_names(&mut self) -> Result<Vec<String>, DbError>;
+    /// The schema, engine-neutral, without ferry's own tables.
+    async fn schema(&mut self) -> Result<ferry_core::schema::Schema, DbError>;
 }
 
 /// Creating and dropping databases on the server this connection is on.
