@@ -134,6 +134,21 @@ pub enum Command {
     },
     /// Check applied files' checksums, missing files, failed entries and out-of-order versions.
     Validate,
+    /// The rollback rehearsal: on a scratch copy of the database (never the database
+    /// itself), apply each pending migration, roll it back, require the schema and the rows
+    /// to be as before, and apply it again. Exit 4 when a check fails.
+    Test {
+        /// Rehearse every migration, from an empty scratch database.
+        #[arg(long)]
+        all: bool,
+        /// Keep the scratch database for inspection (its URL is printed).
+        #[arg(long)]
+        keep: bool,
+        /// Columns in another order after a down are not a failure (a dropped and re-added
+        /// column lands last).
+        #[arg(long)]
+        ignore_column_order: bool,
+    },
     /// Fix the history after a human has looked.
     Repair {
         /// Record the new checksums of edited applied files.

@@ -95,3 +95,45 @@ mod tests {
         );
     }
 }
+
+/// The database a server URL names (its path without the slash), if any.
+pub fn database_name(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let name = parsed.path().trim_start_matches('/');
+    let name = percent_encoding::percent_decode_str(name)
+        .decode_utf8()
+        .ok()?;
+    (!name.is_empty()).then(|| name.into_owned())
+}
+
+/// `url` naming database `name` instead (a server URL's path), keeping its user, password,
+/// host and query.
+pub fn with_database(url: &str, name: &str) -> Result<String, UrlError> {
+    let mut parsed =
+        url::Url::parse(url).map_err(|e| UrlError(format!("`{}`: {e}", redact_url(url))))?;
+    const NAME: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'_')
+        .remove(b'-')
+        .remove(b'.');
+    let encoded = percent_encoding::utf8_percent_encode(name, NAME);
+    parsed.set_path(&format!("/{encoded}"));
+    Ok(parsed.to_string())
+}
+
+#[cfg(test)]
+mod naming_tests {
+    use super::{database_name, with_database};
+
+    #[test]
+    fn swaps_the_database_and_keeps_the_rest() {
+        let url = "postgres://u:p%40ss@h:5/app?sslmode=disable";
+        assert_eq!(database_name(url).as_deref(), Some("app"));
+        let other = with_database(url, "app_ferry_test_1").unwrap();
+        assert_eq!(
+            other,
+            "postgres://u:p%40ss@h:5/app_ferry_test_1?sslmode=disable"
+        );
+        assert_eq!(database_name(&other).as_deref(), Some("app_ferry_test_1"));
+        assert_eq!(database_name("mysql://root@h"), None);
+    }
+}

@@ -13,6 +13,7 @@ pub mod lock;
 mod mysql;
 mod postgres;
 pub mod runner;
+pub mod scratch;
 mod sql;
 mod sqlite;
 mod sqlx_driver;

@@ -80,6 +80,10 @@ impl Engine for MySql {
         ))
     }
 
+    fn copy_database(_: &str, _: &str) -> Option<String> {
+        None
+    }
+
     fn rows_affected(result: &MySqlQueryResult) -> u64 {
         result.rows_affected()
     }

@@ -54,6 +54,15 @@ impl Engine for Postgres {
         ))
     }
 
+    fn copy_database(source: &str, name: &str) -> Option<String> {
+        let q = |n: &str| crate::sql::quote_ident(n, '"');
+        Some(format!(
+            "CREATE DATABASE {} TEMPLATE {}",
+            q(name),
+            q(source)
+        ))
+    }
+
     fn rows_affected(result: &PgQueryResult) -> u64 {
         result.rows_affected()
     }

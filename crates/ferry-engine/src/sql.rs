@@ -236,6 +236,11 @@ pub(crate) fn quote_ident(name: &str, quote: char) -> String {
 }
 
 /// Quotes a possibly schema-qualified name part by part.
+/// The identifier quote of `dialect`.
+pub(crate) fn quote_char(dialect: Dialect) -> char {
+    flavor(dialect).quote
+}
+
 pub(crate) fn quote_name(name: &str, quote: char) -> String {
     name.split('.')
         .map(|part| {

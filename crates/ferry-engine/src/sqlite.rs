@@ -42,6 +42,11 @@ impl Engine for Sqlite {
         None
     }
 
+    fn copy_database(_source: &str, path: &str) -> Option<String> {
+        // A consistent copy even while others write (WAL included).
+        Some(format!("VACUUM INTO '{}'", path.replace('\'', "''")))
+    }
+
     fn rows_affected(result: &SqliteQueryResult) -> u64 {
         result.rows_affected()
     }

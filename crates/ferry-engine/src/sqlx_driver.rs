@@ -36,6 +36,10 @@ pub(crate) trait Engine: Database {
     fn create_database(name: &str) -> Option<String>;
     /// `DROP DATABASE IF EXISTS` for `name`, closing others' connections where possible.
     fn drop_database(name: &str) -> Option<String>;
+    /// SQL making database `name` a copy of `source` (SQLite: `name` is a file path), run
+    /// on a connection that is not to `source` (SQLite: to it); `None` where the server
+    /// cannot copy a database by SQL.
+    fn copy_database(source: &str, name: &str) -> Option<String>;
     /// The rows a statement changed.
     fn rows_affected(result: &Self::QueryResult) -> u64;
     /// How this server limits a statement's time, if it can.
@@ -716,6 +720,13 @@ impl Admin {
     async fn drop_database(&mut self, name: &str) -> Result<(), DbError> {
         let sql = DB::drop_database(name).ok_or_else(not_by_sql)?;
         self.execute(&sql).await
+    }
+
+    async fn copy_database(&mut self, source: &str, name: &str) -> Result<bool, DbError> {
+        match DB::copy_database(source, name) {
+            Some(sql) => self.execute(&sql).await.map(|()| true),
+            None => Ok(false),
+        }
     }
 }
 }

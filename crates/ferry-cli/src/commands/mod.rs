@@ -13,6 +13,7 @@ mod repair;
 mod rollback;
 mod schema;
 mod status;
+mod test;
 mod validate;
 
 use crate::cli::{Cli, Command, Global};
@@ -30,6 +31,18 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Doctor => doctor::run(g).await,
         Command::Plugin { command } => plugin::run(g, command).await,
         Command::Schema { command } => schema::run(g, command).await,
+        Command::Test {
+            all,
+            keep,
+            ignore_column_order,
+        } => {
+            let options = test::Options {
+                all,
+                keep,
+                ignore_column_order,
+            };
+            test::run(g, options).await
+        }
         Command::Convert { to, plugin, out } => convert::run(g, to, plugin.as_deref(), &out),
         Command::Plan {
             plugin,
@@ -149,7 +162,8 @@ async fn run_connected(
         | Command::Plan { .. }
         | Command::Convert { .. }
         | Command::Plugin { .. }
-        | Command::Schema { .. } => {
+        | Command::Schema { .. }
+        | Command::Test { .. } => {
             unreachable!("handled before connecting")
         }
     }

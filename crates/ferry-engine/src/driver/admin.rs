@@ -21,4 +21,8 @@ pub trait Admin: Send {
     /// Drops database `name` if it exists (closing other sessions' connections to it where
     /// the engine can).
     async fn drop_database(&mut self, name: &str) -> Result<(), DbError>;
+    /// Makes database `name` a copy of `source`, schema and rows (PostgreSQL: `TEMPLATE`,
+    /// from a connection to another database; SQLite: `VACUUM INTO` the file `name`, on a
+    /// connection to `source`). `false` where the engine cannot.
+    async fn copy_database(&mut self, source: &str, name: &str) -> Result<bool, DbError>;
 }

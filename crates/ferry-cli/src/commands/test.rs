@@ -1,0 +1,193 @@
+//! `ferry test`: the rollback rehearsal on a scratch database.
+
+use crate::cli::Global;
+use crate::error::CliError;
+use crate::render::out;
+use crate::session::{Session, connect_options};
+use ferry_core::plan::{self, MigrateOptions, State};
+use ferry_core::redact_url;
+use ferry_engine::runner::{self, Checked, Job, RehearseOptions};
+use ferry_engine::scratch::{self, Scratch};
+use ferry_engine::{Discard, Driver, EngineError};
+
+/// What `ferry test` was asked.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Every migration from an empty database.
+    pub all: bool,
+    /// Keep the scratch database.
+    pub keep: bool,
+    /// Column order is not compared.
+    pub ignore_column_order: bool,
+}
+
+/// Rehearses the pending migrations (or all of them) on a scratch database.
+pub async fn run(g: &Global, options: Options) -> Result<(), CliError> {
+    let session = Session::open(g, true, false).await?;
+    let Session {
+        config,
+        files,
+        mut db,
+        layout,
+    } = session;
+    let kind = layout.0.version_kind();
+    let applied = applied_target(db.as_mut(), &files, &config.plugin, kind).await;
+    // PostgreSQL copies only a database nobody is connected to, ferry included.
+    db.close().await;
+    let (applied, pending) = applied?;
+    if pending == 0 && !options.all {
+        out(
+            "nothing pending to rehearse; `ferry test --all` rehearses every migration from an empty database",
+        );
+        return Ok(());
+    }
+    let connect = connect_options(&config, true);
+    let scratch = scratch::create(&config.url, &connect, !options.all).await?;
+    let ctx = config.run_context();
+    let job = Job {
+        files: &files,
+        plugin: &config.plugin,
+        version_kind: kind,
+        ctx: &ctx,
+    };
+    let rehearsal = on_scratch(g, (&scratch, &connect), &job, options, applied.as_ref()).await;
+    let kept = options.keep.then(|| redact_url(&scratch.url));
+    if !options.keep {
+        scratch.drop(&connect).await?;
+    }
+    let checked = rehearsal?;
+    finish(g, &checked, kept)
+}
+
+/// The newest applied version on the target (to replay onto a scratch database that is
+/// not a copy), and how many migrations are pending there.
+async fn applied_target(
+    db: &mut dyn Driver,
+    files: &ferry_engine::Files,
+    plugin: &str,
+    kind: ferry_core::VersionKind,
+) -> Result<(Option<ferry_core::Version>, usize), CliError> {
+    let history = runner::read_history(db, false, plugin, kind).await?;
+    let migrations = files.get().await?;
+    let entries = plan::status(migrations, &history, plugin);
+    let newest = (entries.iter())
+        .filter(|e| e.state == State::Applied && !e.version.is_repeatable())
+        .map(|e| e.version.clone())
+        .max();
+    let pending = (entries.iter())
+        .filter(|e| matches!(e.state, State::Pending | State::RolledBack))
+        .count();
+    Ok((newest, pending))
+}
+
+/// Connects to the scratch database, brings it to the target's history if it is not a
+/// copy, and rehearses.
+async fn on_scratch(
+    g: &Global,
+    (scratch, connect): (&Scratch, &ferry_engine::ConnectOptions),
+    job: &Job<'_>,
+    options: Options,
+    applied: Option<&ferry_core::Version>,
+) -> Result<Vec<Checked>, CliError> {
+    let mut db = ferry_engine::connect(&scratch.url, connect).await?;
+    let result = rehearse(g, db.as_mut(), scratch, job, options, applied).await;
+    db.close().await;
+    result
+}
+
+async fn rehearse(
+    g: &Global,
+    db: &mut dyn Driver,
+    scratch: &Scratch,
+    job: &Job<'_>,
+    options: Options,
+    applied: Option<&ferry_core::Version>,
+) -> Result<Vec<Checked>, CliError> {
+    let how = match (options.all, scratch.copied, &scratch.not_copied) {
+        (true, _, _) => "empty".to_owned(),
+        (false, true, _) => "a copy of the database".to_owned(),
+        (false, false, why) => {
+            let why = why.as_deref().unwrap_or("not copied");
+            format!("the history replayed from the files, without rows ({why})")
+        }
+    };
+    if !g.json {
+        out(&format!("scratch database {}: {how}", scratch.name));
+    }
+    if let (false, false, Some(v)) = (options.all, scratch.copied, applied) {
+        replay(db, job, v).await?;
+    }
+    let rehearse_options = RehearseOptions {
+        ignore_column_order: options.ignore_column_order,
+    };
+    let mut print = |c: &Checked| {
+        if !g.json {
+            print_checked(c);
+        }
+    };
+    Ok(runner::rehearse(db, job, rehearse_options, &mut print).await?)
+}
+
+/// Applies the target's migrations up to `newest` on an empty scratch database.
+async fn replay(
+    db: &mut dyn Driver,
+    job: &Job<'_>,
+    newest: &ferry_core::Version,
+) -> Result<(), EngineError> {
+    let options = MigrateOptions {
+        target: Some(newest.clone()),
+        allow_out_of_order: true,
+        ignore_other_tools: true,
+        ..MigrateOptions::default()
+    };
+    runner::migrate(db, job, &options, &mut Discard).await?;
+    Ok(())
+}
+
+fn print_checked(c: &Checked) {
+    let status = if c.passed() { "ok  " } else { "FAIL" };
+    let mut times = format!("up {} ms", c.up_ms);
+    if let Some(d) = c.down_ms {
+        times.push_str(&format!(", down {d} ms"));
+    }
+    if let Some(u) = c.reup_ms {
+        times.push_str(&format!(", up again {u} ms"));
+    }
+    times.push_str(&format!(", checks {} ms", c.checks_ms));
+    out(&format!("{status} {} {} ({times})", c.version, c.name));
+    for f in &c.failures {
+        out(&format!("     {f}"));
+    }
+    for n in &c.notes {
+        out(&format!("     note: {n}"));
+    }
+}
+
+/// The summary, and exit 4 if any check failed.
+fn finish(g: &Global, checked: &[Checked], kept: Option<String>) -> Result<(), CliError> {
+    let failed = checked.iter().filter(|c| !c.passed()).count();
+    if g.json {
+        let doc = serde_json::json!({
+            "passed": failed == 0,
+            "migrations": checked,
+            "kept": kept,
+        });
+        out(&serde_json::to_string_pretty(&doc).unwrap_or_default());
+    } else {
+        let kept = match &kept {
+            Some(url) => format!("; scratch database kept: {url}"),
+            None => "; scratch database dropped".to_owned(),
+        };
+        out(&format!(
+            "rehearsed {} migration(s): {} passed, {failed} failed{kept}",
+            checked.len(),
+            checked.len() - failed
+        ));
+    }
+    match failed {
+        0 => Ok(()),
+        n => Err(CliError::Check(format!(
+            "the rehearsal failed for {n} migration(s)"
+        ))),
+    }
+}
