@@ -134,6 +134,21 @@ pub enum Command {
     },
     /// Check applied files' checksums, missing files, failed entries and out-of-order versions.
     Validate,
+    /// Check the live data: orphaned rows under every foreign key, invalid indexes (and
+    /// duplicates under a unique one), constraints never validated and rows breaking them,
+    /// row counts against those before the last migrate, and validate's checksums. Exit 4
+    /// when a check fails.
+    Verify,
+    /// Compare the live schema with the snapshot ferry stored after the last migrate or
+    /// rollback, and list every object changed outside ferry; exit 4 when anything was.
+    Drift {
+        /// Accept the live schema as it is: store it as the new snapshot.
+        #[arg(long)]
+        accept: bool,
+        /// Columns in another order are not drift.
+        #[arg(long)]
+        ignore_column_order: bool,
+    },
     /// The rollback rehearsal: on a scratch copy of the database (never the database
     /// itself), apply each pending migration, roll it back, require the schema and the rows
     /// to be as before, and apply it again. Exit 4 when a check fails.

@@ -231,6 +231,10 @@ impl Config {
                         None => defaults.plugins.clone(),
                     }
                 }),
+                snapshots: match history.rsplit_once('.') {
+                    Some((schema, _)) => format!("{schema}.{}", defaults.snapshots),
+                    None => defaults.snapshots.clone(),
+                },
             },
             session: section
                 .and_then(|s| s.session.clone())
@@ -256,6 +260,7 @@ impl Config {
             actor: self.actor.clone(),
             lock_timeout: self.lock_timeout,
             expected_changes_warn: self.expected_changes == Strictness::Warn,
+            snapshots: true,
         }
     }
 }

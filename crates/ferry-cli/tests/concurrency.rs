@@ -216,7 +216,13 @@ fn killed_runner_leaves_a_truthful_state_and_no_lock() {
     );
     assert_eq!(
         p.db.tables(),
-        ["a", "b", "ferry_events", "ferry_migrations"]
+        [
+            "a",
+            "b",
+            "ferry_events",
+            "ferry_migrations",
+            "ferry_snapshots"
+        ]
     );
 
     // Without a transaction, the runner records the start: a kill leaves a failed entry.

@@ -375,7 +375,10 @@ fn redo_and_steps_and_to() {
         ])
     );
     p.expect(&["reset"], 0);
-    assert_eq!(p.db.tables(), ["ferry_events", "ferry_migrations"]);
+    assert_eq!(
+        p.db.tables(),
+        ["ferry_events", "ferry_migrations", "ferry_snapshots"]
+    );
 }
 
 #[test]

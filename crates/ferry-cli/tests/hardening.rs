@@ -209,7 +209,10 @@ fn rollback_to_zero_rolls_back_a_version_zero_migration() {
             states(&[("0000", "rolled_back"), ("0001", "rolled_back")]),
             "{engine:?}"
         );
-        assert_eq!(p.db.tables(), ["ferry_events", "ferry_migrations"]);
+        assert_eq!(
+            p.db.tables(),
+            ["ferry_events", "ferry_migrations", "ferry_snapshots"]
+        );
     }
 }
 
@@ -457,7 +460,7 @@ fn a_fixed_down_script_can_be_recorded_and_is_then_used() {
         p.expect(&["rollback"], 0);
         assert_eq!(
             p.db.tables(),
-            ["ferry_events", "ferry_migrations"],
+            ["ferry_events", "ferry_migrations", "ferry_snapshots"],
             "{engine:?}"
         );
     }

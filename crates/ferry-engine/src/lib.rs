@@ -17,6 +17,7 @@ pub mod scratch;
 mod sql;
 mod sqlite;
 mod sqlx_driver;
+pub mod verify;
 
 pub use connect::{ConnectOptions, connect, dialect_of};
 pub use driver::{Capabilities, Driver, NewEvent, NewRow, RowUpdate};

@@ -12,6 +12,8 @@ pub struct TableNames {
     pub events: String,
     /// The installed plugins' versions, optionally schema-qualified.
     pub plugins: String,
+    /// The schema snapshots taken after each migrate, optionally schema-qualified.
+    pub snapshots: String,
 }
 
 impl Default for TableNames {
@@ -20,6 +22,7 @@ impl Default for TableNames {
             history: "ferry_migrations".into(),
             events: "ferry_events".into(),
             plugins: "ferry_plugins".into(),
+            snapshots: "ferry_snapshots".into(),
         }
     }
 }
@@ -53,6 +56,51 @@ pub(crate) struct HistorySql {
     pub widen_checksum: Option<String>,
     /// The plugins table's statements.
     pub plugins: PluginSql,
+    /// The snapshots table's statements.
+    pub snapshots: SnapshotSql,
+}
+
+/// The statements of the table of schema snapshots.
+#[derive(Clone, Debug)]
+pub(crate) struct SnapshotSql {
+    pub create: String,
+    /// Returns one row if the table exists; takes `exists_arg`.
+    pub exists: String,
+    pub exists_arg: String,
+    /// Takes command, format, schema JSON, row counts JSON, ferry version.
+    pub insert: String,
+    /// The newest snapshot: taken_at, command, schema JSON, row counts JSON.
+    pub select_last: String,
+}
+
+impl SnapshotSql {
+    fn new(dialect: Dialect, name: &str, p: &dyn Fn(usize) -> String) -> SnapshotSql {
+        let f = flavor(dialect);
+        let t = quote_name(name, f.quote);
+        let (exists, exists_arg) = exists_query(dialect, name, &t);
+        let (idt, tt, tm, now) = (f.id_column, f.text_type, f.time_type, f.now);
+        let limit = |q: String| format!("{q} ORDER BY id DESC LIMIT 1");
+        SnapshotSql {
+            create: format!(
+                "CREATE TABLE IF NOT EXISTS {t} ({idt}, taken_at {tm} NOT NULL, command VARCHAR(32) NOT NULL, \
+                 format BIGINT NOT NULL, schema_json {tt} NOT NULL, row_counts {tt}, ferry_version VARCHAR(32) NOT NULL)"
+            ),
+            exists,
+            exists_arg,
+            insert: format!(
+                "INSERT INTO {t} (taken_at, command, format, schema_json, row_counts, ferry_version) VALUES ({now}, {}, {}, {}, {}, {})",
+                p(1),
+                p(2),
+                p(3),
+                p(4),
+                p(5)
+            ),
+            select_last: limit(format!(
+                "SELECT {} AS taken_at, command, schema_json, row_counts FROM {t}",
+                (f.time_as_text)("taken_at")
+            )),
+        }
+    }
 }
 
 /// The statements of the table of installed plugins' versions.
@@ -280,6 +328,7 @@ impl HistorySql {
             "VARCHAR(255)"
         };
         let plugins = PluginSql::new(dialect, &names.plugins, &p);
+        let snapshots = SnapshotSql::new(dialect, &names.snapshots, &p);
         let create = vec![
             format!(
                 "CREATE TABLE IF NOT EXISTS {t} ({idt}, plugin {vc} NOT NULL, version {vc} NOT NULL, name {tt} NOT NULL, \
@@ -373,6 +422,7 @@ impl HistorySql {
             ),
             widen_checksum: (f.widen_checksum)(&t),
             plugins,
+            snapshots,
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::driver::{
     Admin, Bind, Connection, Execute, ForeignHistory, HistoryStore, Inspect, InstalledPlugin,
-    Locking, PluginStore, SessionState,
+    Locking, PluginStore, SessionState, SnapshotStore, StoredSnapshot,
 };
 use crate::sql::{HistorySql, TableNames};
 use crate::{
@@ -196,6 +196,7 @@ fn qualified(names: &TableNames, schema: &str) -> TableNames {
         history: q(&names.history),
         events: q(&names.events),
         plugins: q(&names.plugins),
+        snapshots: q(&names.snapshots),
     }
 }
 
@@ -644,6 +645,46 @@ impl PluginStore {
 }
 
 capability! {
+impl SnapshotStore {
+    async fn record_snapshot(
+        &mut self,
+        command: &str,
+        schema_json: &str,
+        row_counts: Option<&str>,
+    ) -> Result<(), DbError> {
+        let s = self.sql.snapshots.clone();
+        self.execute(&s.create).await?;
+        let binds = [
+            Bind::Text(command),
+            Bind::Int(i64::from(ferry_core::schema::FORMAT)),
+            Bind::Text(schema_json),
+            row_counts.map_or(Bind::Null, Bind::Text),
+            Bind::Text(env!("CARGO_PKG_VERSION")),
+        ];
+        self.query_bound(&s.insert, &binds).await?;
+        Ok(())
+    }
+
+    async fn last_snapshot(&mut self) -> Result<Option<StoredSnapshot>, DbError> {
+        let s = self.sql.snapshots.clone();
+        if self.query_bound(&s.exists, &[Bind::Text(&s.exists_arg)]).await?.is_empty() {
+            return Ok(None);
+        }
+        let rows = self.query_text(&s.select_last).await?;
+        Ok(rows.into_iter().next().map(|mut r| {
+            let mut take = |i: usize| r.get_mut(i).and_then(Option::take);
+            StoredSnapshot {
+                taken_at: iso_utc(take(0).unwrap_or_default()),
+                command: take(1).unwrap_or_default(),
+                schema_json: take(2).unwrap_or_default(),
+                row_counts: take(3),
+            }
+        }))
+    }
+}
+}
+
+capability! {
 impl ForeignHistory {
     async fn read_foreign(
         &mut self,
@@ -697,9 +738,21 @@ impl Inspect {
             .collect())
     }
 
+    async fn row_counts(
+        &mut self,
+        tables: &[&str],
+    ) -> Result<std::collections::BTreeMap<String, u64>, DbError> {
+        crate::inspect::row_counts(self, DB::DIALECT, tables).await
+    }
+
     async fn schema(&mut self) -> Result<ferry_core::schema::Schema, DbError> {
         let sql = DB::catalog(self);
-        let names = [&self.names.history, &self.names.events, &self.names.plugins];
+        let names = [
+            &self.names.history,
+            &self.names.events,
+            &self.names.plugins,
+            &self.names.snapshots,
+        ];
         // A configured name may be qualified; the catalog drops the current schema's.
         let bare = names.map(|n| n.rsplit('.').next().unwrap_or(n).to_owned());
         let mut owned: Vec<String> = names.iter().map(|n| (*n).clone()).collect();

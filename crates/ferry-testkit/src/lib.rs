@@ -191,6 +191,21 @@ impl TestDb {
         result.unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
 
+    /// Runs statements expected to fail; returns the error's text (panics if they succeed).
+    pub fn execute_failing(&self, sql: &str) -> String {
+        let script = AssertSqlSafe(sql.to_owned());
+        let result: Result<(), sqlx::Error> = block_on(async {
+            with_connection!(self.engine, &self.url, |c| {
+                sqlx::raw_sql(script).execute(&mut c).await?;
+                c.close().await
+            })
+        });
+        match result {
+            Ok(()) => panic!("{sql}: succeeded"),
+            Err(e) => e.to_string(),
+        }
+    }
+
     /// Applies the migrations in `dir` with sqlx's own migrator (a real peer tool).
     pub fn migrate_with_sqlx(&self, dir: &std::path::Path) {
         let url = match self.engine {

@@ -3,6 +3,7 @@
 mod baseline;
 mod convert;
 mod doctor;
+mod drift;
 mod import_history;
 mod init;
 mod migrate;
@@ -15,6 +16,7 @@ mod schema;
 mod status;
 mod test;
 mod validate;
+mod verify;
 
 use crate::cli::{Cli, Command, Global};
 use crate::error::CliError;
@@ -31,6 +33,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Doctor => doctor::run(g).await,
         Command::Plugin { command } => plugin::run(g, command).await,
         Command::Schema { command } => schema::run(g, command).await,
+        Command::Drift {
+            accept,
+            ignore_column_order,
+        } => drift::run(g, accept, ignore_column_order).await,
         Command::Test {
             all,
             keep,
@@ -69,7 +75,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         } if plugins_only(g)? => plugin::migrate_all(g, dry_run, allow_out_of_order).await,
         command => {
             // validate checks every file for itself.
-            let cached = !matches!(command, Command::Validate);
+            let cached = !matches!(command, Command::Validate | Command::Verify);
             let creates = matches!(
                 command,
                 Command::Migrate { dry_run: false, .. } | Command::Baseline { .. }
@@ -126,6 +132,7 @@ async fn run_connected(
         }
         Command::Redo => rollback::redo(s, g).await,
         Command::Validate => validate::run(s, g).await,
+        Command::Verify => verify::run(s, g).await,
         Command::Repair {
             accept_checksums,
             clear_failed,
@@ -163,6 +170,7 @@ async fn run_connected(
         | Command::Convert { .. }
         | Command::Plugin { .. }
         | Command::Schema { .. }
+        | Command::Drift { .. }
         | Command::Test { .. } => {
             unreachable!("handled before connecting")
         }

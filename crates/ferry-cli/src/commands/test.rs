@@ -43,7 +43,11 @@ pub async fn run(g: &Global, options: Options) -> Result<(), CliError> {
     }
     let connect = connect_options(&config, true);
     let scratch = scratch::create(&config.url, &connect, !options.all).await?;
-    let ctx = config.run_context();
+    // The scratch database is dropped: no snapshots to keep there.
+    let ctx = ferry_engine::runner::RunContext {
+        snapshots: false,
+        ..config.run_context()
+    };
     let job = Job {
         files: &files,
         plugin: &config.plugin,

@@ -6,8 +6,9 @@ use crate::render::out;
 use crate::session::Session;
 use ferry_core::plan::{self, Problem};
 
-/// Reports everything wrong between the files and the history; exit 4 if anything is.
-pub async fn run(s: &mut Session, g: &Global) -> Result<(), CliError> {
+/// What validate finds: how many migrations it checked, every problem, and whether each is
+/// only a warning (allowed).
+pub async fn problems(s: &mut Session) -> Result<(usize, Vec<(Problem, bool)>), CliError> {
     let history = s.read_history(true).await?;
     // Down scripts are left on disk until needed; validate reads them all.
     let migrations = s.files.get().await?;
@@ -20,33 +21,37 @@ pub async fn run(s: &mut Session, g: &Global) -> Result<(), CliError> {
     let allowed = |p: &Problem| {
         p.is_warning() || (matches!(p, Problem::OutOfOrder { .. }) && s.config.allow_out_of_order)
     };
-    let errors = problems.iter().filter(|p| !allowed(p)).count();
+    let judged = problems.into_iter().map(|p| {
+        let ok = allowed(&p);
+        (p, ok)
+    });
+    Ok((entries.len(), judged.collect()))
+}
+
+/// Reports everything wrong between the files and the history; exit 4 if anything is.
+pub async fn run(s: &mut Session, g: &Global) -> Result<(), CliError> {
+    let (checked, judged) = problems(s).await?;
+    let errors = judged.iter().filter(|(_, ok)| !ok).count();
     if g.json {
         let doc = plan::Validation {
             valid: errors == 0,
-            migrations: entries.len(),
-            problems,
+            migrations: checked,
+            problems: judged.into_iter().map(|(p, _)| p).collect(),
         };
         out(&serde_json::to_string_pretty(&doc).unwrap_or_default());
-        return match errors {
-            0 => Ok(()),
-            n => Err(CliError::Check(format!("validation found {n} problem(s)"))),
-        };
     } else {
-        for p in &problems {
+        for (p, allowed) in &judged {
             out(&format!(
                 "{}: {p}",
-                if allowed(p) { "warning" } else { "error" }
+                if *allowed { "warning" } else { "error" }
             ));
         }
         if errors == 0 {
-            out(&format!("valid: {} migration(s) checked", entries.len()));
+            out(&format!("valid: {checked} migration(s) checked"));
         }
     }
-    if errors > 0 {
-        return Err(CliError::Check(format!(
-            "validation found {errors} problem(s)"
-        )));
+    match errors {
+        0 => Ok(()),
+        n => Err(CliError::Check(format!("validation found {n} problem(s)"))),
     }
-    Ok(())
 }

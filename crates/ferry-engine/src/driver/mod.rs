@@ -1,7 +1,7 @@
 //! What ferry needs of a database, as small capabilities (the way Atlas composes its
 //! driver): [`Connection`] (identity, close), [`Execute`] (statements, bind parameters,
 //! transactions), [`SessionState`] (the state every migration starts from), [`Locking`],
-//! [`HistoryStore`] (ferry's own tables), [`PluginStore`] (installed plugins), [`ForeignHistory`] (other tools' tables),
+//! [`HistoryStore`] (ferry's own tables), [`PluginStore`] (installed plugins), [`SnapshotStore`] (schema snapshots), [`ForeignHistory`] (other tools' tables),
 //! [`Inspect`] and [`Admin`] (databases). [`Driver`] is all of them; each engine is one
 //! implementation of each (`sqlx_driver.rs`, with its SQL in `postgres.rs`, `mysql.rs`,
 //! `sqlite.rs` and `sql.rs`).
@@ -11,12 +11,14 @@ mod execute;
 mod history;
 mod plugins;
 mod session;
+mod snapshots;
 
 pub use admin::{Admin, Inspect};
 pub use execute::{Bind, Execute, Transaction};
 pub use history::{ForeignHistory, HistoryStore};
 pub use plugins::{InstalledPlugin, PluginStore};
 pub use session::{Connection, Locking, SessionState};
+pub use snapshots::{SnapshotStore, StoredSnapshot};
 
 use ferry_core::{Checksum, Migration, RowState};
 
@@ -28,6 +30,7 @@ pub trait Driver:
     + Locking
     + HistoryStore
     + PluginStore
+    + SnapshotStore
     + ForeignHistory
     + Inspect
     + Admin
@@ -41,6 +44,7 @@ impl<T> Driver for T where
         + Locking
         + HistoryStore
         + PluginStore
+        + SnapshotStore
         + ForeignHistory
         + Inspect
         + Admin

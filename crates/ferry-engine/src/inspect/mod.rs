@@ -8,7 +8,9 @@ pub(crate) mod sqlite;
 
 use crate::DbError;
 use crate::driver::Execute;
+use ferry_core::Dialect;
 use ferry_core::schema::{CatalogRows, Schema};
+use std::collections::BTreeMap;
 
 /// One engine's answers to the catalog's ten questions (see [`CatalogRows`] for each
 /// query's columns); `None` where the engine has no such object.
@@ -54,4 +56,51 @@ pub(crate) async fn read(
         }
     }
     Ok(ferry_core::schema::assemble(dialect, &rows, skip))
+}
+
+/// Each table's exact row count, 200 tables to a query (`SELECT i, COUNT(*) ... UNION
+/// ALL ...`); a chunk that fails (a table gone) is counted table by table.
+pub(crate) async fn row_counts(
+    db: &mut (impl Execute + ?Sized),
+    dialect: Dialect,
+    tables: &[&str],
+) -> Result<BTreeMap<String, u64>, DbError> {
+    let quote = crate::sql::quote_char(dialect);
+    let count = |i: usize, t: &str| {
+        format!(
+            "SELECT {i}, COUNT(*) FROM {}",
+            crate::sql::quote_name(t, quote)
+        )
+    };
+    let mut out = BTreeMap::new();
+    for chunk in tables.chunks(200) {
+        let union = (chunk.iter().enumerate())
+            .map(|(i, t)| count(i, t))
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        let rows = match db.query_text(&union).await {
+            Ok(rows) => rows,
+            Err(_) => {
+                let mut one_by_one = Vec::new();
+                for (i, t) in chunk.iter().enumerate() {
+                    one_by_one.extend(db.query_text(&count(i, t)).await.unwrap_or_default());
+                }
+                one_by_one
+            }
+        };
+        for r in rows {
+            let cell = |i: usize| {
+                r.get(i)
+                    .cloned()
+                    .flatten()
+                    .and_then(|v| v.parse::<u64>().ok())
+            };
+            if let (Some(i), Some(n)) = (cell(0), cell(1))
+                && let Some(t) = usize::try_from(i).ok().and_then(|i| chunk.get(i))
+            {
+                out.insert((*t).to_owned(), n);
+            }
+        }
+    }
+    Ok(out)
 }

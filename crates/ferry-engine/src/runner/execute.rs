@@ -156,8 +156,34 @@ pub async fn refuse_if_applied_elsewhere(
     Ok(())
 }
 
-/// Runs prepared steps in order. A failed apply names the migrations applied before it.
+/// Runs prepared steps in order, then (if any script ran and the context asks) stores the
+/// schema snapshot.
 pub(super) async fn execute(
+    db: &mut dyn Driver,
+    prepared: Vec<Prepared<'_>>,
+    batch: i64,
+    ctx: &RunContext,
+    sink: &mut dyn EventSink,
+) -> Result<Vec<Done>, EngineError> {
+    let applies = prepared.iter().any(|p| p.step.action == Action::Apply);
+    let reverts = prepared.iter().any(|p| p.step.action == Action::Revert);
+    let command = match (applies, reverts) {
+        (true, true) => "redo",
+        (true, false) => "migrate",
+        (false, true) => "rollback",
+        (false, false) => return run_steps(db, prepared, batch, ctx, sink).await,
+    };
+    if !ctx.snapshots {
+        return run_steps(db, prepared, batch, ctx, sink).await;
+    }
+    let counts = super::snapshot::counts_before(db).await;
+    let result = run_steps(db, prepared, batch, ctx, sink).await;
+    super::snapshot::store_after(db, command, counts.as_deref()).await;
+    result
+}
+
+/// Runs prepared steps in order. A failed apply names the migrations applied before it.
+async fn run_steps(
     db: &mut dyn Driver,
     prepared: Vec<Prepared<'_>>,
     batch: i64,

@@ -5,6 +5,7 @@ mod execute;
 pub(crate) mod import;
 mod rehearse;
 mod script;
+mod snapshot;
 mod upgrade;
 
 use crate::{Driver, EngineError, Event, EventSink, Files, NewEvent, NewRow, RowUpdate, lock};
@@ -31,6 +32,8 @@ pub struct RunContext {
     /// A portable step that changes other than its `expectedChanges.rows` is let through
     /// with a warning instead of failing its migration.
     pub expected_changes_warn: bool,
+    /// Store a schema snapshot after each command that runs scripts (off for rehearsals).
+    pub snapshots: bool,
 }
 
 /// What a history-changing command works on: one plugin's migrations, and who runs.

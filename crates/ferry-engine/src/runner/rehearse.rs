@@ -243,40 +243,19 @@ async fn read_rows(
     schema: &Schema,
 ) -> Result<BTreeMap<String, Rows>, EngineError> {
     let quote = crate::sql::quote_char(dialect);
-    let names: Vec<&String> = schema.tables.keys().collect();
-    let mut out = BTreeMap::new();
-    for chunk in names.chunks(200) {
-        let counts = (chunk.iter().enumerate())
-            .map(|(i, t)| {
-                format!(
-                    "SELECT {i}, COUNT(*) FROM {}",
-                    crate::sql::quote_name(t, quote)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" UNION ALL ");
-        let Ok(rows) = db.query_text(&counts).await else {
-            continue;
-        };
-        for r in rows {
-            let cell = |i: usize| {
-                r.get(i)
-                    .cloned()
-                    .flatten()
-                    .and_then(|v| v.parse::<u64>().ok())
-            };
-            if let (Some(i), Some(count)) = (cell(0), cell(1)) {
-                let table = chunk[i as usize].clone();
-                out.insert(
-                    table,
-                    Rows {
-                        count,
-                        digest: None,
-                    },
-                );
-            }
-        }
-    }
+    let names: Vec<&str> = schema.tables.keys().map(String::as_str).collect();
+    let counts = (db.row_counts(&names).await).map_err(EngineError::db("counting rows"))?;
+    let mut out: BTreeMap<String, Rows> = (counts.into_iter())
+        .map(|(t, count)| {
+            (
+                t,
+                Rows {
+                    count,
+                    digest: None,
+                },
+            )
+        })
+        .collect();
     for (table, rows) in out
         .iter_mut()
         .filter(|(_, r)| r.count > 0 && r.count <= DIGEST_LIMIT)
