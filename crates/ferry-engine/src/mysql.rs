@@ -113,8 +113,8 @@ impl Engine for MySql {
         })
     }
 
-    fn catalog(driver: &SqlxDriver<Self>) -> crate::inspect::CatalogSql {
-        crate::inspect::mysql::catalog(driver.server_version.contains("MariaDB"))
+    fn catalog(driver: &SqlxDriver<Self>, scoped: bool) -> crate::inspect::CatalogSql {
+        crate::inspect::mysql::catalog(driver.server_version.contains("MariaDB"), scoped)
     }
 }
 

@@ -75,8 +75,8 @@ impl Engine for Postgres {
         })
     }
 
-    fn catalog(_: &SqlxDriver<Self>) -> crate::inspect::CatalogSql {
-        crate::inspect::postgres::catalog()
+    fn catalog(_: &SqlxDriver<Self>, scoped: bool) -> crate::inspect::CatalogSql {
+        crate::inspect::postgres::catalog(scoped)
     }
 }
 

@@ -55,8 +55,8 @@ impl Engine for Sqlite {
         None
     }
 
-    fn catalog(_: &SqlxDriver<Self>) -> crate::inspect::CatalogSql {
-        crate::inspect::sqlite::catalog()
+    fn catalog(_: &SqlxDriver<Self>, scoped: bool) -> crate::inspect::CatalogSql {
+        crate::inspect::sqlite::catalog(scoped)
     }
 }
 

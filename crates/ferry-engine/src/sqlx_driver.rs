@@ -44,8 +44,9 @@ pub(crate) trait Engine: Database {
     fn rows_affected(result: &Self::QueryResult) -> u64;
     /// How this server limits a statement's time, if it can.
     fn statement_timeout(driver: &SqlxDriver<Self>) -> Option<TimeoutSql>;
-    /// The inspector's catalog queries for this server.
-    fn catalog(driver: &SqlxDriver<Self>) -> crate::inspect::CatalogSql;
+    /// The inspector's catalog queries for this server; with `scoped`, the table-level ones
+    /// take the scope as a parameter (see `inspect::scope_value`).
+    fn catalog(driver: &SqlxDriver<Self>, scoped: bool) -> crate::inspect::CatalogSql;
 }
 
 /// The SQL of a server's statement time limit: read the current one, set one in seconds,
@@ -746,7 +747,15 @@ impl Inspect {
     }
 
     async fn schema(&mut self) -> Result<ferry_core::schema::Schema, DbError> {
-        let sql = DB::catalog(self);
+        self.schema_of(None).await
+    }
+
+    async fn schema_of(
+        &mut self,
+        only: Option<&[String]>,
+    ) -> Result<ferry_core::schema::Schema, DbError> {
+        let sql = DB::catalog(self, only.is_some());
+        let scope = only.map(crate::inspect::scope_value);
         let names = [
             &self.names.history,
             &self.names.events,
@@ -758,7 +767,8 @@ impl Inspect {
         let mut owned: Vec<String> = names.iter().map(|n| (*n).clone()).collect();
         owned.extend(bare);
         let skip: Vec<&str> = owned.iter().map(String::as_str).collect();
-        crate::inspect::read(self, DB::DIALECT.file_tag(), &sql, &skip).await
+        let scoped = (skip.as_slice(), scope.as_deref());
+        crate::inspect::read(self, DB::DIALECT.file_tag(), &sql, scoped).await
     }
 }
 }

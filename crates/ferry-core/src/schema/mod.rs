@@ -9,12 +9,14 @@
 
 pub mod catalog;
 pub mod diff;
+mod touched;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub use catalog::{CatalogRows, assemble};
 pub use diff::{Change, DiffOptions, Difference, diff};
+pub use touched::touched;
 
 /// The version of the dump format this ferry writes.
 pub const FORMAT: u32 = 1;
@@ -229,6 +231,26 @@ impl Schema {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
+    /// The schema with only the tables named in `only` (without regard to case), and every
+    /// object that belongs to no table: what a scoped read of those tables returns.
+    pub fn restricted(&self, only: &[String]) -> Schema {
+        let mut out = self.clone();
+        out.tables.retain(|name, _| named(only, name));
+        out
+    }
+
+    /// Takes in a scoped read of the tables in `only`: those tables as `scoped` has them
+    /// (gone if it has not), and its objects that belong to no table.
+    pub fn merge(&mut self, scoped: Schema, only: &[String]) {
+        self.tables.retain(|name, _| !named(only, name));
+        self.tables.extend(scoped.tables);
+        self.views = scoped.views;
+        self.routines = scoped.routines;
+        self.sequences = scoped.sequences;
+        self.types = scoped.types;
+        self.extensions = scoped.extensions;
+    }
+
     /// How many objects the schema holds (tables, their columns, keys, indexes and
     /// triggers, views, routines, sequences, types, extensions).
     pub fn object_count(&self) -> usize {
@@ -248,6 +270,11 @@ impl Schema {
             + self.types.len()
             + self.extensions.len()
     }
+}
+
+/// Whether `name` is in `list`, without regard to case.
+fn named(list: &[String], name: &str) -> bool {
+    list.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
 mod text;

@@ -11,6 +11,12 @@ pub trait Inspect: Send {
     async fn table_names(&mut self) -> Result<Vec<String>, DbError>;
     /// The schema, engine-neutral, without ferry's own tables.
     async fn schema(&mut self) -> Result<ferry_core::schema::Schema, DbError>;
+    /// The schema with only the tables in `only` (names compared without case), and every
+    /// object that belongs to no table; all of it when `None`.
+    async fn schema_of(
+        &mut self,
+        only: Option<&[String]>,
+    ) -> Result<ferry_core::schema::Schema, DbError>;
     /// The exact row count of each of `tables` (names as the schema gives them); a table
     /// that cannot be counted is left out.
     async fn row_counts(

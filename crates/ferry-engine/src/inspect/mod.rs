@@ -26,6 +26,19 @@ pub(crate) struct CatalogSql {
     pub sequences: Option<String>,
     pub types: Option<String>,
     pub extensions: Option<String>,
+    /// Each `?` takes its own bind (MySQL); else one bind serves every use (`$1`, `?1`).
+    pub bind_each: bool,
+}
+
+/// The scope bound to a scoped read's queries: the names, lower-cased, each between
+/// unit separators (so one `strpos`/`instr`/`LOCATE` finds a name).
+pub(crate) fn scope_value(only: &[String]) -> String {
+    let mut value = String::from('\u{1f}');
+    for name in only {
+        value.push_str(&name.to_lowercase());
+        value.push('\u{1f}');
+    }
+    value
 }
 
 /// Runs the catalog queries on `db` and builds the schema, without the tables in `skip`.
@@ -33,13 +46,13 @@ pub(crate) async fn read(
     db: &mut (impl Execute + ?Sized),
     dialect: &str,
     sql: &CatalogSql,
-    skip: &[&str],
+    (skip, scope): (&[&str], Option<&str>),
 ) -> Result<Schema, DbError> {
     let mut rows = CatalogRows {
-        tables: db.query_text(&sql.tables).await?,
-        columns: db.query_text(&sql.columns).await?,
-        indexes: db.query_text(&sql.indexes).await?,
-        constraints: db.query_text(&sql.constraints).await?,
+        tables: run(db, sql, &sql.tables, scope).await?,
+        columns: run(db, sql, &sql.columns, scope).await?,
+        indexes: run(db, sql, &sql.indexes, scope).await?,
+        constraints: run(db, sql, &sql.constraints, scope).await?,
         ..CatalogRows::default()
     };
     let optional = [
@@ -52,10 +65,29 @@ pub(crate) async fn read(
     ];
     for (query, into) in optional {
         if let Some(query) = query {
-            *into = db.query_text(query).await?;
+            *into = run(db, sql, query, scope).await?;
         }
     }
     Ok(ferry_core::schema::assemble(dialect, &rows, skip))
+}
+
+/// One catalog query, with the scope bound where it is used. The query's text is the same
+/// whatever the scope, so the server plans it once.
+async fn run(
+    db: &mut (impl Execute + ?Sized),
+    sql: &CatalogSql,
+    query: &str,
+    scope: Option<&str>,
+) -> Result<Vec<Vec<Option<String>>>, DbError> {
+    let Some(scope) = scope else {
+        return db.query_text(query).await;
+    };
+    let uses = match sql.bind_each {
+        true => query.matches('?').count(),
+        false => usize::from(query.contains("$1") || query.contains("?1")),
+    };
+    let binds = vec![crate::driver::Bind::Text(scope); uses];
+    db.query_bound(query, &binds).await
 }
 
 /// Each table's exact row count, 200 tables to a query (`SELECT i, COUNT(*) ... UNION

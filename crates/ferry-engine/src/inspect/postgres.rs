@@ -35,9 +35,15 @@ fn tables_where() -> String {
     )
 }
 
-pub(crate) fn catalog() -> CatalogSql {
+/// The catalog queries; with `scoped`, the table-level ones only for the tables in the
+/// scope bound as `$1` (see [`super::scope_value`]).
+pub(crate) fn catalog(scoped: bool) -> CatalogSql {
     let t = q("n", "c.relname");
-    let w = tables_where();
+    let only = match scoped {
+        true => format!(" AND strpos($1, chr(31) || lower({t}) || chr(31)) > 0"),
+        false => String::new(),
+    };
+    let w = format!("{}{only}", tables_where());
     let from = "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace";
     CatalogSql {
         tables: format!("SELECT {t} {from} WHERE {w}"),
@@ -102,6 +108,7 @@ pub(crate) fn catalog() -> CatalogSql {
         )),
         types: Some(types()),
         extensions: Some("SELECT CAST(extname AS TEXT), extversion FROM pg_extension".to_owned()),
+        bind_each: false,
     }
 }
 

@@ -8,14 +8,21 @@ use super::CatalogSql;
 const TABLES: &str =
     "FROM sqlite_master m WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
 
-pub(crate) fn catalog() -> CatalogSql {
+/// The catalog queries; with `scoped`, the table-level ones only for the tables in the
+/// scope bound as `?1`.
+pub(crate) fn catalog(scoped: bool) -> CatalogSql {
+    let only = |name: &str| match scoped {
+        true => format!(" AND instr(?1, char(31) || lower({name}) || char(31)) > 0"),
+        false => String::new(),
+    };
+    let filter = only("m.name");
     let join = |pragma: &str| {
         format!(
-            "FROM sqlite_master m JOIN {pragma} WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+            "FROM sqlite_master m JOIN {pragma} WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'{filter}"
         )
     };
     CatalogSql {
-        tables: format!("SELECT m.name {TABLES}"),
+        tables: format!("SELECT m.name {TABLES}{filter}"),
         columns: format!(
             "SELECT m.name, p.name, CAST(p.cid AS TEXT), p.type, CASE WHEN p.\"notnull\" THEN 'false' ELSE 'true' END, \
              p.dflt_value, NULL, CASE p.hidden WHEN 2 THEN 'virtual' WHEN 3 THEN 'stored' END {}",
@@ -40,11 +47,13 @@ pub(crate) fn catalog() -> CatalogSql {
         ),
         views: Some("SELECT name, 'false', sql FROM sqlite_master WHERE type = 'view'".to_owned()),
         routines: None,
-        triggers: Some(
-            "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger'".to_owned(),
-        ),
+        triggers: Some(format!(
+            "SELECT m.tbl_name, m.name, m.sql FROM sqlite_master m WHERE m.type = 'trigger'{}",
+            only("m.tbl_name")
+        )),
         sequences: None,
         types: None,
         extensions: None,
+        bind_each: false,
     }
 }

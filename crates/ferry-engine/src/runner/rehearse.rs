@@ -3,13 +3,13 @@
 //! before the up (the differences are the failures: "down of 004 leaves index idx_x"), and
 //! the rows of every table the migration does not drop must be as they were.
 
-use super::{Job, migrate, rollback};
+use super::{Done, Job};
 use crate::{Discard, Driver, EngineError};
-use ferry_core::plan::{self, MigrateOptions, RollbackTarget, State};
-use ferry_core::schema::{Change, DiffOptions, Schema, diff};
-use ferry_core::{Dialect, Version};
+use ferry_core::plan::{self, MigrateOptions, Request, RollbackTarget, State};
+use ferry_core::schema::{Change, DiffOptions, Schema, diff, touched};
+use ferry_core::{Dialect, History, Migration, Version};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 /// How to rehearse.
@@ -69,60 +69,118 @@ pub async fn rehearse(
     options: RehearseOptions,
     report: &mut dyn FnMut(&Checked),
 ) -> Result<Vec<Checked>, EngineError> {
+    // One lock for the whole rehearsal; each step then costs its scripts and a history read.
+    super::locked(db, job.ctx, &mut Discard, async |db, _| {
+        (db.create_history().await).map_err(EngineError::db("creating the history table"))?;
+        each(db, job, options, report).await
+    })
+    .await
+}
+
+async fn each(
+    db: &mut dyn Driver,
+    job: &Job<'_>,
+    options: RehearseOptions,
+    report: &mut dyn FnMut(&Checked),
+) -> Result<Vec<Checked>, EngineError> {
     let pending = pending(db, job).await?;
-    let mut before = read_schema(db).await?;
+    let mut before = read_schema(db, None).await?;
     let mut done = Vec::new();
-    for (version, label, name) in pending {
-        let (checked, after) = one(db, job, (&version, label, name), &before, options).await?;
-        let stopped = after.is_none();
-        let mut checked = checked;
-        if stopped {
+    for (label, m) in pending {
+        let scope = scope(m, db.dialect(), &before);
+        let (mut checked, after) = one(db, job, (label, m), &before, &scope, options).await?;
+        if after.is_none() {
             checked.notes.push(
                 "the rehearsal stops here: the migrations after it were not rehearsed".into(),
             );
         }
         report(&checked);
         done.push(checked);
-        match after {
-            Some(after) => before = after,
-            None => break,
+        match (after, &scope) {
+            (Some(after), Some(only)) => before.merge(after, only),
+            (Some(after), None) => before = after,
+            (None, _) => break,
         }
     }
     Ok(done)
 }
 
 /// The migrations pending on `db`, in the order migrate applies them (repeatable ones,
-/// which have no down, are left out).
-async fn pending(
+/// which have no down, are left out), with their versions as written.
+async fn pending<'a>(
     db: &mut dyn Driver,
-    job: &Job<'_>,
-) -> Result<Vec<(Version, String, String)>, EngineError> {
+    job: &Job<'a>,
+) -> Result<Vec<(String, &'a Migration)>, EngineError> {
     let history = super::read_history(db, false, job.plugin, job.version_kind).await?;
-    let migrations = job.files.get().await?;
+    let migrations: &'a [Migration] = job.files.get().await?;
     let entries = plan::status(migrations, &history, job.plugin);
-    Ok((entries.iter())
+    let wanted: Vec<(String, Version)> = (entries.iter())
         .filter(|e| matches!(e.state, State::Pending | State::RolledBack))
-        .filter(|e| !e.version.is_repeatable())
-        .map(|e| (e.version.clone(), e.label.to_owned(), e.name.to_owned()))
+        .filter(|e| !e.version.is_repeatable() && e.migration.is_some())
+        .map(|e| (e.label.to_owned(), e.version.clone()))
+        .collect();
+    Ok((wanted.into_iter())
+        .filter_map(|(label, v)| Some((label, migrations.iter().find(|m| m.version == v)?)))
         .collect())
 }
 
-/// Up, down, compare, up again; the schema after, unless a step failed.
+/// The tables a migration's up and down scripts name, with the tables owning the indexes
+/// they name and, transitively, the tables whose foreign keys point at them (a cascade
+/// reaches those); `None` (everything) when the scripts may reach further.
+fn scope(m: &Migration, dialect: Dialect, before: &Schema) -> Option<Vec<String>> {
+    let down = m.down.as_ref()?.load().ok()?;
+    let mut names = touched(m.up.text().ok()?, dialect)?;
+    names.extend(touched(down.text().ok()?, dialect)?);
+    let bare: Vec<String> = (names.iter())
+        .filter_map(|n| n.rsplit_once('.').map(|(_, t)| t.to_owned()))
+        .collect();
+    names.extend(bare);
+    let has = |names: &BTreeSet<String>, n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
+    for (table, t) in &before.tables {
+        if t.indexes.keys().any(|i| has(&names, i)) {
+            names.insert(table.clone());
+        }
+    }
+    loop {
+        let reached: Vec<String> = (before.tables.iter())
+            .filter(|(table, t)| {
+                !has(&names, table)
+                    && t.foreign_keys
+                        .values()
+                        .any(|fk| has(&names, &fk.references))
+            })
+            .map(|(table, _)| table.clone())
+            .collect();
+        if reached.is_empty() {
+            return Some(names.into_iter().collect());
+        }
+        names.extend(reached);
+    }
+}
+
+/// Up, down, compare, up again; the schema after (of the scope only, if scoped), unless a
+/// step failed.
 async fn one(
     db: &mut dyn Driver,
     job: &Job<'_>,
-    (version, label, name): (&Version, String, String),
+    (label, m): (String, &Migration),
     before: &Schema,
+    scope: &Option<Vec<String>>,
     options: RehearseOptions,
 ) -> Result<(Checked, Option<Schema>), EngineError> {
     let mut c = Checked {
         version: label.clone(),
-        name,
+        name: m.name.to_string(),
         ..Checked::default()
+    };
+    let version = &m.version;
+    let before = match scope {
+        Some(only) => before.restricted(only),
+        None => before.clone(),
     };
     let dialect = db.dialect();
     let checks = Instant::now();
-    let rows_before = read_rows(db, dialect, before).await?;
+    let rows_before = read_rows(db, dialect, &before).await?;
     let mut checks_ms = ms(checks);
     let up = MigrateOptions {
         only: Some(version.clone()),
@@ -130,7 +188,8 @@ async fn one(
         ignore_other_tools: true,
         ..MigrateOptions::default()
     };
-    let (took, ran) = timed(migrate(db, job, &up, &mut Discard)).await;
+    let up = Request::Migrate(up);
+    let (took, ran) = timed(step(db, job, &up)).await;
     c.up_ms = took;
     if let Err(e) = ran {
         c.failures
@@ -138,7 +197,7 @@ async fn one(
         return Ok((c, None));
     }
     let down = RollbackTarget::Only(vec![version.as_str().to_owned()]);
-    let (took, ran) = timed(rollback(db, job, &down, "test", &mut Discard)).await;
+    let (took, ran) = timed(step(db, job, &Request::Rollback(down))).await;
     c.down_ms = Some(took);
     match ran {
         Err(e) => {
@@ -149,12 +208,12 @@ async fn one(
         Ok(done) => c.notes.extend(done.into_iter().filter_map(|d| d.note)),
     }
     let checks = Instant::now();
-    let after_down = read_schema(db).await?;
+    let after_down = read_schema(db, scope.as_deref()).await?;
     let diff_options = DiffOptions {
         ignore_column_order: options.ignore_column_order,
     };
     c.failures
-        .extend(diff(before, &after_down, diff_options).iter().map(|d| {
+        .extend(diff(&before, &after_down, diff_options).iter().map(|d| {
             let verb = match d.change {
                 Change::Added => "leaves",
                 Change::Removed => "does not restore",
@@ -162,9 +221,9 @@ async fn one(
             };
             format!("down of {label} {verb} {}: {}", d.object, d.detail)
         }));
-    let rows_after_down = read_rows(db, dialect, before).await?;
+    let rows_after_down = read_rows(db, dialect, &before).await?;
     checks_ms += ms(checks);
-    let (took, ran) = timed(migrate(db, job, &up, &mut Discard)).await;
+    let (took, ran) = timed(step(db, job, &up)).await;
     c.reup_ms = Some(took);
     if let Err(e) = ran {
         c.failures
@@ -172,11 +231,25 @@ async fn one(
         return Ok((c, None));
     }
     let checks = Instant::now();
-    let after = read_schema(db).await?;
-    compare_rows(&mut c, before, &after, &rows_before, &rows_after_down);
+    let after = read_schema(db, scope.as_deref()).await?;
+    compare_rows(&mut c, &before, &after, &rows_before, &rows_after_down);
     verify(&mut c, &after);
     c.checks_ms = checks_ms + ms(checks);
     Ok((c, Some(after)))
+}
+
+/// Plans `request` on the history as it is and runs it, the lock being held.
+async fn step(
+    db: &mut dyn Driver,
+    job: &Job<'_>,
+    request: &Request,
+) -> Result<Vec<Done>, EngineError> {
+    let history = History::new(db.read_history(true, job.plugin, job.version_kind).await?);
+    let migrations = job.files.get().await?;
+    let entries = plan::status(migrations, &history, job.plugin);
+    let plan = plan::plan(request, &entries)?;
+    let prepared = super::prepare_plan(db, plan)?;
+    super::execute::execute(db, prepared, history.next_batch(), job.ctx, &mut Discard).await
 }
 
 /// Rows that the up and down changed, in tables the up does not drop.
@@ -228,10 +301,8 @@ fn verify(c: &mut Checked, after: &Schema) {
     }
 }
 
-async fn read_schema(db: &mut dyn Driver) -> Result<Schema, EngineError> {
-    db.schema()
-        .await
-        .map_err(EngineError::db("reading the schema"))
+async fn read_schema(db: &mut dyn Driver, only: Option<&[String]>) -> Result<Schema, EngineError> {
+    (db.schema_of(only).await).map_err(EngineError::db("reading the schema"))
 }
 
 /// Every table's row count, and a digest of its rows (columns in name order, rows sorted)
