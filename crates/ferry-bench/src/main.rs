@@ -15,6 +15,7 @@ mod baseline;
 mod generate;
 mod measure;
 mod plugins;
+mod rehearsal;
 
 use clap::Parser;
 use ferry_testkit::{Engine, TestDb};
@@ -53,6 +54,13 @@ struct Args {
     /// Run only the planning benchmark.
     #[arg(long)]
     plan_only: bool,
+    /// Migrations in the rehearsal benchmark (`ferry test --all` against `ferry migrate`;
+    /// 0 to skip it).
+    #[arg(long, default_value_t = 100)]
+    rehearsal: usize,
+    /// Run only the rehearsal benchmark.
+    #[arg(long)]
+    rehearsal_only: bool,
     /// Keep the planning benchmark's project and database (their paths are printed), to
     /// look into them.
     #[arg(long)]
@@ -111,8 +119,20 @@ fn run(args: &Args) -> Result<(), String> {
         args,
     };
     let (mut applies, mut noops, mut plans) = (Vec::new(), Vec::new(), Vec::new());
+    let mut rehearsals = Vec::new();
     for name in &args.engines {
         let engine = parse_engine(name)?;
+        if args.rehearsal > 0 && !args.plan_only {
+            eprintln!(
+                "{name}: rehearsing {} migrations, {} runs",
+                args.rehearsal, args.runs
+            );
+            let r = rehearsal::run(&bench.ferry, engine, work.path(), args.rehearsal, args.runs)?;
+            rehearsals.push(r);
+        }
+        if args.rehearsal_only {
+            continue;
+        }
         if args.plugins > 0 {
             let shape = plugins::Shape {
                 plugins: args.plugins,
@@ -148,6 +168,7 @@ fn run(args: &Args) -> Result<(), String> {
     }
     print_report(args, &applies, &noops);
     print_plans(args, &plans);
+    print_rehearsals(args, &rehearsals);
     Ok(())
 }
 
@@ -330,6 +351,27 @@ fn print_plans(args: &Args, plans: &[(Engine, plugins::Planned)]) {
             ms(p.upgrade),
             ms(p.migrate),
             p.peak_kib as f64 / 1024.0
+        );
+    }
+}
+
+fn print_rehearsals(args: &Args, rehearsals: &[rehearsal::Rehearsal]) {
+    if rehearsals.is_empty() {
+        return;
+    }
+    println!(
+        "\nRehearsing {} generated migrations (`ferry test --all`) against applying them once (`ferry migrate`), fresh databases, median of {} runs:\n",
+        args.rehearsal, args.runs
+    );
+    println!("| engine | `ferry migrate` | `ferry test --all` | test / migrate |");
+    println!("|---|---:|---:|---:|");
+    for r in rehearsals {
+        println!(
+            "| {} | {} ms | {} ms | {:.2}x |",
+            engine_name(r.engine).split(' ').next().unwrap_or_default(),
+            ms(r.migrate),
+            ms(r.rehearse),
+            r.rehearse.as_secs_f64() / r.migrate.as_secs_f64()
         );
     }
 }

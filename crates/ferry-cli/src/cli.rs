@@ -199,6 +199,12 @@ pub enum Command {
         #[arg(long, short = 'v')]
         verbose: bool,
     },
+    /// Write what ferry can derive: `generate rollback VERSION` writes a migration's down
+    /// script from its up script.
+    Generate {
+        #[command(subcommand)]
+        command: GenerateCommand,
+    },
     /// The live schema: dump it, or compare two databases or dumps.
     Schema {
         #[command(subcommand)]
@@ -240,6 +246,25 @@ pub enum ConvertTarget {
     Json,
     /// SQL files, with engine variants and `rollback/` down scripts.
     Sql,
+}
+
+/// `ferry generate ...`
+#[derive(Debug, Subcommand)]
+pub enum GenerateCommand {
+    /// Write the down script of migration VERSION from its up script, statement by
+    /// statement in reverse order, where the inverse is known. If any statement has no
+    /// inverse (DROP, data changes, type changes), nothing is written: those statements are
+    /// listed with what to do instead, and ferry exits 4.
+    Rollback {
+        /// The migration's version (as its file name writes it).
+        version: String,
+        /// Replace a down script that is not empty.
+        #[arg(long)]
+        force: bool,
+        /// Print the down script instead of writing it.
+        #[arg(long)]
+        stdout: bool,
+    },
 }
 
 /// `ferry schema ...`

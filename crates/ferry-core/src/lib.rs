@@ -18,6 +18,7 @@ pub mod plan;
 pub mod plugin;
 pub mod portable;
 mod redact;
+pub mod rollback;
 pub mod schema;
 mod source;
 mod split;

@@ -4,6 +4,7 @@ mod baseline;
 mod convert;
 mod doctor;
 mod drift;
+mod generate;
 mod import_history;
 mod init;
 mod migrate;
@@ -33,6 +34,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Doctor => doctor::run(g).await,
         Command::Plugin { command } => plugin::run(g, command).await,
         Command::Schema { command } => schema::run(g, command).await,
+        Command::Generate { command } => generate::run(g, command),
         Command::Drift {
             accept,
             ignore_column_order,
@@ -170,6 +172,7 @@ async fn run_connected(
         | Command::Convert { .. }
         | Command::Plugin { .. }
         | Command::Schema { .. }
+        | Command::Generate { .. }
         | Command::Drift { .. }
         | Command::Test { .. } => {
             unreachable!("handled before connecting")

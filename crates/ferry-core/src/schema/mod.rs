@@ -277,5 +277,5 @@ fn named(list: &[String], name: &str) -> bool {
     list.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
-mod text;
+pub(crate) mod text;
 pub use text::render;
