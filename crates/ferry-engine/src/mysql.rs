@@ -80,6 +80,8 @@ impl Engine for MySql {
         ))
     }
 
+    const RELAXED_DURABILITY: Option<&'static str> = None;
+
     fn copy_database(_: &str, _: &str) -> Option<String> {
         None
     }

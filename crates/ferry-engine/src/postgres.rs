@@ -54,6 +54,8 @@ impl Engine for Postgres {
         ))
     }
 
+    const RELAXED_DURABILITY: Option<&'static str> = Some("SET synchronous_commit = off");
+
     fn copy_database(source: &str, name: &str) -> Option<String> {
         let q = |n: &str| crate::sql::quote_ident(n, '"');
         Some(format!(

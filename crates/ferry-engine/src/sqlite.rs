@@ -42,6 +42,8 @@ impl Engine for Sqlite {
         None
     }
 
+    const RELAXED_DURABILITY: Option<&'static str> = Some("PRAGMA synchronous = OFF");
+
     fn copy_database(_source: &str, path: &str) -> Option<String> {
         // A consistent copy even while others write (WAL included).
         Some(format!("VACUUM INTO '{}'", path.replace('\'', "''")))

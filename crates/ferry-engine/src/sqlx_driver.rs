@@ -40,6 +40,8 @@ pub(crate) trait Engine: Database {
     /// on a connection that is not to `source` (SQLite: to it); `None` where the server
     /// cannot copy a database by SQL.
     fn copy_database(source: &str, name: &str) -> Option<String>;
+    /// The session setting that stops waiting for the disk at each commit, if any.
+    const RELAXED_DURABILITY: Option<&'static str>;
     /// The rows a statement changed.
     fn rows_affected(result: &Self::QueryResult) -> u64;
     /// How this server limits a statement's time, if it can.
@@ -783,6 +785,13 @@ impl Admin {
     async fn drop_database(&mut self, name: &str) -> Result<(), DbError> {
         let sql = DB::drop_database(name).ok_or_else(not_by_sql)?;
         self.execute(&sql).await
+    }
+
+    async fn relax_durability(&mut self) -> Result<(), DbError> {
+        match DB::RELAXED_DURABILITY {
+            Some(sql) => self.execute(sql).await,
+            None => Ok(()),
+        }
     }
 
     async fn copy_database(&mut self, source: &str, name: &str) -> Result<bool, DbError> {

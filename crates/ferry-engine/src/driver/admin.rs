@@ -37,4 +37,8 @@ pub trait Admin: Send {
     /// from a connection to another database; SQLite: `VACUUM INTO` the file `name`, on a
     /// connection to `source`). `false` where the engine cannot.
     async fn copy_database(&mut self, source: &str, name: &str) -> Result<bool, DbError>;
+    /// Stops waiting for the disk at each commit on this connection (PostgreSQL
+    /// `synchronous_commit = off`, SQLite `synchronous = OFF`): for a scratch database,
+    /// which a crash may lose.
+    async fn relax_durability(&mut self) -> Result<(), DbError>;
 }
