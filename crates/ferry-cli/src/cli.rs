@@ -205,6 +205,22 @@ pub enum Command {
         #[command(subcommand)]
         command: GenerateCommand,
     },
+    /// Check migrations for hazards: each statement's risk, the lock it takes, whether it
+    /// rewrites or scans the table, may run in a transaction, destroys data or breaks running
+    /// code, and the safe alternative. Exit 4 when a finding is at or above --fail-on.
+    Lint {
+        /// Files or migration folders [default: the pending migrations].
+        paths: Vec<PathBuf>,
+        /// The SQL dialect [default: the configured database's, else postgres].
+        #[arg(long, value_enum)]
+        engine: Option<LintEngine>,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = LintFormat::Human)]
+        format: LintFormat,
+        /// The lowest risk that fails the run (exit 4).
+        #[arg(long, value_enum, default_value_t = FailOn::High)]
+        fail_on: FailOn,
+    },
     /// The live schema: dump it, or compare two databases or dumps.
     Schema {
         #[command(subcommand)]
@@ -246,6 +262,41 @@ pub enum ConvertTarget {
     Json,
     /// SQL files, with engine variants and `rollback/` down scripts.
     Sql,
+}
+
+/// The dialects `ferry lint` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LintEngine {
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL and MariaDB.
+    Mysql,
+    /// SQLite.
+    Sqlite,
+}
+
+/// `ferry lint`'s report formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    /// The offending text underlined, with the risk, the lock and the fix.
+    Human,
+    /// One JSON document.
+    Json,
+    /// SARIF 2.1.0 (code scanning).
+    Sarif,
+    /// GitHub Actions annotations.
+    Github,
+}
+
+/// The lowest risk that fails `ferry lint`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Any finding.
+    Low,
+    /// Medium and high.
+    Medium,
+    /// High only.
+    High,
 }
 
 /// `ferry generate ...`

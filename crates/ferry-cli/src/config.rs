@@ -26,6 +26,8 @@ struct File {
     #[serde(default)]
     portable: PortableSection,
     #[serde(default)]
+    lint: LintSection,
+    #[serde(default)]
     environments: BTreeMap<String, EnvironmentSection>,
 }
 
@@ -60,6 +62,16 @@ struct PluginsSection {
 #[serde(deny_unknown_fields)]
 struct PortableSection {
     expected_changes: Option<Strictness>,
+}
+
+/// `[lint]`: opt-in rules switched on, and rules switched off with the reason why.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LintSection {
+    #[serde(default)]
+    enable: Vec<String>,
+    #[serde(default)]
+    allow: BTreeMap<String, String>,
 }
 
 /// What a mismatch with a portable step's `expectedChanges` does.
@@ -116,6 +128,12 @@ pub struct Config {
     pub releases: Option<PathBuf>,
     /// What a mismatch with a portable step's `expectedChanges` does.
     pub expected_changes: Strictness,
+    /// The URL came from a flag, the environment or ferry.toml (not ferry's default).
+    pub url_given: bool,
+    /// `[lint] enable`: opt-in rules switched on.
+    pub lint_enable: Vec<String>,
+    /// `[lint.allow]`: rules switched off for the project, with the reason.
+    pub lint_allow: Vec<(String, String)>,
 }
 
 impl Config {
@@ -139,8 +157,9 @@ impl Config {
             .clone()
             .or_else(|| section.and_then(|s| s.url.clone()))
             .or_else(|| std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()))
-            .or(file.database.url.clone())
-            .unwrap_or_else(|| DEFAULT_URL.into());
+            .or(file.database.url.clone());
+        let url_given = url.is_some();
+        let url = url.unwrap_or_else(|| DEFAULT_URL.into());
         let dir = global
             .dir
             .clone()
@@ -249,6 +268,9 @@ impl Config {
             plugins_dir: base.join(file.plugins.dir.as_deref().unwrap_or(Path::new("plugins"))),
             releases: file.plugins.releases.as_deref().map(|r| base.join(r)),
             expected_changes: file.portable.expected_changes.unwrap_or_default(),
+            url_given,
+            lint_enable: file.lint.enable.clone(),
+            lint_allow: file.lint.allow.clone().into_iter().collect(),
         })
     }
 }

@@ -37,7 +37,8 @@ impl Dialect {
         }
     }
 
-    pub(crate) fn parser_dialect(self) -> Box<dyn sqlparser::dialect::Dialect> {
+    /// The sqlparser dialect that reads this engine's SQL.
+    pub fn parser_dialect(self) -> Box<dyn sqlparser::dialect::Dialect> {
         use sqlparser::dialect::{MySqlDialect, PostgreSqlDialect, SQLiteDialect};
         match self {
             Dialect::Postgres => Box::new(PostgreSqlDialect {}),

@@ -733,7 +733,7 @@ mod tests {
             Source::from_files("app", vec![file("001_a.sql", "-- ferry:nope\n")]).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "001_a.sql:1:4: unknown directive `ferry:nope`; known directives: ferry:no-transaction, ferry:description, ferry:since, ferry:requires, ferry:conflicts"
+            "001_a.sql:1:4: unknown directive `ferry:nope`; known directives: ferry:no-transaction, ferry:description, ferry:since, ferry:requires, ferry:conflicts, ferry:allow"
         );
     }
 }

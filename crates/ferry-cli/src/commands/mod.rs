@@ -7,6 +7,7 @@ mod drift;
 mod generate;
 mod import_history;
 mod init;
+mod lint;
 mod migrate;
 mod new;
 mod plan;
@@ -35,6 +36,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Plugin { command } => plugin::run(g, command).await,
         Command::Schema { command } => schema::run(g, command).await,
         Command::Generate { command } => generate::run(g, command),
+        Command::Lint {
+            paths,
+            engine,
+            format,
+            fail_on,
+        } => lint::run(g, &paths, engine, (format, fail_on)).await,
         Command::Drift {
             accept,
             ignore_column_order,
@@ -173,6 +180,7 @@ async fn run_connected(
         | Command::Plugin { .. }
         | Command::Schema { .. }
         | Command::Generate { .. }
+        | Command::Lint { .. }
         | Command::Drift { .. }
         | Command::Test { .. } => {
             unreachable!("handled before connecting")

@@ -1,0 +1,105 @@
+//! `-- ferry:allow rule-id reason`: before the first statement it allows the rule in the
+//! whole file; elsewhere, in the statement it is in or the one after it. The reason is
+//! required; an allow without one, or naming no rule ferry knows, is itself reported.
+
+use crate::Finding;
+use crate::Options;
+use crate::rules;
+
+/// One allow comment.
+struct Allow {
+    rule: String,
+    reason: String,
+    /// Byte offset of the comment.
+    at: usize,
+    end: usize,
+}
+
+/// Marks the findings an allow comment or the project's configuration switches off, and
+/// adds a finding for every allow comment that cannot be honoured.
+pub(crate) fn apply(findings: &mut Vec<Finding>, (file, text): (&str, &str), options: &Options) {
+    let allows = comments(text);
+    let statements = statement_ranges(text);
+    for f in findings.iter_mut() {
+        if let Some((_, reason)) = options.disabled.iter().find(|(id, _)| id == f.rule) {
+            f.allowed = Some(format!("ferry.toml: {reason}"));
+            continue;
+        }
+        let applies = |a: &&Allow| {
+            a.rule == f.rule && !a.reason.is_empty() && covers(a, f.span.0, &statements)
+        };
+        if let Some(a) = allows.iter().find(applies) {
+            f.allowed = Some(a.reason.clone());
+        }
+    }
+    for a in &allows {
+        let problem = if a.reason.is_empty() {
+            Some(format!(
+                "`-- ferry:allow {}` gives no reason; write why it is safe after the rule id",
+                a.rule
+            ))
+        } else if rules::find(&a.rule).is_none() {
+            Some(format!(
+                "`-- ferry:allow {}` names no rule ferry knows",
+                a.rule
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            findings.push(Finding::new(
+                &rules::allow_comment::RULE,
+                message,
+                (file, text),
+                (a.at, a.end),
+            ));
+        }
+    }
+}
+
+/// Whether an allow at `a` covers a finding starting at byte `at`.
+fn covers(a: &Allow, at: usize, statements: &[(usize, usize)]) -> bool {
+    let Some(first) = statements.first() else {
+        return true;
+    };
+    if a.at < first.0 {
+        return true;
+    }
+    // The statement the comment is in, else the next one.
+    let target = (statements.iter())
+        .find(|(start, end)| a.at >= *start && a.at < *end)
+        .or_else(|| statements.iter().find(|(start, _)| *start > a.at));
+    target.is_some_and(|(start, end)| at >= *start && at < *end)
+}
+
+/// Every `-- ferry:allow rule-id reason` comment.
+fn comments(text: &str) -> Vec<Allow> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(i) = line.find("-- ferry:allow") {
+            let rest = line[i + "-- ferry:allow".len()..].trim();
+            let (rule, reason) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+            out.push(Allow {
+                rule: rule.to_owned(),
+                reason: reason.trim().to_owned(),
+                at: offset + i,
+                end: offset + line.trim_end().len(),
+            });
+        }
+        offset += line.len();
+    }
+    out
+}
+
+/// Each statement's byte range (its comments before it excluded), by ferry's splitter;
+/// PostgreSQL's rules decide where statements end, which suits the other engines here.
+fn statement_ranges(text: &str) -> Vec<(usize, usize)> {
+    ferry_core::split(text, ferry_core::Dialect::Postgres)
+        .map(|statements| {
+            (statements.iter())
+                .map(|s| (s.offset, s.offset + s.sql.len() + 1))
+                .collect()
+        })
+        .unwrap_or_default()
+}

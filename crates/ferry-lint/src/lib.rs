@@ -1,0 +1,54 @@
+//! ferry's migration linter. Every statement of a migration is parsed with a real parser
+//! (PostgreSQL: squawk's lossless, error-tolerant one and its rules; MySQL/MariaDB and
+//! SQLite: sqlparser and ferry's own rules, with the first words of a statement that does
+//! not parse) and each hazard found becomes a [`Finding`] of one [`Rule`]: its risk, the
+//! lock it takes, whether it rewrites or scans the table, may run in a transaction, destroys
+//! data or breaks running code, and the safe alternative.
+//!
+//! Rules are switched off per file or per statement with `-- ferry:allow rule-id reason`
+//! (the reason is required and reported), or for a project in ferry.toml.
+#![deny(missing_docs)]
+
+mod allow;
+mod model;
+mod native;
+mod postgres;
+pub mod render;
+pub mod rules;
+
+pub use model::{Finding, Risk, Rule};
+
+use ferry_core::Dialect;
+
+/// What to lint with.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Rules switched off for the project (ferry.toml), with the reason.
+    pub disabled: Vec<(String, String)>,
+    /// Opt-in rules switched on.
+    pub enabled: Vec<String>,
+    /// The script runs without a transaction (`-- ferry:no-transaction`).
+    pub no_transaction: bool,
+    /// The PostgreSQL server's version (`15.4`), when known: some hazards depend on it.
+    pub pg_version: Option<String>,
+}
+
+/// Lints one script of `dialect`; `file` names it in findings.
+pub fn lint(file: &str, text: &str, dialect: Dialect, options: &Options) -> Vec<Finding> {
+    let mut findings = match dialect {
+        Dialect::Postgres => postgres::lint(file, text, options),
+        Dialect::Mysql | Dialect::Sqlite => native::lint(file, text, dialect, options),
+    };
+    allow::apply(&mut findings, (file, text), options);
+    findings.sort_by_key(|f| (f.span.0, f.rule));
+    findings
+}
+
+/// The 1-based line and column (in characters) of byte `offset` in `text`.
+pub(crate) fn position(text: &str, offset: usize) -> (u32, u32) {
+    let (line, column) = ferry_core::line_col(text, offset);
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
+}

@@ -1,0 +1,55 @@
+//! PostgreSQL: squawk parses the whole file (error-tolerant: one bad statement does not
+//! hide the rest) and its rules find the hazards; each violation becomes a finding of
+//! ferry's rule of the same id, with ferry's risk, lock, fix and flags.
+
+use crate::{Finding, Options, rules};
+use squawk_linter::{Linter, Rule as SquawkRule};
+
+pub(crate) fn lint(file: &str, text: &str, options: &Options) -> Vec<Finding> {
+    let parse = squawk_syntax::SourceFile::parse(text);
+    let enabled: Vec<SquawkRule> = (options.enabled.iter())
+        .filter_map(|id| id.parse().ok())
+        .collect();
+    let mut linter = Linter::with_rules(&enabled, &[]);
+    linter.settings.assume_in_transaction = !options.no_transaction;
+    if let Some(version) = options.pg_version.as_deref().and_then(|v| v.parse().ok()) {
+        linter.settings.pg_version = version;
+    }
+    let mut findings = Vec::new();
+    for v in linter.lint(&parse, text) {
+        let id = v.code.to_string();
+        let Some(rule) = rules::find(&id) else {
+            continue;
+        };
+        let span = (
+            usize::from(v.text_range.start()),
+            usize::from(v.text_range.end()),
+        );
+        let message = match &v.help {
+            Some(help) => format!("{} ({help})", v.message),
+            None => v.message.clone(),
+        };
+        findings.push(Finding::new(rule, message, (file, text), span));
+    }
+    findings.extend(unparsed(file, text, &parse));
+    findings
+}
+
+/// A statement squawk could not parse is reported, not skipped in silence.
+fn unparsed(
+    file: &str,
+    text: &str,
+    parse: &squawk_syntax::Parse<squawk_syntax::SourceFile>,
+) -> Vec<Finding> {
+    (parse.errors().iter())
+        .take(1)
+        .map(|e| {
+            let at = usize::from(e.range().start());
+            let message = format!(
+                "ferry could not parse this statement ({}); it was not checked",
+                e.message()
+            );
+            Finding::new(&rules::unparsed::RULE, message, (file, text), (at, at))
+        })
+        .collect()
+}
