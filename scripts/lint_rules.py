@@ -142,37 +142,15 @@ for (rid, risk, lock, rw, sc, tx, de, br, optin, fix, trig, ok) in R:
     with open(os.path.join(out, mod + ".rs"), "w") as f:
         f.write(f'''//! `{rid}` (PostgreSQL; found by squawk's rule of the same id).
 
-use crate::model::{{Risk, Rule}};
-use ferry_core::Dialect;
-
-/// The rule.
-pub static RULE: Rule = Rule {{
+crate::squawk_rule! {{
     id: "{rid}",
-    engines: &[Dialect::Postgres],
-    risk: Risk::{risk},
+    risk: {risk},
     lock: "{q(lock)}",
-    rewrites: {b(rw)},
-    scans: {b(sc)},
-    in_transaction: {b(tx)},
-    destroys_data: {b(de)},
-    breaks_app: {b(br)},
+    flags: [rewrites: {b(rw)}, scans: {b(sc)}, in_transaction: {b(tx)}, destroys_data: {b(de)}, breaks_app: {b(br)}],
     fix: "{q(fix)}",
     default_on: {b(not optin)},
-}};
-
-#[cfg(test)]
-mod tests {{
-    use crate::rules::testing::{{found, lint_postgres}};
-
-    #[test]
-    fn triggers() {{
-        insta::assert_snapshot!(lint_postgres(super::RULE.id, "{q(trig)}"));
-    }}
-
-    #[test]
-    fn the_safe_form_passes() {{
-        assert!(!found(super::RULE.id, "{q(ok)}"));
-    }}
+    triggers: "{q(trig)}",
+    passes: "{q(ok)}",
 }}
 ''')
 with open(os.path.join(out, "squawk.rs"), "w") as f:

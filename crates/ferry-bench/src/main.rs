@@ -13,6 +13,7 @@
 
 mod baseline;
 mod generate;
+mod lint;
 mod measure;
 mod plugins;
 mod rehearsal;
@@ -61,6 +62,16 @@ struct Args {
     /// Run only the rehearsal benchmark.
     #[arg(long)]
     rehearsal_only: bool,
+    /// Files in the lint benchmark (`ferry lint` against `squawk`; 0 to skip it).
+    #[arg(long, default_value_t = 1000)]
+    lint_files: usize,
+    /// Run only the lint benchmark.
+    #[arg(long)]
+    lint_only: bool,
+    /// The squawk binary (default: `squawk` on PATH; a pyenv shim adds its own start-up
+    /// time, so pass `$(pyenv which squawk)` there).
+    #[arg(long)]
+    squawk: Option<PathBuf>,
     /// Keep the planning benchmark's project and database (their paths are printed), to
     /// look into them.
     #[arg(long)]
@@ -118,6 +129,19 @@ fn run(args: &Args) -> Result<(), String> {
         cache: work.path().join("cache"),
         args,
     };
+    if args.lint_files > 0 && !args.plan_only && !args.rehearsal_only {
+        eprintln!("lint: {} files, {} runs", args.lint_files, args.runs);
+        let l = lint::run(
+            &bench.ferry,
+            args.squawk.as_deref(),
+            work.path(),
+            (args.lint_files, args.runs),
+        )?;
+        print_lint(&l, args.runs);
+        if args.lint_only {
+            return Ok(());
+        }
+    }
     let (mut applies, mut noops, mut plans) = (Vec::new(), Vec::new(), Vec::new());
     let mut rehearsals = Vec::new();
     for name in &args.engines {
@@ -352,6 +376,26 @@ fn print_plans(args: &Args, plans: &[(Engine, plugins::Planned)]) {
             ms(p.migrate),
             p.peak_kib as f64 / 1024.0
         );
+    }
+}
+
+fn print_lint(l: &lint::Lint, runs: usize) {
+    println!(
+        "\nLinting {} generated migration files ({:.1} MB, 10 statements each), default rules, median of {runs} runs:\n",
+        l.files,
+        l.bytes as f64 / 1e6
+    );
+    println!("| linter | time | per file |");
+    println!("|---|---:|---:|");
+    let per = |d: Duration| d.as_secs_f64() * 1000.0 / l.files as f64;
+    println!(
+        "| `ferry lint` | {} ms | {:.3} ms |",
+        ms(l.ferry),
+        per(l.ferry)
+    );
+    match l.squawk {
+        Some(s) => println!("| `squawk` | {} ms | {:.3} ms |", ms(s), per(s)),
+        None => println!("| `squawk` | not installed (`pip install squawk-cli`) | |"),
     }
 }
 

@@ -1,34 +1,12 @@
 //! `ban-alter-extension` (PostgreSQL; found by squawk's rule of the same id).
 
-use crate::model::{Risk, Rule};
-use ferry_core::Dialect;
-
-/// The rule.
-pub static RULE: Rule = Rule {
+crate::squawk_rule! {
     id: "ban-alter-extension",
-    engines: &[Dialect::Postgres],
-    risk: Risk::Medium,
+    risk: Medium,
     lock: "ACCESS EXCLUSIVE",
-    rewrites: false,
-    scans: false,
-    in_transaction: true,
-    destroys_data: false,
-    breaks_app: true,
+    flags: [rewrites: false, scans: false, in_transaction: true, destroys_data: false, breaks_app: true],
     fix: "upgrade extensions by hand, after reading their notes",
     default_on: false,
-};
-
-#[cfg(test)]
-mod tests {
-    use crate::rules::testing::{found, lint_postgres};
-
-    #[test]
-    fn triggers() {
-        insta::assert_snapshot!(lint_postgres(super::RULE.id, "ALTER EXTENSION pgcrypto UPDATE;"));
-    }
-
-    #[test]
-    fn the_safe_form_passes() {
-        assert!(!found(super::RULE.id, "SELECT 1;"));
-    }
+    triggers: "ALTER EXTENSION pgcrypto UPDATE;",
+    passes: "SELECT 1;",
 }

@@ -1,34 +1,12 @@
 //! `ban-alter-generated-expression` (PostgreSQL; found by squawk's rule of the same id).
 
-use crate::model::{Risk, Rule};
-use ferry_core::Dialect;
-
-/// The rule.
-pub static RULE: Rule = Rule {
+crate::squawk_rule! {
     id: "ban-alter-generated-expression",
-    engines: &[Dialect::Postgres],
-    risk: Risk::Medium,
+    risk: Medium,
     lock: "ACCESS EXCLUSIVE (rewrites the table)",
-    rewrites: true,
-    scans: true,
-    in_transaction: true,
-    destroys_data: false,
-    breaks_app: true,
+    flags: [rewrites: true, scans: true, in_transaction: true, destroys_data: false, breaks_app: true],
     fix: "add a new generated column instead",
     default_on: false,
-};
-
-#[cfg(test)]
-mod tests {
-    use crate::rules::testing::{found, lint_postgres};
-
-    #[test]
-    fn triggers() {
-        insta::assert_snapshot!(lint_postgres(super::RULE.id, "ALTER TABLE t ALTER COLUMN total SET EXPRESSION AS (a + b);"));
-    }
-
-    #[test]
-    fn the_safe_form_passes() {
-        assert!(!found(super::RULE.id, "SELECT 1;"));
-    }
+    triggers: "ALTER TABLE t ALTER COLUMN total SET EXPRESSION AS (a + b);",
+    passes: "SELECT 1;",
 }

@@ -1,34 +1,12 @@
 //! `ban-drop-index` (PostgreSQL; found by squawk's rule of the same id).
 
-use crate::model::{Risk, Rule};
-use ferry_core::Dialect;
-
-/// The rule.
-pub static RULE: Rule = Rule {
+crate::squawk_rule! {
     id: "ban-drop-index",
-    engines: &[Dialect::Postgres],
-    risk: Risk::Medium,
+    risk: Medium,
     lock: "ACCESS EXCLUSIVE",
-    rewrites: false,
-    scans: false,
-    in_transaction: true,
-    destroys_data: false,
-    breaks_app: false,
+    flags: [rewrites: false, scans: false, in_transaction: true, destroys_data: false, breaks_app: false],
     fix: "check the plans that use the index first",
     default_on: false,
-};
-
-#[cfg(test)]
-mod tests {
-    use crate::rules::testing::{found, lint_postgres};
-
-    #[test]
-    fn triggers() {
-        insta::assert_snapshot!(lint_postgres(super::RULE.id, "DROP INDEX CONCURRENTLY t_id;"));
-    }
-
-    #[test]
-    fn the_safe_form_passes() {
-        assert!(!found(super::RULE.id, "CREATE INDEX CONCURRENTLY t_id ON t (id);"));
-    }
+    triggers: "DROP INDEX CONCURRENTLY t_id;",
+    passes: "CREATE INDEX CONCURRENTLY t_id ON t (id);",
 }

@@ -1,34 +1,12 @@
 //! `ban-drop-schema` (PostgreSQL; found by squawk's rule of the same id).
 
-use crate::model::{Risk, Rule};
-use ferry_core::Dialect;
-
-/// The rule.
-pub static RULE: Rule = Rule {
+crate::squawk_rule! {
     id: "ban-drop-schema",
-    engines: &[Dialect::Postgres],
-    risk: Risk::High,
+    risk: High,
     lock: "ACCESS EXCLUSIVE on every object in it",
-    rewrites: false,
-    scans: false,
-    in_transaction: true,
-    destroys_data: true,
-    breaks_app: true,
+    flags: [rewrites: false, scans: false, in_transaction: true, destroys_data: true, breaks_app: true],
     fix: "drop schemas by hand, after a backup",
     default_on: true,
-};
-
-#[cfg(test)]
-mod tests {
-    use crate::rules::testing::{found, lint_postgres};
-
-    #[test]
-    fn triggers() {
-        insta::assert_snapshot!(lint_postgres(super::RULE.id, "DROP SCHEMA audit;"));
-    }
-
-    #[test]
-    fn the_safe_form_passes() {
-        assert!(!found(super::RULE.id, "CREATE SCHEMA audit;"));
-    }
+    triggers: "DROP SCHEMA audit;",
+    passes: "CREATE SCHEMA audit;",
 }

@@ -1,34 +1,12 @@
 //! `ban-revoke` (PostgreSQL; found by squawk's rule of the same id).
 
-use crate::model::{Risk, Rule};
-use ferry_core::Dialect;
-
-/// The rule.
-pub static RULE: Rule = Rule {
+crate::squawk_rule! {
     id: "ban-revoke",
-    engines: &[Dialect::Postgres],
-    risk: Risk::Medium,
+    risk: Medium,
     lock: "none",
-    rewrites: false,
-    scans: false,
-    in_transaction: true,
-    destroys_data: false,
-    breaks_app: true,
+    flags: [rewrites: false, scans: false, in_transaction: true, destroys_data: false, breaks_app: true],
     fix: "check who loses access",
     default_on: false,
-};
-
-#[cfg(test)]
-mod tests {
-    use crate::rules::testing::{found, lint_postgres};
-
-    #[test]
-    fn triggers() {
-        insta::assert_snapshot!(lint_postgres(super::RULE.id, "REVOKE SELECT ON t FROM app;"));
-    }
-
-    #[test]
-    fn the_safe_form_passes() {
-        assert!(!found(super::RULE.id, "GRANT SELECT ON t TO app;"));
-    }
+    triggers: "REVOKE SELECT ON t FROM app;",
+    passes: "GRANT SELECT ON t TO app;",
 }

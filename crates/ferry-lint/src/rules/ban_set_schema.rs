@@ -1,34 +1,12 @@
 //! `ban-set-schema` (PostgreSQL; found by squawk's rule of the same id).
 
-use crate::model::{Risk, Rule};
-use ferry_core::Dialect;
-
-/// The rule.
-pub static RULE: Rule = Rule {
+crate::squawk_rule! {
     id: "ban-set-schema",
-    engines: &[Dialect::Postgres],
-    risk: Risk::High,
+    risk: High,
     lock: "ACCESS EXCLUSIVE (brief)",
-    rewrites: false,
-    scans: false,
-    in_transaction: true,
-    destroys_data: false,
-    breaks_app: true,
+    flags: [rewrites: false, scans: false, in_transaction: true, destroys_data: false, breaks_app: true],
     fix: "keep the object where its users look for it; add it to the search path instead",
     default_on: true,
-};
-
-#[cfg(test)]
-mod tests {
-    use crate::rules::testing::{found, lint_postgres};
-
-    #[test]
-    fn triggers() {
-        insta::assert_snapshot!(lint_postgres(super::RULE.id, "ALTER TABLE t SET SCHEMA archive;"));
-    }
-
-    #[test]
-    fn the_safe_form_passes() {
-        assert!(!found(super::RULE.id, "SELECT 1;"));
-    }
+    triggers: "ALTER TABLE t SET SCHEMA archive;",
+    passes: "SELECT 1;",
 }

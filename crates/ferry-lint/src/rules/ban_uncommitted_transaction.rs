@@ -1,35 +1,13 @@
 //! `ban-uncommitted-transaction` (PostgreSQL; found by squawk's rule of the same id).
 
-use crate::model::{Risk, Rule};
-use ferry_core::Dialect;
-
-/// The rule.
-pub static RULE: Rule = Rule {
+crate::squawk_rule! {
     id: "ban-uncommitted-transaction",
-    engines: &[Dialect::Postgres],
-    risk: Risk::Medium,
+    risk: Medium,
     lock: "none",
-    rewrites: false,
-    scans: false,
-    in_transaction: true,
-    destroys_data: false,
-    breaks_app: false,
+    flags: [rewrites: false, scans: false, in_transaction: true, destroys_data: false, breaks_app: false],
     fix: "end the transaction you begin",
     default_on: true,
-};
-
-#[cfg(test)]
-mod tests {
-    use crate::rules::testing::{found, lint_postgres};
-
-    #[test]
-    fn triggers() {
-        insta::assert_snapshot!(lint_postgres(super::RULE.id, "BEGIN;
-CREATE TABLE t (id bigint);"));
-    }
-
-    #[test]
-    fn the_safe_form_passes() {
-        assert!(!found(super::RULE.id, "CREATE TABLE t (id bigint);"));
-    }
+    triggers: "BEGIN;
+CREATE TABLE t (id bigint);",
+    passes: "CREATE TABLE t (id bigint);",
 }

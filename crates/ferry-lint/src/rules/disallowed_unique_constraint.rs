@@ -1,34 +1,12 @@
 //! `disallowed-unique-constraint` (PostgreSQL; found by squawk's rule of the same id).
 
-use crate::model::{Risk, Rule};
-use ferry_core::Dialect;
-
-/// The rule.
-pub static RULE: Rule = Rule {
+crate::squawk_rule! {
     id: "disallowed-unique-constraint",
-    engines: &[Dialect::Postgres],
-    risk: Risk::High,
+    risk: High,
     lock: "ACCESS EXCLUSIVE (builds the index)",
-    rewrites: false,
-    scans: true,
-    in_transaction: true,
-    destroys_data: false,
-    breaks_app: false,
+    flags: [rewrites: false, scans: true, in_transaction: true, destroys_data: false, breaks_app: false],
     fix: "CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... UNIQUE USING INDEX",
     default_on: true,
-};
-
-#[cfg(test)]
-mod tests {
-    use crate::rules::testing::{found, lint_postgres};
-
-    #[test]
-    fn triggers() {
-        insta::assert_snapshot!(lint_postgres(super::RULE.id, "ALTER TABLE t ADD CONSTRAINT t_email UNIQUE (email);"));
-    }
-
-    #[test]
-    fn the_safe_form_passes() {
-        assert!(!found(super::RULE.id, "ALTER TABLE t ADD CONSTRAINT t_email UNIQUE USING INDEX t_email_idx;"));
-    }
+    triggers: "ALTER TABLE t ADD CONSTRAINT t_email UNIQUE (email);",
+    passes: "ALTER TABLE t ADD CONSTRAINT t_email UNIQUE USING INDEX t_email_idx;",
 }

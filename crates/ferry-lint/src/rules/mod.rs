@@ -100,3 +100,50 @@ pub fn find(id: &str) -> Option<&'static Rule> {
 
 #[cfg(test)]
 pub(crate) mod testing;
+
+/// A PostgreSQL rule found by squawk: its `RULE`, and its snapshot test on SQL that
+/// triggers it and the check that the safe form passes.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! squawk_rule {
+    (
+        id: $id:literal,
+        risk: $risk:ident,
+        lock: $lock:literal,
+        flags: [rewrites: $rw:literal, scans: $sc:literal, in_transaction: $tx:literal, destroys_data: $de:literal, breaks_app: $br:literal],
+        fix: $fix:literal,
+        default_on: $on:literal,
+        triggers: $triggers:literal,
+        passes: $passes:literal $(,)?
+    ) => {
+        /// The rule.
+        pub static RULE: $crate::Rule = $crate::Rule {
+            id: $id,
+            engines: &[ferry_core::Dialect::Postgres],
+            risk: $crate::Risk::$risk,
+            lock: $lock,
+            rewrites: $rw,
+            scans: $sc,
+            in_transaction: $tx,
+            destroys_data: $de,
+            breaks_app: $br,
+            fix: $fix,
+            default_on: $on,
+        };
+
+        #[cfg(test)]
+        mod tests {
+            use $crate::rules::testing::{found, lint_postgres};
+
+            #[test]
+            fn triggers() {
+                insta::assert_snapshot!(lint_postgres(super::RULE.id, $triggers));
+            }
+
+            #[test]
+            fn the_safe_form_passes() {
+                assert!(!found(super::RULE.id, $passes));
+            }
+        }
+    };
+}

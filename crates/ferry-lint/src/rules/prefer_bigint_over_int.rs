@@ -1,34 +1,12 @@
 //! `prefer-bigint-over-int` (PostgreSQL; found by squawk's rule of the same id).
 
-use crate::model::{Risk, Rule};
-use ferry_core::Dialect;
-
-/// The rule.
-pub static RULE: Rule = Rule {
+crate::squawk_rule! {
     id: "prefer-bigint-over-int",
-    engines: &[Dialect::Postgres],
-    risk: Risk::Low,
+    risk: Low,
     lock: "none",
-    rewrites: false,
-    scans: false,
-    in_transaction: true,
-    destroys_data: false,
-    breaks_app: false,
+    flags: [rewrites: false, scans: false, in_transaction: true, destroys_data: false, breaks_app: false],
     fix: "use bigint: changing the type later rewrites the table",
     default_on: true,
-};
-
-#[cfg(test)]
-mod tests {
-    use crate::rules::testing::{found, lint_postgres};
-
-    #[test]
-    fn triggers() {
-        insta::assert_snapshot!(lint_postgres(super::RULE.id, "CREATE TABLE t (id int);"));
-    }
-
-    #[test]
-    fn the_safe_form_passes() {
-        assert!(!found(super::RULE.id, "CREATE TABLE t (id bigint);"));
-    }
+    triggers: "CREATE TABLE t (id int);",
+    passes: "CREATE TABLE t (id bigint);",
 }

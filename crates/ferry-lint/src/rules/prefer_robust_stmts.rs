@@ -1,35 +1,13 @@
 //! `prefer-robust-stmts` (PostgreSQL; found by squawk's rule of the same id).
 
-use crate::model::{Risk, Rule};
-use ferry_core::Dialect;
-
-/// The rule.
-pub static RULE: Rule = Rule {
+crate::squawk_rule! {
     id: "prefer-robust-stmts",
-    engines: &[Dialect::Postgres],
-    risk: Risk::Low,
+    risk: Low,
     lock: "none",
-    rewrites: false,
-    scans: false,
-    in_transaction: true,
-    destroys_data: false,
-    breaks_app: false,
+    flags: [rewrites: false, scans: false, in_transaction: true, destroys_data: false, breaks_app: false],
     fix: "IF [NOT] EXISTS, so that a migration that failed part-way without a transaction can run again",
     default_on: true,
-};
-
-#[cfg(test)]
-mod tests {
-    use crate::rules::testing::{found, lint_postgres};
-
-    #[test]
-    fn triggers() {
-        insta::assert_snapshot!(lint_postgres(super::RULE.id, "-- ferry:no-transaction
-CREATE INDEX CONCURRENTLY t_id ON t (id);"));
-    }
-
-    #[test]
-    fn the_safe_form_passes() {
-        assert!(!found(super::RULE.id, "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_id ON t (id);"));
-    }
+    triggers: "-- ferry:no-transaction
+CREATE INDEX CONCURRENTLY t_id ON t (id);",
+    passes: "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_id ON t (id);",
 }

@@ -1,34 +1,12 @@
 //! `require-enum-value-ordering` (PostgreSQL; found by squawk's rule of the same id).
 
-use crate::model::{Risk, Rule};
-use ferry_core::Dialect;
-
-/// The rule.
-pub static RULE: Rule = Rule {
+crate::squawk_rule! {
     id: "require-enum-value-ordering",
-    engines: &[Dialect::Postgres],
-    risk: Risk::Low,
+    risk: Low,
     lock: "none",
-    rewrites: false,
-    scans: false,
-    in_transaction: true,
-    destroys_data: false,
-    breaks_app: false,
+    flags: [rewrites: false, scans: false, in_transaction: true, destroys_data: false, breaks_app: false],
     fix: "say where the value goes: ADD VALUE ... BEFORE|AFTER",
     default_on: true,
-};
-
-#[cfg(test)]
-mod tests {
-    use crate::rules::testing::{found, lint_postgres};
-
-    #[test]
-    fn triggers() {
-        insta::assert_snapshot!(lint_postgres(super::RULE.id, "ALTER TYPE mood ADD VALUE 'meh';"));
-    }
-
-    #[test]
-    fn the_safe_form_passes() {
-        assert!(!found(super::RULE.id, "ALTER TYPE mood ADD VALUE 'meh' AFTER 'ok';"));
-    }
+    triggers: "ALTER TYPE mood ADD VALUE 'meh';",
+    passes: "ALTER TYPE mood ADD VALUE 'meh' AFTER 'ok';",
 }

@@ -1,36 +1,14 @@
 //! `require-lock-timeout` (PostgreSQL; found by squawk's rule of the same id).
 
-use crate::model::{Risk, Rule};
-use ferry_core::Dialect;
-
-/// The rule.
-pub static RULE: Rule = Rule {
+crate::squawk_rule! {
     id: "require-lock-timeout",
-    engines: &[Dialect::Postgres],
-    risk: Risk::Low,
+    risk: Low,
     lock: "none",
-    rewrites: false,
-    scans: false,
-    in_transaction: true,
-    destroys_data: false,
-    breaks_app: false,
+    flags: [rewrites: false, scans: false, in_transaction: true, destroys_data: false, breaks_app: false],
     fix: "SET lock_timeout = '2s' first: waiting for a lock blocks everything queued behind it",
     default_on: true,
-};
-
-#[cfg(test)]
-mod tests {
-    use crate::rules::testing::{found, lint_postgres};
-
-    #[test]
-    fn triggers() {
-        insta::assert_snapshot!(lint_postgres(super::RULE.id, "ALTER TABLE t ADD COLUMN c text;"));
-    }
-
-    #[test]
-    fn the_safe_form_passes() {
-        assert!(!found(super::RULE.id, "SET lock_timeout = '2s';
+    triggers: "ALTER TABLE t ADD COLUMN c text;",
+    passes: "SET lock_timeout = '2s';
 SET statement_timeout = '5s';
-ALTER TABLE t ADD COLUMN c text;"));
-    }
+ALTER TABLE t ADD COLUMN c text;",
 }

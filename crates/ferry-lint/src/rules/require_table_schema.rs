@@ -1,34 +1,12 @@
 //! `require-table-schema` (PostgreSQL; found by squawk's rule of the same id).
 
-use crate::model::{Risk, Rule};
-use ferry_core::Dialect;
-
-/// The rule.
-pub static RULE: Rule = Rule {
+crate::squawk_rule! {
     id: "require-table-schema",
-    engines: &[Dialect::Postgres],
-    risk: Risk::Low,
+    risk: Low,
     lock: "none",
-    rewrites: false,
-    scans: false,
-    in_transaction: true,
-    destroys_data: false,
-    breaks_app: false,
+    flags: [rewrites: false, scans: false, in_transaction: true, destroys_data: false, breaks_app: false],
     fix: "name the schema: public.t",
     default_on: false,
-};
-
-#[cfg(test)]
-mod tests {
-    use crate::rules::testing::{found, lint_postgres};
-
-    #[test]
-    fn triggers() {
-        insta::assert_snapshot!(lint_postgres(super::RULE.id, "CREATE TABLE t (id bigint);"));
-    }
-
-    #[test]
-    fn the_safe_form_passes() {
-        assert!(!found(super::RULE.id, "CREATE TABLE public.t (id bigint);"));
-    }
+    triggers: "CREATE TABLE t (id bigint);",
+    passes: "CREATE TABLE public.t (id bigint);",
 }

@@ -1,35 +1,13 @@
 //! `unused-ignore` (PostgreSQL; found by squawk's rule of the same id).
 
-use crate::model::{Risk, Rule};
-use ferry_core::Dialect;
-
-/// The rule.
-pub static RULE: Rule = Rule {
+crate::squawk_rule! {
     id: "unused-ignore",
-    engines: &[Dialect::Postgres],
-    risk: Risk::Low,
+    risk: Low,
     lock: "none",
-    rewrites: false,
-    scans: false,
-    in_transaction: true,
-    destroys_data: false,
-    breaks_app: false,
+    flags: [rewrites: false, scans: false, in_transaction: true, destroys_data: false, breaks_app: false],
     fix: "remove the squawk-ignore comment",
     default_on: true,
-};
-
-#[cfg(test)]
-mod tests {
-    use crate::rules::testing::{found, lint_postgres};
-
-    #[test]
-    fn triggers() {
-        insta::assert_snapshot!(lint_postgres(super::RULE.id, "-- squawk-ignore no-such-rule
-SELECT 1;"));
-    }
-
-    #[test]
-    fn the_safe_form_passes() {
-        assert!(!found(super::RULE.id, "SELECT 1;"));
-    }
+    triggers: "-- squawk-ignore no-such-rule
+SELECT 1;",
+    passes: "SELECT 1;",
 }
