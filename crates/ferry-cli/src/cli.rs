@@ -103,6 +103,11 @@ pub enum Command {
         /// (normally refused while ferry's own history is empty: import it first).
         #[arg(long)]
         ignore_other_tools: bool,
+        /// In a protected environment (production), apply migrations whose lint findings
+        /// are of this risk or lower; without it a high-risk finding needs a typed
+        /// confirmation.
+        #[arg(long, value_enum)]
+        allow_risk: Option<FailOn>,
     },
     /// Undo the last applied migration (or more).
     Rollback {

@@ -174,3 +174,55 @@ fn without_paths_only_pending_migrations_are_linted() {
     assert!(out.contains("[ban-drop-column]"), "{out}");
     assert!(!out.contains("001_users.sql"), "{out}");
 }
+
+#[test]
+fn production_needs_allow_risk_for_a_high_risk_migration() {
+    let p = Project::new(TestDb::new(Engine::Postgres));
+    p.write(
+        "001_users.sql",
+        "CREATE TABLE users (id BIGINT PRIMARY KEY, email TEXT);",
+    );
+    p.write(
+        "002_index.sql",
+        "CREATE INDEX users_email ON users (email);",
+    );
+    // The plan shows each migration's risk from its lint.
+    let (out, _) = p.expect(&["plan"], 0);
+    assert!(out.contains("apply app:002 index: in a transaction; risk high (lint: require-concurrent-index-creation)"), "{out}");
+    assert!(
+        out.contains("apply app:001 users: in a transaction; risk low"),
+        "{out}"
+    );
+    // Elsewhere than production nothing is gated.
+    p.expect(&["migrate", "--to", "1"], 0);
+    let (_, err) = p.expect(&["--env", "production", "migrate", "--yes"], 5);
+    assert!(
+        err.contains("1 high-risk finding(s) in the pending migrations"),
+        "{err}"
+    );
+    assert!(
+        err.contains("002_index.sql:1:1 [require-concurrent-index-creation]"),
+        "{err}"
+    );
+    assert!(err.contains("need `--allow-risk high`"), "{err}");
+    assert_eq!(p.states()[1].1, "pending");
+    // A reason in the file is enough too.
+    p.write("002_index.sql", "-- ferry:allow require-concurrent-index-creation users is empty before launch\nCREATE INDEX users_email ON users (email);");
+    p.expect(&["--env", "production", "migrate", "--yes"], 0);
+    assert_eq!(p.states()[1].1, "applied");
+    p.write("003_drop.sql", "ALTER TABLE users DROP COLUMN email;");
+    let (_, err) = p.expect(&["--env", "production", "migrate", "--yes"], 5);
+    assert!(err.contains("[ban-drop-column]"), "{err}");
+    p.expect(
+        &[
+            "--env",
+            "production",
+            "migrate",
+            "--yes",
+            "--allow-risk",
+            "high",
+        ],
+        0,
+    );
+    assert_eq!(p.states()[2].1, "applied");
+}

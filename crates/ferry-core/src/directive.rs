@@ -188,6 +188,11 @@ fn line_comment(
         column: (line_len - body.len()) as u32 + 1,
         message,
     };
+    // `ferry lint` reads `ferry:allow` anywhere: before a statement it allows a rule there.
+    let name = directive.split_whitespace().next().unwrap_or_default();
+    if !leading && name.eq_ignore_ascii_case("allow") {
+        return Ok(());
+    }
     if !leading {
         return Err(err(format!(
             "`ferry:{}` comes after the first statement, where ferry does not read directives; move it to the comments at the top of the file",
@@ -298,8 +303,10 @@ mod tests {
         let err = parse_directives("SELECT 1;\n-- ferry:no-transaction\n").unwrap_err();
         assert_eq!((err.line, err.column), (2, 4));
         assert!(err.message.contains("after the first statement"), "{err:?}");
-        // Plain comments there are fine.
+        // Plain comments there are fine, and lint's allows are read before any statement.
         assert!(parse_directives("SELECT 1;\n-- ferry is a tool\n").is_ok());
+        let allow = "SELECT 1;\n-- ferry:allow ban-drop-table emptied in 041\nDROP TABLE t;";
+        assert!(parse_directives(allow).is_ok());
     }
 
     #[test]

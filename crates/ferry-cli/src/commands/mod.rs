@@ -13,6 +13,7 @@ mod new;
 mod plan;
 mod plugin;
 mod repair;
+mod risk;
 mod rollback;
 mod schema;
 mod status;
@@ -116,11 +117,15 @@ async fn run_connected(
             dry_run,
             allow_out_of_order,
             ignore_other_tools,
+            allow_risk,
         } => {
             let kind = s.version_kind();
             let target = (to.as_deref())
                 .map(|v| parse_version(v, kind))
                 .transpose()?;
+            if !dry_run {
+                risk::gate(s, g, target.as_ref(), allow_risk).await?;
+            }
             migrate::run(
                 s,
                 g,

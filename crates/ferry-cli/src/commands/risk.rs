@@ -1,0 +1,89 @@
+//! Before `migrate` in a protected environment: the pending migrations are linted, and a
+//! finding of high risk (not allowed by a `-- ferry:allow` comment or ferry.toml) needs
+//! `--allow-risk high` or a typed confirmation.
+
+use crate::cli::{FailOn, Global};
+use crate::error::CliError;
+use crate::session::Session;
+use ferry_core::Version;
+use ferry_core::plan::{self, State};
+use ferry_lint::{Finding, Risk};
+use std::io::IsTerminal;
+
+/// Refuses (exit 5) to apply high-risk migrations in a protected environment unless
+/// `allow` covers them or a human types the environment's name.
+pub async fn gate(
+    s: &mut Session,
+    g: &Global,
+    target: Option<&Version>,
+    allow: Option<FailOn>,
+) -> Result<(), CliError> {
+    if !s.config.protected {
+        return Ok(());
+    }
+    let risky = high_risk(s, target).await?;
+    if risky.is_empty() || allow == Some(FailOn::High) {
+        return Ok(());
+    }
+    let list: Vec<String> = (risky.iter())
+        .map(|f| {
+            format!(
+                "  {}:{}:{} [{}] {}",
+                f.file, f.line, f.column, f.rule, f.message
+            )
+        })
+        .collect();
+    let env = &s.config.env;
+    let what = format!(
+        "{} high-risk finding(s) in the pending migrations (`ferry lint` explains each):\n{}",
+        risky.len(),
+        list.join("\n")
+    );
+    if !std::io::stdin().is_terminal() || g.json {
+        return Err(CliError::Refused(format!(
+            "{what}\nin the `{env}` environment they need `--allow-risk high` (or fix them, or allow each with `-- ferry:allow rule-id reason`); nothing was applied"
+        )));
+    }
+    crate::render::err(&format!("{what}\nType `{env}` to apply them anyway:"));
+    let mut answer = String::new();
+    let _ = std::io::stdin().read_line(&mut answer);
+    match answer.trim() == env {
+        true => Ok(()),
+        false => Err(CliError::Refused(
+            "not confirmed; nothing was applied".into(),
+        )),
+    }
+}
+
+/// The high-risk findings, not allowed, of the migrations `migrate` would apply.
+async fn high_risk(s: &mut Session, target: Option<&Version>) -> Result<Vec<Finding>, CliError> {
+    let dialect = s.db.dialect();
+    let pg_version =
+        s.db.server_version()
+            .split_whitespace()
+            .next()
+            .map(str::to_owned);
+    let history = s.read_history(false).await?;
+    let migrations = s.files.get().await?;
+    let entries = plan::status(migrations, &history, &s.config.plugin);
+    let mut found = Vec::new();
+    let pending = (entries.iter())
+        .filter(|e| matches!(e.state, State::Pending | State::RolledBack))
+        .filter(|e| target.is_none_or(|t| e.version <= t));
+    for m in pending.filter_map(|e| e.migration) {
+        let options = ferry_lint::Options {
+            enabled: s.config.lint_enable.clone(),
+            disabled: s.config.lint_allow.clone(),
+            no_transaction: m.up.directives.no_transaction.is_some(),
+            pg_version: pg_version.clone(),
+        };
+        let file = m.up.path.display().to_string();
+        let findings = ferry_lint::lint(&file, m.up.text()?, dialect, &options);
+        found.extend(
+            findings
+                .into_iter()
+                .filter(|f| f.allowed.is_none() && f.risk >= Risk::High),
+        );
+    }
+    Ok(found)
+}
