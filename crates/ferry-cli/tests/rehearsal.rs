@@ -277,3 +277,53 @@ fn a_postgres_database_in_use_is_not_copied_but_replayed() {
     assert!(out.contains("rehearsed 2 migration(s): 2 passed"), "{out}");
     assert!(!exists(&p, &scratch_name(&out)));
 }
+
+#[test]
+fn lint_lock_predictions_are_checked_against_the_locks_taken() {
+    let p = Project::new(TestDb::new(Engine::Postgres));
+    p.write(
+        "001_base.sql",
+        "CREATE TABLE customers (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, email text);",
+    );
+    p.write(
+        "rollback/001_base.sql",
+        "DROP TABLE orders; DROP TABLE customers;",
+    );
+    p.write(
+        "002_risky.sql",
+        "CREATE INDEX orders_customer ON orders (customer_id);\n\
+         ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id);\n\
+         ALTER TABLE orders ALTER COLUMN email SET NOT NULL;",
+    );
+    p.write(
+        "rollback/002_risky.sql",
+        "ALTER TABLE orders ALTER COLUMN email DROP NOT NULL;\nALTER TABLE orders DROP CONSTRAINT orders_customer_fk;\nDROP INDEX orders_customer;",
+    );
+    let (out, _) = p.expect(&["test", "--all"], 0);
+    for line in [
+        "lock confirmed: line 1 [require-concurrent-index-creation] predicted SHARE; held SHARE on orders",
+        "lock confirmed: line 2 [adding-foreign-key-constraint] predicted SHARE ROW EXCLUSIVE; held ",
+        "lock confirmed: line 3 [adding-not-nullable-field] predicted ACCESS EXCLUSIVE; held ACCESS EXCLUSIVE on orders",
+    ] {
+        assert!(out.contains(line), "no `{line}` in\n{out}");
+    }
+    assert!(!out.contains("MISMATCH"), "{out}");
+    let (json, _) = p.expect(&["test", "--all", "--json"], 0);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let checks = doc["lock_checks"][1].as_array().unwrap();
+    assert!(checks.iter().all(|c| c["confirmed"] == true), "{doc}");
+    assert!(
+        checks
+            .iter()
+            .any(|c| c["rule"] == "adding-not-nullable-field"),
+        "{doc}"
+    );
+    // The probe ran in a transaction that was rolled back: the real up ran once, after it.
+    assert!(
+        doc["migrations"][1]["failures"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{doc}"
+    );
+}

@@ -80,6 +80,7 @@ impl Engine for MySql {
         ))
     }
 
+    const HELD_LOCKS: Option<&'static str> = None;
     const RELAXED_DURABILITY: Option<&'static str> = None;
 
     fn copy_database(_: &str, _: &str) -> Option<String> {

@@ -54,6 +54,11 @@ impl Engine for Postgres {
         ))
     }
 
+    const HELD_LOCKS: Option<&'static str> = Some(
+        "SELECT CAST(c.relname AS TEXT), l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
+         WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND c.relkind IN ('r', 'p') \
+         AND c.relnamespace <> 'pg_catalog'::regnamespace ORDER BY 1, 2",
+    );
     const RELAXED_DURABILITY: Option<&'static str> = Some("SET synchronous_commit = off");
 
     fn copy_database(source: &str, name: &str) -> Option<String> {

@@ -42,6 +42,7 @@ impl Engine for Sqlite {
         None
     }
 
+    const HELD_LOCKS: Option<&'static str> = None;
     const RELAXED_DURABILITY: Option<&'static str> = Some("PRAGMA synchronous = OFF");
 
     fn copy_database(_source: &str, path: &str) -> Option<String> {

@@ -40,6 +40,8 @@ pub(crate) trait Engine: Database {
     /// on a connection that is not to `source` (SQLite: to it); `None` where the server
     /// cannot copy a database by SQL.
     fn copy_database(source: &str, name: &str) -> Option<String>;
+    /// A query of the table locks this session holds: (table, mode) rows.
+    const HELD_LOCKS: Option<&'static str>;
     /// The session setting that stops waiting for the disk at each commit, if any.
     const RELAXED_DURABILITY: Option<&'static str>;
     /// The rows a statement changed.
@@ -739,6 +741,18 @@ impl Inspect {
             .into_iter()
             .filter_map(|r| r.into_iter().next().flatten())
             .collect())
+    }
+
+    async fn held_locks(&mut self) -> Result<Option<Vec<(String, String)>>, DbError> {
+        let Some(query) = DB::HELD_LOCKS else {
+            return Ok(None);
+        };
+        let rows = self.query_text(query).await?;
+        let pair = |r: Vec<Option<String>>| {
+            let mut cells = r.into_iter().map(Option::unwrap_or_default);
+            (cells.next().unwrap_or_default(), cells.next().unwrap_or_default())
+        };
+        Ok(Some(rows.into_iter().map(pair).collect()))
     }
 
     async fn row_counts(

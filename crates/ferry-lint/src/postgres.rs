@@ -29,10 +29,21 @@ pub(crate) fn lint(file: &str, text: &str, options: &Options) -> Vec<Finding> {
             Some(help) => format!("{} ({help})", v.message),
             None => v.message.clone(),
         };
-        findings.push(Finding::new(rule, message, (file, text), span));
+        let mut finding = Finding::new(rule, message, (file, text), span);
+        refine(&mut finding, text.get(span.0..span.1).unwrap_or_default());
+        findings.push(finding);
     }
     findings.extend(unparsed(file, text, &parse));
     findings
+}
+
+/// Where one rule covers statements that lock differently, the lock of this one (the
+/// rehearsal's lock check found these).
+fn refine(f: &mut Finding, offending: &str) {
+    let foreign_key = offending.to_ascii_uppercase().contains("FOREIGN KEY");
+    if f.rule == "constraint-missing-not-valid" && foreign_key {
+        f.lock = "SHARE ROW EXCLUSIVE on both tables (scans the table to validate)";
+    }
 }
 
 /// A statement squawk could not parse is reported, not skipped in silence.

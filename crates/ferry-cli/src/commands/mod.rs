@@ -8,6 +8,7 @@ mod generate;
 mod import_history;
 mod init;
 mod lint;
+mod locks;
 mod migrate;
 mod new;
 mod plan;

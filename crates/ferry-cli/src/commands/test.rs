@@ -54,13 +54,24 @@ pub async fn run(g: &Global, options: Options) -> Result<(), CliError> {
         version_kind: kind,
         ctx: &ctx,
     };
-    let rehearsal = on_scratch(g, (&scratch, &connect), &job, options, applied.as_ref()).await;
+    let rehearsal = on_scratch(
+        g,
+        (&scratch, &connect),
+        (&job, &config),
+        options,
+        applied.as_ref(),
+    )
+    .await;
     let kept = options.keep.then(|| redact_url(&scratch.url));
     if !options.keep {
         scratch.drop(&connect).await?;
     }
     let checked = rehearsal?;
-    finish(g, &checked, kept)
+    let migrations = files.get().await?;
+    let locks: Vec<_> = (checked.iter())
+        .map(|c| super::locks::verdicts(c, migrations, &config))
+        .collect();
+    finish(g, &checked, &locks, kept)
 }
 
 /// The newest applied version on the target (to replay onto a scratch database that is
@@ -89,7 +100,7 @@ async fn applied_target(
 async fn on_scratch(
     g: &Global,
     (scratch, connect): (&Scratch, &ferry_engine::ConnectOptions),
-    job: &Job<'_>,
+    (job, config): (&Job<'_>, &crate::config::Config),
     options: Options,
     applied: Option<&ferry_core::Version>,
 ) -> Result<Vec<Checked>, CliError> {
@@ -101,7 +112,7 @@ async fn on_scratch(
         Err(e) => Err(e),
     };
     relaxed.map_err(EngineError::db("setting up the scratch database"))?;
-    let result = rehearse(g, db.as_mut(), scratch, job, options, applied).await;
+    let result = rehearse(g, db.as_mut(), scratch, (job, config), options, applied).await;
     db.close().await;
     result
 }
@@ -110,7 +121,7 @@ async fn rehearse(
     g: &Global,
     db: &mut dyn Driver,
     scratch: &Scratch,
-    job: &Job<'_>,
+    (job, config): (&Job<'_>, &crate::config::Config),
     options: Options,
     applied: Option<&ferry_core::Version>,
 ) -> Result<Vec<Checked>, CliError> {
@@ -131,9 +142,13 @@ async fn rehearse(
     let rehearse_options = RehearseOptions {
         ignore_column_order: options.ignore_column_order,
     };
+    let migrations = job.files.get().await?;
     let mut print = |c: &Checked| {
         if !g.json {
             print_checked(c);
+            for v in super::locks::verdicts(c, migrations, config) {
+                print_verdict(&v);
+            }
         }
     };
     Ok(runner::rehearse(db, job, rehearse_options, &mut print).await?)
@@ -153,6 +168,18 @@ async fn replay(
     };
     runner::migrate(db, job, &options, &mut Discard).await?;
     Ok(())
+}
+
+fn print_verdict(v: &super::locks::LockVerdict) {
+    let held = match v.held.is_empty() {
+        true => "no new table lock".to_owned(),
+        false => v.held.join(", "),
+    };
+    let verdict = if v.confirmed { "confirmed" } else { "MISMATCH" };
+    out(&format!(
+        "     lock {verdict}: line {} [{}] predicted {}; held {held}",
+        v.line, v.rule, v.predicted
+    ));
 }
 
 fn print_checked(c: &Checked) {
@@ -175,12 +202,18 @@ fn print_checked(c: &Checked) {
 }
 
 /// The summary, and exit 4 if any check failed.
-fn finish(g: &Global, checked: &[Checked], kept: Option<String>) -> Result<(), CliError> {
+fn finish(
+    g: &Global,
+    checked: &[Checked],
+    locks: &[Vec<super::locks::LockVerdict>],
+    kept: Option<String>,
+) -> Result<(), CliError> {
     let failed = checked.iter().filter(|c| !c.passed()).count();
     if g.json {
         let doc = serde_json::json!({
             "passed": failed == 0,
             "migrations": checked,
+            "lock_checks": locks,
             "kept": kept,
         });
         out(&serde_json::to_string_pretty(&doc).unwrap_or_default());

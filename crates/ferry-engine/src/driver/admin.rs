@@ -17,6 +17,10 @@ pub trait Inspect: Send {
         &mut self,
         only: Option<&[String]>,
     ) -> Result<ferry_core::schema::Schema, DbError>;
+    /// The table locks this session holds now, as (table, lock mode) pairs (PostgreSQL
+    /// `pg_locks`); `None` where the engine cannot tell (MySQL's DDL commits and releases its
+    /// locks at once; SQLite locks the whole file).
+    async fn held_locks(&mut self) -> Result<Option<Vec<(String, String)>>, DbError>;
     /// The exact row count of each of `tables` (names as the schema gives them); a table
     /// that cannot be counted is left out.
     async fn row_counts(

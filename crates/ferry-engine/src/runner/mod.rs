@@ -16,7 +16,7 @@ use ferry_core::plan::{
 };
 use ferry_core::{Execution, History, Migration, RowState, Script, Version, VersionKind};
 pub use import::import_history;
-pub use rehearse::{Checked, RehearseOptions, rehearse};
+pub use rehearse::{Checked, RehearseOptions, StatementLocks, rehearse};
 use script::{Failed, Tail, elapsed_ms, reset, run_atomically, run_each};
 pub use script::{no_transaction_reason, prepare};
 use std::time::{Duration, Instant};

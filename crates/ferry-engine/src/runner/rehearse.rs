@@ -41,6 +41,21 @@ pub struct Checked {
     /// What the user should know but did not fail.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The table locks each statement of the up script took, observed on the scratch
+    /// database (PostgreSQL, scripts that run in a transaction).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub locks: Vec<StatementLocks>,
+}
+
+/// The locks one statement took: those its session held after it and not before.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct StatementLocks {
+    /// Byte range of the statement in the up script.
+    pub span: (usize, usize),
+    /// 1-based line of the statement.
+    pub line: u32,
+    /// (table, PostgreSQL lock mode, `AccessExclusiveLock`) pairs.
+    pub taken: Vec<(String, String)>,
 }
 
 impl Checked {
@@ -179,6 +194,9 @@ async fn one(
         None => before.clone(),
     };
     let dialect = db.dialect();
+    if m.up.directives.no_transaction.is_none() {
+        c.locks = observe_locks(db, m, dialect).await?;
+    }
     let checks = Instant::now();
     let rows_before = read_rows(db, dialect, &before).await?;
     let mut checks_ms = ms(checks);
@@ -236,6 +254,44 @@ async fn one(
     verify(&mut c, &after);
     c.checks_ms = checks_ms + ms(checks);
     Ok((c, Some(after)))
+}
+
+/// Runs the up script statement by statement in a transaction that is rolled back, reading
+/// after each statement the table locks the session holds; empty where the engine cannot
+/// tell, or a statement fails (the real up then reports it).
+async fn observe_locks(
+    db: &mut dyn Driver,
+    m: &Migration,
+    dialect: Dialect,
+) -> Result<Vec<StatementLocks>, EngineError> {
+    let read = |e| EngineError::db("reading the session's locks")(e);
+    let Some(mut held) = db.held_locks().await.map_err(read)? else {
+        return Ok(Vec::new());
+    };
+    let Ok(statements) = ferry_core::split(m.up.text()?, dialect) else {
+        return Ok(Vec::new());
+    };
+    db.begin()
+        .await
+        .map_err(EngineError::db("starting the lock probe"))?;
+    let mut out = Vec::new();
+    for s in &statements {
+        if db.execute(&s.sql).await.is_err() {
+            break;
+        }
+        let now = db.held_locks().await.map_err(read)?.unwrap_or_default();
+        let taken = now.iter().filter(|l| !held.contains(l)).cloned().collect();
+        out.push(StatementLocks {
+            span: (s.offset, s.offset + s.sql.len()),
+            line: s.line,
+            taken,
+        });
+        held = now;
+    }
+    db.rollback()
+        .await
+        .map_err(EngineError::db("ending the lock probe"))?;
+    Ok(out)
 }
 
 /// Plans `request` on the history as it is and runs it, the lock being held.
