@@ -193,26 +193,26 @@ fn production_needs_allow_risk_for_a_high_risk_migration() {
         out.contains("apply app:001 users: in a transaction; risk low"),
         "{out}"
     );
-    // Elsewhere than production nothing is gated.
+    // In production the lint runs first, with the live tables' sizes: an index on an
+    // empty table is no risk worth stopping for.
     p.expect(&["migrate", "--to", "1"], 0);
+    p.expect(&["--env", "production", "migrate", "--yes"], 0);
+    // Dropping a column destroys data whatever the size.
+    p.write("003_drop.sql", "ALTER TABLE users DROP COLUMN email;");
     let (_, err) = p.expect(&["--env", "production", "migrate", "--yes"], 5);
     assert!(
         err.contains("1 high-risk finding(s) in the pending migrations"),
         "{err}"
     );
-    assert!(
-        err.contains("002_index.sql:1:1 [require-concurrent-index-creation]"),
-        "{err}"
-    );
+    assert!(err.contains("003_drop.sql:1:19 [ban-drop-column]"), "{err}");
     assert!(err.contains("need `--allow-risk high`"), "{err}");
-    assert_eq!(p.states()[1].1, "pending");
+    assert_eq!(p.states()[2].1, "pending");
     // A reason in the file is enough too.
-    p.write("002_index.sql", "-- ferry:allow require-concurrent-index-creation users is empty before launch\nCREATE INDEX users_email ON users (email);");
+    p.write("003_drop.sql", "-- ferry:allow ban-drop-column nothing reads email since 4.2\nALTER TABLE users DROP COLUMN email;");
     p.expect(&["--env", "production", "migrate", "--yes"], 0);
-    assert_eq!(p.states()[1].1, "applied");
-    p.write("003_drop.sql", "ALTER TABLE users DROP COLUMN email;");
-    let (_, err) = p.expect(&["--env", "production", "migrate", "--yes"], 5);
-    assert!(err.contains("[ban-drop-column]"), "{err}");
+    assert_eq!(p.states()[2].1, "applied");
+    p.write("004_drop.sql", "DROP TABLE users;");
+    p.expect(&["--env", "production", "migrate", "--yes"], 5);
     p.expect(
         &[
             "--env",
@@ -224,5 +224,41 @@ fn production_needs_allow_risk_for_a_high_risk_migration() {
         ],
         0,
     );
-    assert_eq!(p.states()[2].1, "applied");
+    assert_eq!(p.states()[3].1, "applied");
+}
+
+#[test]
+fn with_a_database_the_risk_of_a_rewrite_follows_the_table_size() {
+    let db = TestDb::new(Engine::Postgres);
+    db.execute(
+        "CREATE TABLE big AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 200000) g; ANALYZE big;\n\
+         CREATE TABLE small (id int NOT NULL, v text);",
+    );
+    let p = Project::new(db);
+    p.write("001_types.sql", "ALTER TABLE big ALTER COLUMN v SET NOT NULL;\nALTER TABLE small ALTER COLUMN v SET NOT NULL;");
+    let (json, _) = p.expect(&["lint", "migrations", "--format", "json"], 0);
+    let doc: serde_json::Value = serde_json::Deserializer::from_str(&json)
+        .into_iter()
+        .next()
+        .unwrap()
+        .unwrap();
+    let scans: Vec<&serde_json::Value> = (doc["findings"].as_array().unwrap().iter())
+        .filter(|f| f["rule"] == "adding-not-nullable-field")
+        .collect();
+    assert_eq!(scans.len(), 2, "{doc}");
+    assert_eq!(scans[0]["table"]["name"], "big");
+    assert_eq!(scans[0]["risk"], "medium", "13 MB: {doc}");
+    assert!(
+        scans[0]["table"]["rows"].as_u64().unwrap() > 100_000,
+        "{doc}"
+    );
+    assert!(
+        scans[0]["table"]["lock_seconds"].as_f64().unwrap() > 0.0,
+        "{doc}"
+    );
+    assert_eq!(scans[1]["table"]["name"], "small");
+    assert_eq!(scans[1]["risk"], "low", "{doc}");
+    // Without the database the rule's own risk stands.
+    let (code, out, _) = lint(&p, &["migrations"]);
+    assert_eq!(code, 4, "{out}");
 }

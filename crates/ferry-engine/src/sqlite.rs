@@ -42,6 +42,7 @@ impl Engine for Sqlite {
         None
     }
 
+    const TABLE_SIZE: Option<&'static str> = None;
     const HELD_LOCKS: Option<&'static str> = None;
     const RELAXED_DURABILITY: Option<&'static str> = Some("PRAGMA synchronous = OFF");
 

@@ -40,6 +40,9 @@ pub(crate) trait Engine: Database {
     /// on a connection that is not to `source` (SQLite: to it); `None` where the server
     /// cannot copy a database by SQL.
     fn copy_database(source: &str, name: &str) -> Option<String>;
+    /// A query of one table's estimated rows and bytes, taking its name as `{name}` (a
+    /// quoted literal); `None`: count the rows, size unknown.
+    const TABLE_SIZE: Option<&'static str>;
     /// A query of the table locks this session holds: (table, mode) rows.
     const HELD_LOCKS: Option<&'static str>;
     /// The session setting that stops waiting for the disk at each commit, if any.
@@ -741,6 +744,30 @@ impl Inspect {
             .into_iter()
             .filter_map(|r| r.into_iter().next().flatten())
             .collect())
+    }
+
+    async fn table_sizes(
+        &mut self,
+        tables: &[&str],
+    ) -> Result<std::collections::BTreeMap<String, (u64, Option<u64>)>, DbError> {
+        let mut out = std::collections::BTreeMap::new();
+        let Some(query) = DB::TABLE_SIZE else {
+            let counts = crate::inspect::row_counts(self, DB::DIALECT, tables).await?;
+            return Ok(counts.into_iter().map(|(t, n)| (t, (n, None))).collect());
+        };
+        for table in tables {
+            let literal = format!("'{}'", table.replace('\'', "''").replace('\\', "\\\\"));
+            let rows = self.query_text(&query.replace("{name}", &literal)).await?;
+            let number = |r: &Vec<Option<String>>, i: usize| {
+                r.get(i).cloned().flatten().and_then(|v| v.parse::<f64>().ok())
+            };
+            if let Some(r) = rows.first() {
+                // reltuples is -1 for a table never analyzed.
+                let estimate = number(r, 0).unwrap_or(0.0).max(0.0) as u64;
+                out.insert((*table).to_owned(), (estimate, number(r, 1).map(|b| b as u64)));
+            }
+        }
+        Ok(out)
     }
 
     async fn held_locks(&mut self) -> Result<Option<Vec<(String, String)>>, DbError> {

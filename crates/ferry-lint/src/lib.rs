@@ -10,13 +10,14 @@
 #![deny(missing_docs)]
 
 mod allow;
+pub mod facts;
 mod model;
 mod native;
 mod postgres;
 pub mod render;
 pub mod rules;
 
-pub use model::{Finding, Risk, Rule};
+pub use model::{Finding, Risk, Rule, TableFacts};
 
 use ferry_core::Dialect;
 

@@ -101,6 +101,22 @@ pub struct Finding {
     /// Switched off by `-- ferry:allow` or ferry.toml, with the reason given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed: Option<String>,
+    /// The table the statement touches, with what the live database says of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<TableFacts>,
+}
+
+/// What the live database says of the table a finding's statement touches.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct TableFacts {
+    /// The table.
+    pub name: String,
+    /// Its rows (PostgreSQL and MySQL: the catalog's estimate).
+    pub rows: Option<u64>,
+    /// Its size on disk, indexes included.
+    pub bytes: Option<u64>,
+    /// How long a rewrite or scan would hold its lock, roughly.
+    pub lock_seconds: Option<f64>,
 }
 
 impl Finding {
@@ -128,6 +144,7 @@ impl Finding {
             column,
             span,
             allowed: None,
+            table: None,
         }
     }
 }

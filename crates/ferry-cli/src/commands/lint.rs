@@ -40,6 +40,7 @@ pub async fn run(
     };
     let mut findings = Vec::new();
     let mut sources = BTreeMap::new();
+    let mut tables = Vec::new();
     for s in scripts {
         let options = ferry_lint::Options {
             enabled: config.lint_enable.clone(),
@@ -47,8 +48,13 @@ pub async fn run(
             no_transaction: s.no_transaction,
             pg_version: pg_version.clone(),
         };
-        findings.extend(ferry_lint::lint(&s.file, &s.text, dialect, &options));
+        let mut found = ferry_lint::lint(&s.file, &s.text, dialect, &options);
+        tables.extend(ferry_lint::facts::name_tables(&mut found, &s.text, dialect));
+        findings.extend(found);
         sources.insert(s.file, s.text);
+    }
+    if config.url_given && !tables.is_empty() {
+        live_facts(&config, &mut findings, &tables).await;
     }
     let report = match format {
         LintFormat::Human => ferry_lint::render::human(&findings, &sources),
@@ -60,6 +66,28 @@ pub async fn run(
         out(report.trim_end());
     }
     verdict(&findings, fail_on)
+}
+
+/// The touched tables' rows and sizes from the configured database, making the risk of
+/// rewrites and scans follow them; without a database the static risk stands (said on
+/// stderr).
+async fn live_facts(config: &Config, findings: &mut [Finding], tables: &[String]) {
+    let options = crate::session::connect_options(config, false);
+    let sizes = match ferry_engine::connect(&config.url, &options).await {
+        Ok(mut db) => {
+            let names: Vec<&str> = tables.iter().map(String::as_str).collect();
+            let sizes = db.table_sizes(&names).await;
+            db.close().await;
+            sizes.map_err(|e| e.to_string())
+        }
+        Err(e) => Err(e.to_string()),
+    };
+    match sizes {
+        Ok(sizes) => ferry_lint::facts::apply_sizes(findings, &sizes),
+        Err(e) => crate::render::err(&format!(
+            "note: without the database's table sizes ({e}); risks are the rules' own"
+        )),
+    }
 }
 
 /// Exit 4 when a finding that is not allowed is at or above `fail_on`.

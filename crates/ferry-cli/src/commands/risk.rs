@@ -78,12 +78,21 @@ async fn high_risk(s: &mut Session, target: Option<&Version>) -> Result<Vec<Find
             pg_version: pg_version.clone(),
         };
         let file = m.up.path.display().to_string();
-        let findings = ferry_lint::lint(&file, m.up.text()?, dialect, &options);
-        found.extend(
-            findings
-                .into_iter()
-                .filter(|f| f.allowed.is_none() && f.risk >= Risk::High),
-        );
+        let text = m.up.text()?;
+        let mut findings = ferry_lint::lint(&file, text, dialect, &options);
+        ferry_lint::facts::name_tables(&mut findings, text, dialect);
+        found.extend(findings.into_iter().filter(|f| f.allowed.is_none()));
     }
+    // The live tables' sizes: a rewrite of an empty table is not what production fears.
+    let mut tables: Vec<&str> = (found.iter())
+        .filter_map(|f| f.table.as_ref())
+        .map(|t| t.name.as_str())
+        .collect();
+    tables.sort_unstable();
+    tables.dedup();
+    if let Ok(sizes) = s.db.table_sizes(&tables).await {
+        ferry_lint::facts::apply_sizes(&mut found, &sizes);
+    }
+    found.retain(|f| f.risk >= Risk::High);
     Ok(found)
 }

@@ -21,6 +21,13 @@ pub trait Inspect: Send {
     /// `pg_locks`); `None` where the engine cannot tell (MySQL's DDL commits and releases its
     /// locks at once; SQLite locks the whole file).
     async fn held_locks(&mut self) -> Result<Option<Vec<(String, String)>>, DbError>;
+    /// Each of `tables`' estimated row count and size on disk in bytes, from the catalog
+    /// (PostgreSQL `reltuples` and `pg_total_relation_size`, MySQL `information_schema`,
+    /// SQLite an exact count and no size); tables not found are left out.
+    async fn table_sizes(
+        &mut self,
+        tables: &[&str],
+    ) -> Result<std::collections::BTreeMap<String, (u64, Option<u64>)>, DbError>;
     /// The exact row count of each of `tables` (names as the schema gives them); a table
     /// that cannot be counted is left out.
     async fn row_counts(
