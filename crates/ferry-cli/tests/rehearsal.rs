@@ -327,3 +327,67 @@ fn lint_lock_predictions_are_checked_against_the_locks_taken() {
         "{doc}"
     );
 }
+
+/// Found by an adversarial trial: a down that loses rows through a view or a trigger, or
+/// through a name the search path resolves to another schema, passed.
+#[test]
+fn rows_lost_through_a_view_a_trigger_or_the_search_path_are_caught() {
+    let p = Project::new(TestDb::new(Engine::Postgres));
+    p.write(
+        "001_base.sql",
+        "CREATE TABLE users (id int PRIMARY KEY, active boolean DEFAULT true);\n\
+         INSERT INTO users (id) VALUES (1), (2), (3);\n\
+         CREATE VIEW active_users AS SELECT id, active FROM users WHERE active;\n\
+         CREATE TABLE orders (id int PRIMARY KEY, user_id int);\n\
+         INSERT INTO orders VALUES (1, 1), (2, 2);\n\
+         CREATE FUNCTION drop_orders() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN DELETE FROM orders WHERE user_id = OLD.id; RETURN OLD; END$$;\n\
+         CREATE TRIGGER users_gone AFTER DELETE ON users FOR EACH ROW EXECUTE FUNCTION drop_orders();\n\
+         CREATE SCHEMA app; CREATE TABLE app.items (id int); INSERT INTO app.items VALUES (1), (2);",
+    );
+    p.write("rollback/001_base.sql", "DROP SCHEMA app CASCADE; DROP VIEW active_users; DROP TABLE orders; DROP TABLE users; DROP FUNCTION drop_orders();");
+    p.write("002_view.sql", "INSERT INTO active_users (id) VALUES (10);");
+    p.write(
+        "rollback/002_view.sql",
+        "DELETE FROM active_users WHERE id >= 2;",
+    );
+    let (out, _) = p.expect(&["test", "--all"], 4);
+    assert!(out.contains("FAIL 002 view"), "{out}");
+    assert!(
+        out.contains("change the rows of users: 3 row(s) → 1"),
+        "{out}"
+    );
+
+    p.write(
+        "rollback/002_view.sql",
+        "DELETE FROM active_users WHERE id = 10;",
+    );
+    p.write("003_trigger.sql", "INSERT INTO users (id) VALUES (20);");
+    p.write(
+        "rollback/003_trigger.sql",
+        "DELETE FROM users WHERE id IN (20, 1);\nINSERT INTO users (id) VALUES (1);",
+    );
+    let (out, _) = p.expect(&["test", "--all"], 4);
+    assert!(out.contains("ok   002 view"), "{out}");
+    assert!(
+        out.contains("change the rows of orders: 2 row(s) → 1"),
+        "{out}"
+    );
+
+    p.write(
+        "rollback/003_trigger.sql",
+        "DELETE FROM users WHERE id = 20;",
+    );
+    p.write(
+        "004_path.sql",
+        "SET search_path = app, public;\nINSERT INTO items VALUES (3);",
+    );
+    p.write(
+        "rollback/004_path.sql",
+        "SET search_path = app, public;\nDELETE FROM items;",
+    );
+    let (out, _) = p.expect(&["test", "--all"], 4);
+    assert!(
+        out.contains("change the rows of app.items: 2 row(s) → 0"),
+        "{out}"
+    );
+}

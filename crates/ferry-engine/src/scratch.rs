@@ -50,8 +50,13 @@ pub async fn create(
         }
         Dialect::Postgres | Dialect::Mysql => {
             let target = database_name(target_url).unwrap_or_default();
-            // Identifiers are at most 63 characters on PostgreSQL, 64 on MySQL.
-            let prefix: String = target.chars().take(30).collect();
+            // Identifiers are at most 63 bytes on PostgreSQL, 64 characters on MySQL: the
+            // target's part is cut at 30 bytes so that the unique tag always fits.
+            let mut end = target.len().min(30);
+            while !target.is_char_boundary(end) {
+                end -= 1;
+            }
+            let prefix = &target[..end];
             let name = format!("{prefix}_{tag}");
             Scratch {
                 url: with_database(target_url, &name).map_err(|e| EngineError::BadUrl(e.0))?,

@@ -100,13 +100,18 @@ fn down_path(m: &Migration, layout: Layout, dir: &std::path::Path) -> Result<Pat
     Ok(dir.join(ferry_core::ROLLBACK_DIR).join(file))
 }
 
-/// Whether a file exists with something other than comments and blank lines.
+/// Whether a file exists with something other than comments and blank lines (a file that
+/// is not UTF-8 text counts as having statements: it is not ferry's to replace).
 fn has_statements(path: &std::path::Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|text| {
-        text.lines()
-            .map(str::trim)
-            .any(|l| !l.is_empty() && !l.starts_with("--"))
-    })
+    match std::fs::read(path) {
+        Err(_) => false,
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Err(_) => true,
+            Ok(text) => {
+                (text.lines().map(str::trim)).any(|l| !l.is_empty() && !l.starts_with("--"))
+            }
+        },
+    }
 }
 
 /// Today's date (UTC), `YYYY-MM-DD`.

@@ -61,7 +61,8 @@ async fn load(config: &Config, source: &str) -> Result<Schema, CliError> {
     }
     let text = std::fs::read_to_string(source).map_err(|e| {
         CliError::Usage(format!(
-            "`{source}` is neither a database URL nor a readable dump file: {e}"
+            "`{}` is neither a database URL nor a readable dump file: {e}",
+            ferry_core::redact_url(source)
         ))
     })?;
     Schema::from_json(&text).map_err(|e| {

@@ -30,7 +30,7 @@ pub async fn run(s: &mut Session, g: &Global) -> Result<(), CliError> {
         passed: errors.is_empty(),
         count: errors.len() as u64,
         detail: match errors.len() {
-            0 => format!("{migrations} migration(s) match the history"),
+            0 => format!("{migrations} migration file(s) checked against the history"),
             n => format!("{n} problem(s); `ferry validate` explains each"),
         },
         samples: errors,

@@ -40,7 +40,14 @@ pub(super) fn inverse(
     Ok(out)
 }
 
+/// Why a `CREATE ... IF NOT EXISTS` has no inverse: the object may have been there before,
+/// and dropping it would destroy what the migration did not make.
+const MAY_HAVE_EXISTED: &str = "IF NOT EXISTS: the object may have existed before this migration, and dropping it would destroy it; write the down by hand";
+
 fn one(s: &Statement, dialect: Dialect, created: &mut Created) -> Result<Vec<String>, String> {
+    if if_not_exists(s) {
+        return Err(MAY_HAVE_EXISTED.into());
+    }
     Ok(match s {
         Statement::CreateTable(CreateTable { name, .. }) => {
             created.add(name);
@@ -126,9 +133,36 @@ fn one(s: &Statement, dialect: Dialect, created: &mut Created) -> Result<Vec<Str
     })
 }
 
+/// Whether the statement creates something only if it is not there yet.
+fn if_not_exists(s: &Statement) -> bool {
+    match s {
+        Statement::CreateTable(t) => t.if_not_exists,
+        Statement::CreateIndex(i) => i.if_not_exists,
+        Statement::CreateView(v) => v.if_not_exists,
+        Statement::CreateSequence { if_not_exists, .. }
+        | Statement::CreateSchema { if_not_exists, .. } => *if_not_exists,
+        Statement::CreateExtension(e) => e.if_not_exists,
+        Statement::AlterTable(a) => a.operations.iter().any(|op| {
+            matches!(
+                op,
+                AlterTableOperation::AddColumn {
+                    if_not_exists: true,
+                    ..
+                }
+            )
+        }),
+        _ => false,
+    }
+}
+
 fn drop_index(index: &CreateIndex, dialect: Dialect) -> Result<String, String> {
     let Some(name) = &index.name else {
         return Err("CREATE INDEX without a name: name the index so its down can drop it".into());
+    };
+    // An index lives in its table's schema: DROP INDEX needs that schema too.
+    let name = match (dialect, name.0.len(), index.table_name.0.len()) {
+        (Dialect::Postgres, 1, 2) => format!("{}.{name}", index.table_name.0[0]),
+        _ => name.to_string(),
     };
     Ok(match dialect {
         Dialect::Mysql => format!("DROP INDEX {name} ON {}", index.table_name),

@@ -141,7 +141,9 @@ async fn pending<'a>(
 
 /// The tables a migration's up and down scripts name, with the tables owning the indexes
 /// they name and, transitively, the tables whose foreign keys point at them (a cascade
-/// reaches those); `None` (everything) when the scripts may reach further.
+/// reaches those); `None` (everything) when the scripts may reach further: a statement
+/// sqlparser cannot vouch for, a view, a table with triggers, or a bare name that a table
+/// in another schema also has.
 fn scope(m: &Migration, dialect: Dialect, before: &Schema) -> Option<Vec<String>> {
     let down = m.down.as_ref()?.load().ok()?;
     let mut names = touched(m.up.text().ok()?, dialect)?;
@@ -151,6 +153,18 @@ fn scope(m: &Migration, dialect: Dialect, before: &Schema) -> Option<Vec<String>
         .collect();
     names.extend(bare);
     let has = |names: &BTreeSet<String>, n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
+    // A view or a trigger reaches tables the script does not name; so may a name that the
+    // search path resolves to a table in another schema: compare everything then.
+    let bare_of = |key: &str| key.rsplit('.').next().unwrap_or(key).to_owned();
+    let through_view = before
+        .views
+        .keys()
+        .any(|v| has(&names, v) || has(&names, &bare_of(v)));
+    let elsewhere = (before.tables.keys()).any(|k| k.contains('.') && has(&names, &bare_of(k)));
+    let triggered = (before.tables.iter()).any(|(k, t)| has(&names, k) && !t.triggers.is_empty());
+    if through_view || elsewhere || triggered {
+        return None;
+    }
     for (table, t) in &before.tables {
         if t.indexes.keys().any(|i| has(&names, i)) {
             names.insert(table.clone());
