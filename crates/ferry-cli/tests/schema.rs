@@ -159,3 +159,52 @@ fn postgres_reads_types_sequences_routines_triggers_and_invalid_objects() {
     // An identity column's sequence is the column's, not listed apart.
     assert!(!out.contains("log_id_seq"), "{out}");
 }
+
+/// Found by an adversarial trial: a table whose name holds a dot merged with a table of
+/// that name in another schema, and broke row counts and verify.
+#[test]
+fn a_dot_inside_a_name_is_part_of_the_name() {
+    let p = project(Engine::Postgres);
+    p.db.execute(
+        "CREATE SCHEMA audit; CREATE TABLE audit.log (id int, msg text);\n\
+         CREATE TABLE public.\"audit.log\" (zzz int REFERENCES orgs (id), qqq text);\n\
+         SET session_replication_role = replica; INSERT INTO public.\"audit.log\" VALUES (7, 'orphan');",
+    );
+    let (out, _) = p.expect(&["schema", "dump"], 0);
+    assert!(out.lines().any(|l| l == "table audit.log"), "{out}");
+    assert!(out.lines().any(|l| l == "table \"audit.log\""), "{out}");
+    let (out, _) = p.expect(&["verify"], 4);
+    assert!(
+        out.contains(
+            "foreign key audit.log_zzz_fkey on \"audit.log\": 1 row(s) reference no row of orgs"
+        ),
+        "{out}"
+    );
+    for engine in [Engine::Sqlite, Engine::Mysql] {
+        let p = Project::new(TestDb::new(engine));
+        p.write("001_t.sql", "CREATE TABLE `app.users` (id INTEGER PRIMARY KEY, email VARCHAR(50));\nINSERT INTO `app.users` VALUES (1, 'a'), (2, 'b');".replace('`', if engine == Engine::Sqlite { "\"" } else { "`" }).as_str());
+        p.write(
+            "rollback/001_t.sql",
+            "DROP TABLE `app.users`;"
+                .replace('`', if engine == Engine::Sqlite { "\"" } else { "`" })
+                .as_str(),
+        );
+        p.write(
+            "002_nick.sql",
+            "ALTER TABLE `app.users` ADD COLUMN nick VARCHAR(20);"
+                .replace('`', if engine == Engine::Sqlite { "\"" } else { "`" })
+                .as_str(),
+        );
+        p.write(
+            "rollback/002_nick.sql",
+            "DELETE FROM `app.users` WHERE id = 2;\nALTER TABLE `app.users` DROP COLUMN nick;"
+                .replace('`', if engine == Engine::Sqlite { "\"" } else { "`" })
+                .as_str(),
+        );
+        let (out, _) = p.expect(&["test", "--all"], 4);
+        assert!(
+            out.contains("change the rows of \"app.users\": 2 row(s) → 1"),
+            "{engine:?}: {out}"
+        );
+    }
+}

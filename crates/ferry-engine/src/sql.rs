@@ -290,13 +290,10 @@ pub(crate) fn quote_char(dialect: Dialect) -> char {
 }
 
 pub(crate) fn quote_name(name: &str, quote: char) -> String {
-    name.split('.')
-        .map(|part| {
-            format!(
-                "{quote}{}{quote}",
-                part.replace(quote, &format!("{quote}{quote}"))
-            )
-        })
+    // The model's names quote a part holding a dot (`"audit.log"`): split outside quotes.
+    ferry_core::schema::split_name(name)
+        .iter()
+        .map(|part| quote_ident(part, quote))
         .collect::<Vec<_>>()
         .join(".")
 }

@@ -40,6 +40,7 @@ pub struct CatalogRows {
 /// Builds the schema of `dialect` from its catalog rows, leaving out the tables named in
 /// `skip` (ferry's own) and what belongs to them.
 pub fn assemble(dialect: &str, rows: &CatalogRows, skip: &[&str]) -> Schema {
+    let rows = &keyed(rows);
     let kept = |table: &str| !skip.iter().any(|s| s.eq_ignore_ascii_case(table));
     let mut schema = Schema {
         format: super::FORMAT,
@@ -173,6 +174,35 @@ fn add_objects(schema: &mut Schema, rows: &CatalogRows, kept: &dyn Fn(&str) -> b
     }
     for r in &rows.extensions {
         schema.extensions.insert(cell(r, 0), cell(r, 1));
+    }
+}
+
+/// The rows with every object name turned into the model's name ([`super::key`]).
+fn keyed(rows: &CatalogRows) -> CatalogRows {
+    let names = |list: &[Row], cells: &[usize]| -> Vec<Row> {
+        (list.iter())
+            .map(|r| {
+                let mut r = r.clone();
+                for &i in cells {
+                    if let Some(Some(v)) = r.get_mut(i) {
+                        *v = super::key(v);
+                    }
+                }
+                r
+            })
+            .collect()
+    };
+    CatalogRows {
+        tables: names(&rows.tables, &[0]),
+        columns: names(&rows.columns, &[0]),
+        indexes: names(&rows.indexes, &[0]),
+        constraints: names(&rows.constraints, &[0, 5]),
+        views: names(&rows.views, &[0]),
+        routines: names(&rows.routines, &[0]),
+        triggers: names(&rows.triggers, &[0]),
+        sequences: names(&rows.sequences, &[0, 2]),
+        types: names(&rows.types, &[0]),
+        extensions: rows.extensions.clone(),
     }
 }
 

@@ -272,6 +272,50 @@ impl Schema {
     }
 }
 
+/// The separator of a qualified name's parts in catalog rows (`schema` U+0001 `table`).
+pub const PART_SEPARATOR: char = '\u{1}';
+
+/// One part of an object's name as the model writes it: as it is, or double-quoted (quotes
+/// doubled) when it holds a dot or a quote, so that `"audit.log"` (one table) and
+/// `audit.log` (table log in schema audit) stay apart.
+pub fn name_part(raw: &str) -> String {
+    match raw.contains(['.', '"']) {
+        true => format!("\"{}\"", raw.replace('"', "\"\"")),
+        false => raw.to_owned(),
+    }
+}
+
+/// The model's name of an object from its raw parts, as catalog rows give them
+/// (separated by [`PART_SEPARATOR`]).
+pub fn key(raw: &str) -> String {
+    (raw.split(PART_SEPARATOR).map(name_part))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// A model name's raw parts: split at the dots outside double quotes, quotes removed.
+pub fn split_name(name: &str) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut chars = name.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                parts.last_mut().map(|p| p.push('"'));
+            }
+            ('"', _) => quoted = !quoted,
+            ('.', false) => parts.push(String::new()),
+            (c, _) => {
+                if let Some(p) = parts.last_mut() {
+                    p.push(c);
+                }
+            }
+        }
+    }
+    parts
+}
+
 /// Whether `name` is in `list`, without regard to case.
 fn named(list: &[String], name: &str) -> bool {
     list.iter().any(|n| n.eq_ignore_ascii_case(name))

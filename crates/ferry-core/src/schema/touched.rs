@@ -70,10 +70,11 @@ fn contained(statement: &Statement) -> bool {
 /// unquoted names to lower case.
 fn text(name: &ObjectName, dialect: Dialect) -> String {
     let parts = name.0.iter().filter_map(|p| p.as_ident()).map(|ident| {
-        match (dialect, ident.quote_style) {
+        let raw = match (dialect, ident.quote_style) {
             (Dialect::Postgres, None) => ident.value.to_lowercase(),
             _ => ident.value.clone(),
-        }
+        };
+        super::name_part(&raw)
     });
     parts.collect::<Vec<_>>().join(".")
 }
@@ -94,6 +95,10 @@ mod tests {
         assert_eq!(
             names(sql).unwrap(),
             ["a", "audit.Log", "b", "idx_x", "users"]
+        );
+        assert_eq!(
+            names("DELETE FROM \"audit.log\"").unwrap(),
+            ["\"audit.log\""]
         );
     }
 

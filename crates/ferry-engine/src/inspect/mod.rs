@@ -35,7 +35,10 @@ pub(crate) struct CatalogSql {
 pub(crate) fn scope_value(only: &[String]) -> String {
     let mut value = String::from('\u{1f}');
     for name in only {
-        value.push_str(&name.to_lowercase());
+        // The catalog's queries see raw parts, separated as they write them.
+        let raw = ferry_core::schema::split_name(name)
+            .join(&ferry_core::schema::PART_SEPARATOR.to_string());
+        value.push_str(&raw.to_lowercase());
         value.push('\u{1f}');
     }
     value

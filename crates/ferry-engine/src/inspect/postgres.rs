@@ -5,10 +5,11 @@
 use super::CatalogSql;
 
 /// `relation`'s name, qualified unless it is in the current schema (`ns` is its
-/// pg_namespace alias).
+/// pg_namespace alias); the parts are separated by U+0001 for the assembly to quote
+/// (`ferry_core::schema::catalog`).
 fn q(ns: &str, name: &str) -> String {
     format!(
-        "CAST(CASE WHEN {ns}.nspname = current_schema() THEN {name} ELSE {ns}.nspname || '.' || {name} END AS TEXT)"
+        "CAST(CASE WHEN {ns}.nspname = current_schema() THEN {name} ELSE {ns}.nspname || chr(1) || {name} END AS TEXT)"
     )
 }
 
