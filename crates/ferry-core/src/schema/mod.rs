@@ -302,18 +302,20 @@ pub fn split_name(name: &str) -> Vec<String> {
         match (c, quoted) {
             ('"', true) if chars.peek() == Some(&'"') => {
                 chars.next();
-                parts.last_mut().map(|p| p.push('"'));
+                push(&mut parts, '"');
             }
             ('"', _) => quoted = !quoted,
             ('.', false) => parts.push(String::new()),
-            (c, _) => {
-                if let Some(p) = parts.last_mut() {
-                    p.push(c);
-                }
-            }
+            (c, _) => push(&mut parts, c),
         }
     }
     parts
+}
+
+fn push(parts: &mut [String], c: char) {
+    if let Some(p) = parts.last_mut() {
+        p.push(c);
+    }
 }
 
 /// Whether `name` is in `list`, without regard to case.
