@@ -42,14 +42,32 @@ pub fn lint(file: &str, text: &str, dialect: Dialect, options: &Options) -> Vec<
     };
     allow::apply(&mut findings, (file, text), options);
     findings.sort_by_key(|f| (f.span.0, f.rule));
+    place(&mut findings, text);
     findings
 }
 
-/// The 1-based line and column (in characters) of byte `offset` in `text`.
-pub(crate) fn position(text: &str, offset: usize) -> (u32, u32) {
-    let (line, column) = ferry_core::line_col(text, offset);
-    (
-        u32::try_from(line).unwrap_or(u32::MAX),
-        u32::try_from(column).unwrap_or(u32::MAX),
-    )
+/// Each finding's 1-based line and column (in characters), from one pass over the text:
+/// the findings are sorted by offset, so a large file costs its length once, not once per
+/// finding.
+fn place(findings: &mut [Finding], text: &str) {
+    let (mut line, mut line_start, mut at) = (1u32, 0usize, 0usize);
+    for f in findings.iter_mut() {
+        let mut offset = f.span.0.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        if offset < at {
+            (line, line_start, at) = (1, 0, 0);
+        }
+        for (i, b) in text.as_bytes()[at..offset].iter().enumerate() {
+            if *b == b'\n' {
+                line += 1;
+                line_start = at + i + 1;
+            }
+        }
+        at = offset;
+        let column = text[line_start..offset].chars().count() + 1;
+        f.line = line;
+        f.column = u32::try_from(column).unwrap_or(u32::MAX);
+    }
 }

@@ -19,6 +19,14 @@ pub(crate) fn lint(file: &str, text: &str, dialect: Dialect, options: &Options) 
             (0, 0),
         )];
     };
+    let ddl = |s: &ferry_core::Statement| {
+        let first = s.words.first().map(String::as_str);
+        matches!(
+            first,
+            Some("CREATE" | "ALTER" | "DROP" | "RENAME" | "TRUNCATE")
+        )
+    };
+    let first_ddl = statements.iter().position(ddl);
     let mut findings = Vec::new();
     for (i, s) in statements.iter().enumerate() {
         let parsed = Parser::parse_sql(dialect.parser_dialect().as_ref(), &s.sql);
@@ -42,6 +50,7 @@ pub(crate) fn lint(file: &str, text: &str, dialect: Dialect, options: &Options) 
             script: &statements,
             index: i,
             no_transaction: options.no_transaction,
+            first_ddl,
         };
         for (rule, check) in rules::native_checks(dialect) {
             if !rule.default_on && !options.enabled.iter().any(|e| e == rule.id) {

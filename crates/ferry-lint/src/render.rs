@@ -30,12 +30,15 @@ pub fn human(findings: &[Finding], sources: &dyn Sources) -> String {
         };
         let title = format!("[{}] {}", f.rule, f.message);
         let label = format!("{} risk; lock: {}", f.risk.as_str(), f.lock);
-        let end = f.span.1.max(f.span.0).min(text.len());
-        let snippet = Snippet::source(text).path(f.file.as_str()).annotation(
-            AnnotationKind::Primary
-                .span(f.span.0.min(end)..end)
-                .label(label),
-        );
+        // Only the lines of the offending text: rendering the whole file for each finding
+        // would make a long file's report quadratic.
+        let (excerpt, from) = lines_around(text, f.span);
+        let start = f.span.0.saturating_sub(from).min(excerpt.len());
+        let end = f.span.1.saturating_sub(from).clamp(start, excerpt.len());
+        let snippet = Snippet::source(excerpt)
+            .line_start(f.line as usize)
+            .path(f.file.as_str())
+            .annotation(AnnotationKind::Primary.span(start..end).label(label));
         let mut group = level.primary_title(title).element(snippet);
         let flags = flags(f);
         if !flags.is_empty() {
@@ -58,6 +61,21 @@ pub fn human(findings: &[Finding], sources: &dyn Sources) -> String {
     }
     out.push_str(&summary(findings));
     out
+}
+
+/// The whole lines `span` covers, and the byte offset they start at.
+fn lines_around(text: &str, span: (usize, usize)) -> (&str, usize) {
+    let clamp = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let (a, b) = (clamp(span.0), clamp(span.1.max(span.0)));
+    let start = text[..a].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[b..].find('\n').map_or(text.len(), |i| b + i);
+    (&text[start..end], start)
 }
 
 /// `table orders: about 1200 rows, 5.2 MB; the lock would be held about 0.1 s`.

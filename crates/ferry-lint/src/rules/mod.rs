@@ -20,6 +20,9 @@ pub(crate) struct Ctx<'a> {
     pub index: usize,
     /// The script runs without a transaction.
     pub no_transaction: bool,
+    /// The place of the script's first DDL statement (CREATE, ALTER, DROP, RENAME,
+    /// TRUNCATE), computed once per script.
+    pub first_ddl: Option<usize>,
 }
 
 impl Ctx<'_> {

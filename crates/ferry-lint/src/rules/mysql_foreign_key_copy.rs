@@ -35,11 +35,14 @@ pub(crate) fn check(c: &Ctx) -> Option<String> {
             }
         )
     });
+    if !adds {
+        return None;
+    }
     let checks_off = c.script[..c.index].iter().any(|s| {
         let t = s.sql.to_lowercase().replace(' ', "");
         t.contains("foreign_key_checks=0") || t.contains("foreign_key_checks=off")
     });
-    (adds && !checks_off).then(|| {
+    (!checks_off).then(|| {
         format!(
             "adding a foreign key to {} with foreign_key_checks on copies the table",
             alter.name

@@ -23,15 +23,7 @@ pub static RULE: Rule = Rule {
 
 /// The script's first DDL statement, when the script has others.
 pub(crate) fn check(c: &Ctx) -> Option<String> {
-    let ddl = |s: &ferry_core::Statement| {
-        let first = s.words.first().map(String::as_str);
-        matches!(
-            first,
-            Some("CREATE" | "ALTER" | "DROP" | "RENAME" | "TRUNCATE")
-        )
-    };
-    let first_ddl = c.script.iter().position(ddl)?;
-    (first_ddl == c.index && c.script.len() > 1).then(|| {
+    (c.first_ddl? == c.index && c.script.len() > 1).then(|| {
         format!("this migration has {} statements and DDL commits on its own: a failure part-way leaves the statements before it applied", c.script.len())
     })
 }
