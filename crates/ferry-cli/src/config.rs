@@ -159,6 +159,7 @@ impl Config {
             .or_else(|| std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()))
             .or(file.database.url.clone());
         let url_given = url.is_some();
+        check_lint(&file.lint)?;
         let url = url.unwrap_or_else(|| DEFAULT_URL.into());
         let dir = global
             .dir
@@ -285,6 +286,27 @@ impl Config {
             snapshots: true,
         }
     }
+}
+
+/// `[lint]` names rules ferry knows, and every rule switched off says why.
+fn check_lint(lint: &LintSection) -> Result<(), CliError> {
+    let unknown = |id: &String| ferry_lint::rules::find(id).is_none();
+    if let Some(id) = lint
+        .enable
+        .iter()
+        .chain(lint.allow.keys())
+        .find(|id| unknown(id))
+    {
+        return Err(CliError::Usage(format!(
+            "ferry.toml: [lint] names `{id}`, which is no rule ferry knows (`ferry lint --format json` lists the ids it finds)"
+        )));
+    }
+    if let Some((id, _)) = lint.allow.iter().find(|(_, why)| why.trim().is_empty()) {
+        return Err(CliError::Usage(format!(
+            "ferry.toml: [lint.allow] {id} needs a reason: {id} = \"why it is safe here\""
+        )));
+    }
+    Ok(())
 }
 
 /// The configuration file's name, for messages.

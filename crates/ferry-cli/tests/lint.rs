@@ -262,3 +262,25 @@ fn with_a_database_the_risk_of_a_rewrite_follows_the_table_size() {
     let (code, out, _) = lint(&p, &["migrations"]);
     assert_eq!(code, 4, "{out}");
 }
+
+/// Found by an adversarial trial: typos and empty reasons in ferry.toml passed in silence.
+#[test]
+fn lint_settings_name_known_rules_and_give_reasons() {
+    let p = project();
+    p.config("[lint.allow]\nban-drop-tabel = \"typo\"\n");
+    let (code, _, err) = lint(&p, &["migrations"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("names `ban-drop-tabel`, which is no rule ferry knows"),
+        "{err}"
+    );
+    p.config("[lint.allow]\nban-drop-table = \"\"\n");
+    let (code, _, err) = lint(&p, &["migrations"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("[lint.allow] ban-drop-table needs a reason"),
+        "{err}"
+    );
+    p.config("[lint]\nenable = [\"nope\"]\n");
+    assert_eq!(lint(&p, &["migrations"]).0, 2);
+}

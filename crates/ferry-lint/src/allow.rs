@@ -13,6 +13,15 @@ struct Allow {
     /// Byte offset of the comment.
     at: usize,
     end: usize,
+    /// Byte offset of the start of its line.
+    line_start: usize,
+}
+
+impl Allow {
+    /// Whether byte `offset` is on the comment's line, before it.
+    fn same_line_as(&self, offset: usize) -> bool {
+        offset >= self.line_start
+    }
 }
 
 /// Marks the findings an allow comment or the project's configuration switches off, and
@@ -65,31 +74,54 @@ fn covers(a: &Allow, at: usize, statements: &[(usize, usize)]) -> bool {
     if a.at < first.0 {
         return true;
     }
-    // The statement the comment is in, else the next one.
+    // The statement the comment is in, or ends on the comment's line, else the next one.
     let target = (statements.iter())
         .find(|(start, end)| a.at >= *start && a.at < *end)
+        .or_else(|| {
+            statements
+                .iter()
+                .rev()
+                .find(|(_, end)| *end <= a.at && a.same_line_as(*end))
+        })
         .or_else(|| statements.iter().find(|(start, _)| *start > a.at));
     target.is_some_and(|(start, end)| at >= *start && at < *end)
 }
 
-/// Every `-- ferry:allow rule-id reason` comment.
+/// Every `-- ferry:allow rule-id reason` comment (any case) that starts its line or follows
+/// a statement's `;`: one inside a block comment or a statement is not an allow.
 fn comments(text: &str) -> Vec<Allow> {
+    const MARK: &str = "-- ferry:allow";
     let mut out = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
-        if let Some(i) = line.find("-- ferry:allow") {
-            let rest = line[i + "-- ferry:allow".len()..].trim();
-            let (rule, reason) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-            out.push(Allow {
-                rule: rule.to_owned(),
-                reason: reason.trim().to_owned(),
-                at: offset + i,
-                end: offset + line.trim_end().len(),
-            });
+        let lower = line.to_ascii_lowercase();
+        if let Some(i) = lower.find(MARK) {
+            let before = line[..i].trim();
+            if before.is_empty() || before.ends_with(';') {
+                let rest = line[i + MARK.len()..].trim();
+                let (rule, reason) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+                out.push(Allow {
+                    rule: rule.to_owned(),
+                    reason: printable(reason.trim()),
+                    at: offset + i,
+                    end: offset + line.trim_end().len(),
+                    line_start: offset,
+                });
+            }
         }
         offset += line.len();
     }
     out
+}
+
+/// A reason as it can be printed: control characters (terminal escapes) written out.
+fn printable(reason: &str) -> String {
+    (reason.chars())
+        .map(|c| match c.is_control() {
+            true => c.escape_unicode().to_string(),
+            false => c.to_string(),
+        })
+        .collect()
 }
 
 /// Each statement's byte range (its comments before it excluded), by ferry's splitter;

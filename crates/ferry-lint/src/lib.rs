@@ -36,6 +36,18 @@ pub struct Options {
 
 /// Lints one script of `dialect`; `file` names it in findings.
 pub fn lint(file: &str, text: &str, dialect: Dialect, options: &Options) -> Vec<Finding> {
+    // A script ferry cannot even split (a NUL byte, an unterminated quote) would be refused
+    // by migrate, and hides whatever follows the break: that fails the lint.
+    if let Err(e) = ferry_core::split(text, dialect) {
+        let message = format!(
+            "ferry cannot split this script into statements ({e}); nothing after this point was checked, and migrate will refuse it"
+        );
+        let mut f = Finding::new(&rules::unparsed::RULE, message, (file, text), (0, 0));
+        f.risk = Risk::High;
+        let mut findings = vec![f];
+        place(&mut findings, text);
+        return findings;
+    }
     let mut findings = match dialect {
         Dialect::Postgres => postgres::lint(file, text, options),
         Dialect::Mysql | Dialect::Sqlite => native::lint(file, text, dialect, options),

@@ -30,6 +30,42 @@ mod tests {
         ));
     }
 
+    /// Found by an adversarial trial.
+    #[test]
+    fn an_allow_after_a_statement_is_for_that_statement_and_one_in_a_block_comment_is_none() {
+        let sql = "DROP TABLE t; -- ferry:allow ban-drop-table t is empty\nDROP TABLE u;\n/* -- ferry:allow ban-drop-table x */ DROP TABLE v;";
+        let findings = crate::lint(
+            "x.sql",
+            sql,
+            ferry_core::Dialect::Postgres,
+            &Default::default(),
+        );
+        let allowed = |table: &str| {
+            let at = sql.find(&format!("DROP TABLE {table}")).unwrap();
+            findings
+                .iter()
+                .find(|f| f.rule == "ban-drop-table" && f.span.0 == at)
+                .unwrap()
+                .allowed
+                .clone()
+        };
+        assert_eq!(allowed("t").as_deref(), Some("t is empty"));
+        assert_eq!(allowed("u"), None);
+        assert_eq!(allowed("v"), None);
+        let upper = "-- FERRY:ALLOW ban-drop-table \u{1b}[31mred\nDROP TABLE t;";
+        let findings = crate::lint(
+            "x.sql",
+            upper,
+            ferry_core::Dialect::Postgres,
+            &Default::default(),
+        );
+        let f = findings
+            .iter()
+            .find(|f| f.rule == "ban-drop-table")
+            .unwrap();
+        assert_eq!(f.allowed.as_deref(), Some("\\u{1b}[31mred"));
+    }
+
     #[test]
     fn an_allow_with_a_reason_passes_and_allows() {
         let sql = "-- ferry:allow ban-drop-table the table was emptied in 041\nDROP TABLE t;";

@@ -37,6 +37,19 @@ mod tests {
     }
 
     #[test]
+    fn a_script_that_cannot_be_split_is_high_risk() {
+        // Found by an adversarial trial: an unterminated quote hid a DROP TABLE.
+        let sql = "SELECT 'oops;\nDROP TABLE users;";
+        let findings = crate::lint("x.sql", sql, Dialect::Postgres, &Default::default());
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert_eq!(findings[0].risk, crate::Risk::High);
+        assert!(
+            findings[0].message.contains("cannot split this script"),
+            "{findings:#?}"
+        );
+    }
+
+    #[test]
     fn parsed_statements_pass() {
         assert!(!found_on(
             Dialect::Mysql,
