@@ -18,6 +18,8 @@ pub mod exit {
     pub const VALIDATION: i32 = 4;
     /// Refused by a safety policy.
     pub const REFUSED: i32 = 5;
+    /// Interrupted (Ctrl-C or SIGTERM), after cleaning up.
+    pub const INTERRUPTED: i32 = 130;
 }
 
 /// Anything that ends a command unsuccessfully.
@@ -32,6 +34,9 @@ pub enum CliError {
     /// A check found problems (already reported).
     #[error("{0}")]
     Check(String),
+    /// Stopped by a signal, after cleaning up.
+    #[error("{0}")]
+    Interrupted(String),
     /// Database work failed.
     #[error(transparent)]
     Engine(#[from] EngineError),
@@ -56,6 +61,7 @@ impl CliError {
             CliError::Usage(_) => exit::USAGE,
             CliError::Refused(_) => exit::REFUSED,
             CliError::Check(_) => exit::VALIDATION,
+            CliError::Interrupted(_) => exit::INTERRUPTED,
             CliError::Engine(e) => engine_code(e),
         }
     }
@@ -67,6 +73,7 @@ impl CliError {
             exit::LOCK => "lock_timeout",
             exit::VALIDATION => "validation",
             exit::REFUSED => "refused",
+            exit::INTERRUPTED => "interrupted",
             _ => "failed",
         }
     }

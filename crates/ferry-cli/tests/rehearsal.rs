@@ -391,3 +391,64 @@ fn rows_lost_through_a_view_a_trigger_or_the_search_path_are_caught() {
         "{out}"
     );
 }
+
+/// Found by an adversarial trial: on MariaDB a migration naming the target database wrote
+/// to the target during the rehearsal.
+#[test]
+fn a_migration_naming_the_target_database_is_not_rehearsed() {
+    let p = Project::new(TestDb::new(Engine::Mysql));
+    let db = p.db.name().to_owned();
+    p.write(
+        "001_q.sql",
+        &format!("CREATE TABLE {db}.qualified (id int);"),
+    );
+    p.write("rollback/001_q.sql", &format!("DROP TABLE {db}.qualified;"));
+    let (_, err) = p.expect(&["test", "--all"], 5);
+    assert!(err.contains("names the database itself"), "{err}");
+    assert!(p.db.tables().is_empty(), "{:?}", p.db.tables());
+}
+
+/// Found by an adversarial trial: an interrupted rehearsal left its scratch database.
+#[test]
+fn an_interrupted_rehearsal_drops_its_scratch_database() {
+    for engine in [Engine::Postgres, Engine::Sqlite] {
+        let p = Project::new(TestDb::new(engine));
+        let slow = match engine {
+            Engine::Postgres => "SELECT pg_sleep(20);",
+            _ => {
+                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000000) SELECT count(*) FROM c;"
+            }
+        };
+        p.write("001_slow.sql", &format!("CREATE TABLE t (id int);\n{slow}"));
+        p.write("rollback/001_slow.sql", "DROP TABLE t;");
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ferry"))
+            .current_dir(p.dir.path())
+            .env("FERRY_CACHE_DIR", p.cache_dir())
+            .args(["-d", &p.db.url, "--dir"])
+            .arg(p.migrations())
+            .args(["test", "--all"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("ferry");
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        let kill = std::process::Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        assert!(kill.expect("kill").success());
+        let out = child.wait_with_output().expect("wait");
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert_eq!(out.status.code(), Some(130), "{engine:?}: {stdout}{stderr}");
+        assert!(
+            stderr.contains("terminated: the rehearsal stopped; the scratch database dropped"),
+            "{engine:?}: {stderr}"
+        );
+        assert!(
+            !exists(&p, &scratch_name(&stdout)),
+            "{engine:?}: scratch left behind"
+        );
+    }
+}

@@ -41,6 +41,7 @@ pub async fn run(g: &Global, options: Options) -> Result<(), CliError> {
         );
         return Ok(());
     }
+    refuse_other_databases(&config.url, files.get().await?)?;
     let connect = connect_options(&config, true);
     let scratch = scratch::create(&config.url, &connect, !options.all).await?;
     // The scratch database is dropped: no snapshots to keep there.
@@ -54,14 +55,15 @@ pub async fn run(g: &Global, options: Options) -> Result<(), CliError> {
         version_kind: kind,
         ctx: &ctx,
     };
-    let rehearsal = on_scratch(
-        g,
-        (&scratch, &connect),
-        (&job, &config),
-        options,
-        applied.as_ref(),
-    )
-    .await;
+    let rehearsal = tokio::select! {
+        r = on_scratch(g, (&scratch, &connect), (&job, &config), options, applied.as_ref()) => r,
+        signal = interrupted() => {
+            // The rehearsal's connection is dropped with its future; then the scratch goes.
+            let dropped = scratch.drop(&connect).await;
+            let what = if dropped.is_ok() { "dropped" } else { "could not be dropped" };
+            return Err(CliError::Interrupted(format!("{signal}: the rehearsal stopped; the scratch database {what}")));
+        }
+    };
     let kept = options.keep.then(|| redact_url(&scratch.url));
     if !options.keep {
         scratch.drop(&connect).await?;
@@ -72,6 +74,52 @@ pub async fn run(g: &Global, options: Options) -> Result<(), CliError> {
         .map(|c| super::locks::verdicts(c, migrations, &config))
         .collect();
     finish(g, &checked, &locks, kept)
+}
+
+/// Waits for Ctrl-C or SIGTERM; the signal's name.
+async fn interrupted() -> &'static str {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let terminated = async {
+        match term.as_mut() {
+            Some(t) => t.recv().await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => "interrupted",
+        _ = terminated => "terminated",
+    }
+}
+
+/// Refuses (exit 5) to rehearse migrations that name the target database itself
+/// (`app.users` on MySQL, where a database is a schema): on the scratch database they would
+/// change the target.
+fn refuse_other_databases(url: &str, migrations: &[ferry_core::Migration]) -> Result<(), CliError> {
+    let dialect = ferry_engine::dialect_of(url)?;
+    let Some(target) = ferry_core::database_url::database_name(url) else {
+        return Ok(());
+    };
+    if dialect != ferry_core::Dialect::Mysql {
+        return Ok(());
+    }
+    for m in migrations {
+        let down = m.down.as_ref().and_then(|d| d.load().ok());
+        let texts = [m.up.text().ok(), down.as_ref().and_then(|d| d.text().ok())];
+        for text in texts.into_iter().flatten() {
+            let names = ferry_core::schema::touched(text, dialect).unwrap_or_default();
+            let named = names.iter().find(|n| {
+                let parts = ferry_core::schema::split_name(n);
+                parts.len() == 2 && parts[0].eq_ignore_ascii_case(&target)
+            });
+            if let Some(name) = named {
+                return Err(CliError::Refused(format!(
+                    "{}: names the database itself (`{name}`): rehearsed on a scratch database it would change `{target}`; write the table's name without the database's",
+                    m.up.path.display()
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The newest applied version on the target (to replay onto a scratch database that is
