@@ -421,7 +421,7 @@ fn an_interrupted_rehearsal_drops_its_scratch_database() {
         };
         p.write("001_slow.sql", &format!("CREATE TABLE t (id int);\n{slow}"));
         p.write("rollback/001_slow.sql", "DROP TABLE t;");
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ferry"))
+        let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ferry"))
             .current_dir(p.dir.path())
             .env("FERRY_CACHE_DIR", p.cache_dir())
             .args(["-d", &p.db.url, "--dir"])
