@@ -452,3 +452,18 @@ fn an_interrupted_rehearsal_drops_its_scratch_database() {
         );
     }
 }
+
+/// Found by an adversarial trial: the copy lost the database's own search_path.
+#[test]
+fn the_copy_keeps_the_database_settings() {
+    let p = Project::new(TestDb::new(Engine::Postgres));
+    p.db.execute(&format!(
+        "CREATE SCHEMA app; CREATE TABLE app.items (id int); ALTER DATABASE \"{}\" SET search_path = app, public;",
+        p.db.name()
+    ));
+    p.write("001_item.sql", "INSERT INTO items VALUES (3);");
+    p.write("rollback/001_item.sql", "DELETE FROM items WHERE id = 3;");
+    let (out, _) = p.expect(&["test"], 0);
+    assert!(out.contains(": a copy of the database"), "{out}");
+    assert!(out.contains("ok   001 item"), "{out}");
+}

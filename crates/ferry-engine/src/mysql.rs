@@ -84,6 +84,7 @@ impl Engine for MySql {
         "SELECT CAST(TABLE_ROWS AS CHAR), CAST(DATA_LENGTH + INDEX_LENGTH AS CHAR) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {name}",
     );
     const HELD_LOCKS: Option<&'static str> = None;
+    const DATABASE_SETTINGS: Option<&'static str> = None;
     const RELAXED_DURABILITY: Option<&'static str> = None;
 
     fn copy_database(_: &str, _: &str) -> Option<String> {

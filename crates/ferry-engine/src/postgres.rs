@@ -62,6 +62,9 @@ impl Engine for Postgres {
          WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND c.relkind IN ('r', 'p') \
          AND c.relnamespace <> 'pg_catalog'::regnamespace ORDER BY 1, 2",
     );
+    const DATABASE_SETTINGS: Option<&'static str> = Some(
+        "SELECT unnest(s.setconfig) FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname = $1 AND s.setrole = 0",
+    );
     const RELAXED_DURABILITY: Option<&'static str> = Some("SET synchronous_commit = off");
 
     fn copy_database(source: &str, name: &str) -> Option<String> {

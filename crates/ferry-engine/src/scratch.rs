@@ -101,6 +101,17 @@ async fn try_copy(
     };
     let mut db = connect(&via, &quiet).await?;
     let copied = db.copy_database(&source, &s.name).await;
+    // A template copy leaves the database's own settings (ALTER DATABASE ... SET) behind.
+    if copied.as_ref().is_ok_and(|c| *c) {
+        match db.copy_settings(&source, &s.name).await {
+            Ok(failed) if failed.is_empty() => {}
+            Ok(failed) => tracing::warn!(
+                "settings not copied to the scratch database: {}",
+                failed.join("; ")
+            ),
+            Err(e) => tracing::warn!("reading the database's settings: {e}"),
+        }
+    }
     db.close().await;
     copied.map_err(EngineError::db(format!(
         "copying the database into {}",

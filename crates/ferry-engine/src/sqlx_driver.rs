@@ -45,6 +45,9 @@ pub(crate) trait Engine: Database {
     const TABLE_SIZE: Option<&'static str>;
     /// A query of the table locks this session holds: (table, mode) rows.
     const HELD_LOCKS: Option<&'static str>;
+    /// A query of a database's own settings (`name=value` rows), taking its name as the
+    /// one bound parameter; `None` where databases have none.
+    const DATABASE_SETTINGS: Option<&'static str>;
     /// The session setting that stops waiting for the disk at each commit, if any.
     const RELAXED_DURABILITY: Option<&'static str>;
     /// The rows a statement changed.
@@ -826,6 +829,33 @@ impl Admin {
     async fn drop_database(&mut self, name: &str) -> Result<(), DbError> {
         let sql = DB::drop_database(name).ok_or_else(not_by_sql)?;
         self.execute(&sql).await
+    }
+
+    async fn copy_settings(&mut self, source: &str, name: &str) -> Result<Vec<String>, DbError> {
+        let Some(query) = DB::DATABASE_SETTINGS else {
+            return Ok(Vec::new());
+        };
+        let rows = self.query_bound(query, &[Bind::Text(source)]).await?;
+        let mut failed = Vec::new();
+        for setting in rows.into_iter().filter_map(|r| r.into_iter().next().flatten()) {
+            let Some((key, value)) = setting.split_once('=') else {
+                continue;
+            };
+            // Each element of a list (search_path) as a literal of its own.
+            let values: Vec<String> = (value.split(", "))
+                .map(|v| format!("'{}'", v.replace('\'', "''")))
+                .collect();
+            let sql = format!(
+                "ALTER DATABASE {} SET {} = {}",
+                crate::sql::quote_ident(name, '"'),
+                crate::sql::quote_ident(key, '"'),
+                values.join(", ")
+            );
+            if self.execute(&sql).await.is_err() {
+                failed.push(setting);
+            }
+        }
+        Ok(failed)
     }
 
     async fn relax_durability(&mut self) -> Result<(), DbError> {

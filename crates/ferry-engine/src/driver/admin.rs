@@ -48,6 +48,10 @@ pub trait Admin: Send {
     /// from a connection to another database; SQLite: `VACUUM INTO` the file `name`, on a
     /// connection to `source`). `false` where the engine cannot.
     async fn copy_database(&mut self, source: &str, name: &str) -> Result<bool, DbError>;
+    /// Gives database `name` the settings `ALTER DATABASE source SET ...` gave `source`
+    /// (PostgreSQL: a template copy does not take them); best effort, the settings that
+    /// could not be copied are returned as `name=value`.
+    async fn copy_settings(&mut self, source: &str, name: &str) -> Result<Vec<String>, DbError>;
     /// Stops waiting for the disk at each commit on this connection (PostgreSQL
     /// `synchronous_commit = off`, SQLite `synchronous = OFF`): for a scratch database,
     /// which a crash may lose.
