@@ -247,7 +247,8 @@ fn plans_order_across_plugins_and_cycles_and_conflicts_change_nothing() {
             steps,
             [
                 ("notifications:001", Some("low")),
-                ("notifications:002", None)
+                // No riskLevel in the file: the risk of its lint.
+                ("notifications:002", Some("low"))
             ],
             "{engine:?}"
         );

@@ -103,6 +103,7 @@ fn diff_lists_what_changed_and_exits_4() {
 
         // Two databases: the second URL given.
         let other = TestDb::new(engine);
+        other.execute("CREATE TABLE z (x int); DROP TABLE z");
         let (out, _) = p.expect(&["schema", "diff", &p.db.url, &other.url], 4);
         assert!(
             out.contains("- table users: 3 column(s)"),

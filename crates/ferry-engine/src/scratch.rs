@@ -25,6 +25,13 @@ pub struct Scratch {
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
+/// A file path as a SQLite URL's path: `%`, `?` and `#` percent-encoded.
+fn encode_path(path: &str) -> String {
+    const SPECIAL: &percent_encoding::AsciiSet =
+        &percent_encoding::CONTROLS.add(b'%').add(b'?').add(b'#');
+    percent_encoding::utf8_percent_encode(path, SPECIAL).to_string()
+}
+
 /// Makes a scratch database beside the target at `target_url`: a copy of it if `copy`
 /// and the engine can (PostgreSQL `TEMPLATE`, which needs the target to have no other
 /// sessions; SQLite `VACUUM INTO`), else empty.
@@ -40,7 +47,9 @@ pub async fn create(
         Dialect::Sqlite => {
             let path = std::env::temp_dir().join(format!("{tag}.db"));
             Scratch {
-                url: format!("sqlite://{}", path.display()),
+                // `?`, `#` and `%` in the temporary directory's path are percent-encoded:
+                // sqlx decodes the path, and would take them for the URL's query otherwise.
+                url: format!("sqlite://{}", encode_path(&path.display().to_string())),
                 name: path.display().to_string(),
                 copied: false,
                 not_copied: None,

@@ -12,6 +12,7 @@ use ferry_engine::{Driver, EngineError};
 /// with `accept` stores the live schema as the new snapshot.
 pub async fn run(g: &Global, accept: bool, ignore_column_order: bool) -> Result<(), CliError> {
     let config = Config::load(g)?;
+    super::schema::require_sqlite_file(&config.url)?;
     let mut db = ferry_engine::connect(&config.url, &connect_options(&config, false)).await?;
     let result = drift(g, db.as_mut(), accept, ignore_column_order).await;
     db.close().await;

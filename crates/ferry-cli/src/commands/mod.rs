@@ -91,6 +91,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 command,
                 Command::Migrate { dry_run: false, .. } | Command::Baseline { .. }
             );
+            if matches!(command, Command::Verify) {
+                schema::require_sqlite_file(&crate::config::Config::load(g)?.url)?;
+            }
             let mut session = Session::open(g, cached, creates).await?;
             let result = run_connected(&mut session, g, command).await;
             session.close().await;

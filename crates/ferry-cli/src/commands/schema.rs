@@ -72,8 +72,27 @@ async fn load(config: &Config, source: &str) -> Result<Schema, CliError> {
     })
 }
 
+/// Refuses a SQLite URL whose file does not exist: read as an empty database it would show
+/// nothing, or every object as removed.
+pub fn require_sqlite_file(url: &str) -> Result<(), CliError> {
+    let Some(rest) = url.strip_prefix("sqlite:") else {
+        return Ok(());
+    };
+    let path = rest.strip_prefix("//").unwrap_or(rest);
+    let path = path.split('?').next().unwrap_or_default();
+    let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    if path.is_empty() || path == ":memory:" || std::path::Path::new(&*path).exists() {
+        return Ok(());
+    }
+    Err(CliError::Usage(format!(
+        "{path}: the SQLite database file does not exist; check the URL (`{}`)",
+        ferry_core::redact_url(url)
+    )))
+}
+
 /// The schema of the database at `url`, read through the inspector.
 pub async fn inspect(config: &Config, url: &str) -> Result<Schema, CliError> {
+    require_sqlite_file(url)?;
     let options = crate::session::connect_options(config, false);
     let mut db = ferry_engine::connect(url, &options).await?;
     let schema = db.schema().await;
