@@ -51,6 +51,11 @@ pub struct Global {
     /// Log format on stderr.
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// In a protected environment (production), apply migrations (migrate, plugin install
+    /// and update) whose lint findings are of this risk or lower; without it a high-risk
+    /// finding needs a typed confirmation.
+    #[arg(long, global = true, value_enum)]
+    pub allow_risk: Option<FailOn>,
 }
 
 /// How logs are written.
@@ -103,11 +108,6 @@ pub enum Command {
         /// (normally refused while ferry's own history is empty: import it first).
         #[arg(long)]
         ignore_other_tools: bool,
-        /// In a protected environment (production), apply migrations whose lint findings
-        /// are of this risk or lower; without it a high-risk finding needs a typed
-        /// confirmation.
-        #[arg(long, value_enum)]
-        allow_risk: Option<FailOn>,
     },
     /// Undo the last applied migration (or more).
     Rollback {

@@ -619,3 +619,55 @@ fn changelog_shows_every_release_or_one() {
     let (_, err) = p.expect(&["plugin", "changelog", "stripe", "--version", "3.0.0"], 2);
     assert!(err.contains("no section for 3.0.0"), "{err}");
 }
+
+#[test]
+fn a_high_risk_plugin_install_in_production_needs_allow_risk() {
+    let p = Project::new(TestDb::new(Engine::Postgres));
+    p.db.execute("CREATE TABLE legacy (id int, note text)");
+    p.config("[plugins]\ndir = \"plugins\"\n");
+    plugin(
+        &p,
+        "cleanup",
+        "1.0.0",
+        "",
+        &[(
+            "001_drop_note.sql",
+            "ALTER TABLE legacy DROP COLUMN note;",
+            "ALTER TABLE legacy ADD COLUMN note text;",
+        )],
+    );
+    let (_, err) = p.expect(
+        &[
+            "--env",
+            "production",
+            "--yes",
+            "plugin",
+            "install",
+            "cleanup",
+        ],
+        5,
+    );
+    assert!(err.contains("1 high-risk step(s) in the plan"), "{err}");
+    assert!(
+        err.contains("cleanup:001 drop_note [ban-drop-column]"),
+        "{err}"
+    );
+    assert!(
+        !p.db.tables().iter().any(|t| t == "ferry_plugins"),
+        "nothing was recorded"
+    );
+    p.expect(
+        &[
+            "--env",
+            "production",
+            "--yes",
+            "--allow-risk",
+            "high",
+            "plugin",
+            "install",
+            "cleanup",
+        ],
+        0,
+    );
+    assert_eq!(installed(&p), ["cleanup|1.0.0"]);
+}

@@ -121,14 +121,13 @@ async fn run_connected(
             dry_run,
             allow_out_of_order,
             ignore_other_tools,
-            allow_risk,
         } => {
             let kind = s.version_kind();
             let target = (to.as_deref())
                 .map(|v| parse_version(v, kind))
                 .transpose()?;
             if !dry_run {
-                risk::gate(s, g, target.as_ref(), allow_risk).await?;
+                risk::gate(s, g, target.as_ref(), g.allow_risk).await?;
             }
             migrate::run(
                 s,

@@ -47,7 +47,7 @@ async fn show(p: &mut Project, g: &Global, o: &Options) -> Result<(), CliError> 
     let plan = upgrade::plan(&targets, &history, options).map_err(EngineError::from)?;
     let prepared = runner::prepare_plan(p.db.as_ref(), plan)?;
     let mut view = runner::view("plan", &prepared);
-    let linted = lint_steps(&mut view.steps, p.db.dialect(), &p.config);
+    let linted = super::risk::lint_steps(&mut view.steps, p.db.dialect(), &p.config);
     if g.json {
         out(&serde_json::to_string_pretty(&view).unwrap_or_default());
         return Ok(());
@@ -71,48 +71,6 @@ async fn show(p: &mut Project, g: &Global, o: &Options) -> Result<(), CliError> 
     }
     out(text.trim_end());
     Ok(())
-}
-
-/// The risk of each step that applies a migration whose file declares none: the highest of
-/// its lint findings that are not allowed (`low` when there are none); with the rules found.
-fn lint_steps(
-    steps: &mut [StepView],
-    dialect: ferry_core::Dialect,
-    config: &crate::config::Config,
-) -> Vec<Vec<&'static str>> {
-    let mut rules = Vec::new();
-    for step in steps.iter_mut() {
-        let applies = !matches!(step.action, ferry_core::plan::Action::Revert);
-        if step.risk.is_some() || !applies {
-            rules.push(Vec::new());
-            continue;
-        }
-        // The file itself where it is SQL, so that its allow comments count.
-        let file = step.file.as_deref().filter(|f| f.ends_with(".sql"));
-        let text = (file.and_then(|f| std::fs::read_to_string(f).ok()))
-            .unwrap_or_else(|| step.statements.join(";\n"));
-        let options = ferry_lint::Options {
-            enabled: config.lint_enable.clone(),
-            disabled: config.lint_allow.clone(),
-            no_transaction: step.no_transaction_reason.is_some(),
-            pg_version: None,
-        };
-        let findings = ferry_lint::lint(file.unwrap_or("plan"), &text, dialect, &options);
-        let open: Vec<&ferry_lint::Finding> =
-            findings.iter().filter(|f| f.allowed.is_none()).collect();
-        let risk = open
-            .iter()
-            .map(|f| f.risk)
-            .max()
-            .unwrap_or(ferry_lint::Risk::Low);
-        step.risk = Some(risk.as_str().to_owned());
-        let mut ids: Vec<&'static str> = (open.iter().filter(|f| f.risk == risk))
-            .map(|f| f.rule)
-            .collect();
-        ids.dedup();
-        rules.push(ids);
-    }
-    rules
 }
 
 /// One step as a line: what, how, what its file declares and what lint found.

@@ -468,6 +468,21 @@ async fn run_members(
             .collect(),
         ctx: &ctx,
     };
+    if p.config.protected {
+        // The plan the run will make, linted first: production needs --allow-risk high
+        // for a high-risk step.
+        let rolls_back = members
+            .iter()
+            .any(|m| m.change == ferry_core::plugin::upgrade::Change::Down);
+        let history =
+            runner::read_history(p.db.as_mut(), rolls_back, project::APP, Default::default())
+                .await?;
+        let plan = ferry_core::plugin::upgrade::plan(&job.targets, &history, job.options)
+            .map_err(ferry_engine::EngineError::from)?;
+        let prepared = runner::prepare_plan(p.db.as_ref(), plan)?;
+        let mut view = runner::view(command, &prepared);
+        super::risk::gate_steps(g, &p.config, &mut view.steps, p.db.dialect())?;
+    }
     let mut printer = EventPrinter::new(g.json);
     let result = runner::upgrade(p.db.as_mut(), &job, &mut printer).await;
     printer.finish();

@@ -33,26 +33,12 @@ pub async fn gate(
             )
         })
         .collect();
-    let env = &s.config.env;
     let what = format!(
         "{} high-risk finding(s) in the pending migrations (`ferry lint` explains each):\n{}",
         risky.len(),
         list.join("\n")
     );
-    if !std::io::stdin().is_terminal() || g.json {
-        return Err(CliError::Refused(format!(
-            "{what}\nin the `{env}` environment they need `--allow-risk high` (or fix them, or allow each with `-- ferry:allow rule-id reason`); nothing was applied"
-        )));
-    }
-    crate::render::err(&format!("{what}\nType `{env}` to apply them anyway:"));
-    let mut answer = String::new();
-    let _ = std::io::stdin().read_line(&mut answer);
-    match answer.trim() == env {
-        true => Ok(()),
-        false => Err(CliError::Refused(
-            "not confirmed; nothing was applied".into(),
-        )),
-    }
+    confirm_risk(g, &s.config.env, &what)
 }
 
 /// The high-risk findings, not allowed, of the migrations `migrate` would apply.
@@ -95,4 +81,91 @@ async fn high_risk(s: &mut Session, target: Option<&Version>) -> Result<Vec<Find
     }
     found.retain(|f| f.risk >= Risk::High);
     Ok(found)
+}
+
+/// The risk of each step that applies a migration whose file declares none: the highest of
+/// its lint findings that are not allowed (`low` when there are none); with the rules found.
+pub fn lint_steps(
+    steps: &mut [ferry_engine::runner::StepView],
+    dialect: ferry_core::Dialect,
+    config: &crate::config::Config,
+) -> Vec<Vec<&'static str>> {
+    let mut rules = Vec::new();
+    for step in steps.iter_mut() {
+        let applies = !matches!(step.action, ferry_core::plan::Action::Revert);
+        if step.risk.is_some() || !applies {
+            rules.push(Vec::new());
+            continue;
+        }
+        // The file itself where it is SQL, so that its allow comments count.
+        let file = step.file.as_deref().filter(|f| f.ends_with(".sql"));
+        let text = (file.and_then(|f| std::fs::read_to_string(f).ok()))
+            .unwrap_or_else(|| step.statements.join(";\n"));
+        let options = ferry_lint::Options {
+            enabled: config.lint_enable.clone(),
+            disabled: config.lint_allow.clone(),
+            no_transaction: step.no_transaction_reason.is_some(),
+            pg_version: None,
+        };
+        let findings = ferry_lint::lint(file.unwrap_or("plan"), &text, dialect, &options);
+        let open: Vec<&ferry_lint::Finding> =
+            findings.iter().filter(|f| f.allowed.is_none()).collect();
+        let risk = open
+            .iter()
+            .map(|f| f.risk)
+            .max()
+            .unwrap_or(ferry_lint::Risk::Low);
+        step.risk = Some(risk.as_str().to_owned());
+        let mut ids: Vec<&'static str> = (open.iter().filter(|f| f.risk == risk))
+            .map(|f| f.rule)
+            .collect();
+        ids.dedup();
+        rules.push(ids);
+    }
+    rules
+}
+
+/// Refuses (exit 5) a plan across plugins with a high-risk step in a protected
+/// environment, unless `--allow-risk high` or a typed confirmation.
+pub fn gate_steps(
+    g: &Global,
+    config: &crate::config::Config,
+    steps: &mut [ferry_engine::runner::StepView],
+    dialect: ferry_core::Dialect,
+) -> Result<(), CliError> {
+    if !config.protected || g.allow_risk == Some(FailOn::High) {
+        return Ok(());
+    }
+    let rules = lint_steps(steps, dialect, config);
+    let risky: Vec<String> = (steps.iter().zip(&rules))
+        .filter(|(s, _)| s.risk.as_deref() == Some("high"))
+        .map(|(s, r)| format!("  {} {} [{}]", s.version, s.name, r.join(", ")))
+        .collect();
+    if risky.is_empty() {
+        return Ok(());
+    }
+    let what = format!(
+        "{} high-risk step(s) in the plan (`ferry plan` shows each):\n{}",
+        risky.len(),
+        risky.join("\n")
+    );
+    confirm_risk(g, &config.env, &what)
+}
+
+/// Asks for the environment's name on a terminal; refuses otherwise.
+fn confirm_risk(g: &Global, env: &str, what: &str) -> Result<(), CliError> {
+    if !std::io::stdin().is_terminal() || g.json {
+        return Err(CliError::Refused(format!(
+            "{what}\nin the `{env}` environment they need `--allow-risk high` (or fix them, or allow each with `-- ferry:allow rule-id reason`); nothing was applied"
+        )));
+    }
+    crate::render::err(&format!("{what}\nType `{env}` to apply them anyway:"));
+    let mut answer = String::new();
+    let _ = std::io::stdin().read_line(&mut answer);
+    match answer.trim() == env {
+        true => Ok(()),
+        false => Err(CliError::Refused(
+            "not confirmed; nothing was applied".into(),
+        )),
+    }
 }
