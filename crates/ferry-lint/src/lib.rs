@@ -49,7 +49,17 @@ pub fn lint(file: &str, text: &str, dialect: Dialect, options: &Options) -> Vec<
         return findings;
     }
     let mut findings = match dialect {
-        Dialect::Postgres => postgres::lint(file, text, options),
+        Dialect::Postgres => {
+            // squawk's rules, then ferry's own for PostgreSQL (squawk reports what it cannot
+            // parse; sqlparser's failures there are not news).
+            let mut found = postgres::lint(file, text, options);
+            let own = native::lint(file, text, dialect, options);
+            found.extend(
+                own.into_iter()
+                    .filter(|f| f.rule != rules::unparsed::RULE.id),
+            );
+            found
+        }
         Dialect::Mysql | Dialect::Sqlite => native::lint(file, text, dialect, options),
     };
     allow::apply(&mut findings, (file, text), options);

@@ -39,6 +39,10 @@ pub(crate) type Check = fn(&Ctx) -> Option<String>;
 // Meta rules.
 pub mod allow_comment;
 pub mod unparsed;
+// PostgreSQL, beyond squawk's (strong_migrations' checks).
+pub mod adding_serial_column;
+pub mod adding_stored_generated_column;
+pub mod prefer_jsonb;
 // MySQL/MariaDB and SQLite.
 pub mod add_required_column;
 pub mod drop_column;
@@ -47,6 +51,7 @@ pub mod mysql_copy_alter;
 pub mod mysql_foreign_key_copy;
 pub mod mysql_implicit_commit;
 pub mod mysql_index_lock;
+pub mod mysql_inline_references;
 pub mod rename_column;
 pub mod rename_table;
 pub mod sqlite_foreign_keys_pragma;
@@ -59,6 +64,16 @@ include!("squawk_mods.rs");
 
 /// ferry's own rules with their checks.
 static NATIVE: &[(&Rule, Check)] = &[
+    (&adding_serial_column::RULE, adding_serial_column::check),
+    (
+        &adding_stored_generated_column::RULE,
+        adding_stored_generated_column::check,
+    ),
+    (&prefer_jsonb::RULE, prefer_jsonb::check),
+    (
+        &mysql_inline_references::RULE,
+        mysql_inline_references::check,
+    ),
     (&add_required_column::RULE, add_required_column::check),
     (&drop_column::RULE, drop_column::check),
     (&drop_table::RULE, drop_table::check),
