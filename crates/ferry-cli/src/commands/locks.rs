@@ -85,6 +85,28 @@ pub fn verdicts(c: &Checked, migrations: &[Migration], config: &Config) -> Vec<L
     out
 }
 
+/// The migrations (versions as written) with a lint finding that predicts a PostgreSQL
+/// lock mode: the ones whose locks the rehearsal observes.
+pub fn predicting(migrations: &[Migration], dialect: Dialect, config: &Config) -> Vec<String> {
+    if dialect != Dialect::Postgres {
+        return Vec::new();
+    }
+    let options = ferry_lint::Options {
+        enabled: config.lint_enable.clone(),
+        disabled: config.lint_allow.clone(),
+        no_transaction: false,
+        pg_version: None,
+    };
+    (migrations.iter())
+        .filter(|m| {
+            let text = m.up.text().unwrap_or_default();
+            let findings = ferry_lint::lint("", text, dialect, &options);
+            findings.iter().any(|f| predicted(f.lock).is_some())
+        })
+        .map(|m| m.label.clone())
+        .collect()
+}
+
 /// The lock mode a rule's lock text starts with.
 fn predicted(lock: &str) -> Option<&'static str> {
     // Longest names first: SHARE is the start of three others.

@@ -187,10 +187,11 @@ async fn rehearse(
     if let (false, false, Some(v)) = (options.all, scratch.copied, applied) {
         replay(db, job, v).await?;
     }
+    let migrations = job.files.get().await?;
     let rehearse_options = RehearseOptions {
         ignore_column_order: options.ignore_column_order,
+        observe_locks: super::locks::predicting(migrations, db.dialect(), config),
     };
-    let migrations = job.files.get().await?;
     let mut print = |c: &Checked| {
         if !g.json {
             print_checked(c);
