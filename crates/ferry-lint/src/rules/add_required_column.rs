@@ -5,7 +5,7 @@
 use super::Ctx;
 use crate::model::{Risk, Rule};
 use ferry_core::Dialect;
-use sqlparser::ast::{AlterTableOperation, ColumnOption, Statement};
+use sqlparser::ast::ColumnOption;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -24,14 +24,8 @@ pub static RULE: Rule = Rule {
 
 /// ADD COLUMN ... NOT NULL with no DEFAULT.
 pub(crate) fn check(c: &Ctx) -> Option<String> {
-    let Some(Statement::AlterTable(alter)) = c.ast else {
-        return None;
-    };
-    alter.operations.iter().find_map(|op| {
-        let AlterTableOperation::AddColumn { column_def, .. } = op else {
-            return None;
-        };
-        let has = |f: fn(&ColumnOption) -> bool| column_def.options.iter().any(|o| f(&o.option));
+    c.added_columns().into_iter().find_map(|(table, column)| {
+        let has = |f: fn(&ColumnOption) -> bool| column.options.iter().any(|o| f(&o.option));
         let required = has(|o| matches!(o, ColumnOption::NotNull));
         let defaulted =
             has(|o| matches!(o, ColumnOption::Default(_) | ColumnOption::Generated { .. }));
@@ -41,8 +35,8 @@ pub(crate) fn check(c: &Ctx) -> Option<String> {
                 _ => "existing rows get the type's implicit default (0, '')",
             };
             format!(
-                "{}.{} is added NOT NULL without a DEFAULT: {what}",
-                alter.name, column_def.name
+                "{table}.{} is added NOT NULL without a DEFAULT: {what}",
+                column.name
             )
         })
     })

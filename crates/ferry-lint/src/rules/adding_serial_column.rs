@@ -5,7 +5,7 @@
 use super::Ctx;
 use crate::model::{Risk, Rule};
 use ferry_core::Dialect;
-use sqlparser::ast::{AlterTableOperation, ColumnOption, Statement};
+use sqlparser::ast::ColumnOption;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -24,19 +24,13 @@ pub static RULE: Rule = Rule {
 
 /// ADD COLUMN of a serial type, or GENERATED ... AS IDENTITY.
 pub(crate) fn check(c: &Ctx) -> Option<String> {
-    let Some(Statement::AlterTable(alter)) = c.ast else {
-        return None;
-    };
-    alter.operations.iter().find_map(|op| {
-        let AlterTableOperation::AddColumn { column_def, .. } = op else {
-            return None;
-        };
-        let ty = column_def.data_type.to_string().to_ascii_lowercase();
+    c.added_columns().into_iter().find_map(|(table, column)| {
+        let ty = column.data_type.to_string().to_ascii_lowercase();
         let serial = matches!(
             ty.as_str(),
             "serial" | "bigserial" | "smallserial" | "serial4" | "serial8" | "serial2"
         );
-        let identity = column_def.options.iter().any(|o| {
+        let identity = (column.options.iter()).any(|o| {
             matches!(
                 o.option,
                 ColumnOption::Generated {
@@ -47,8 +41,8 @@ pub(crate) fn check(c: &Ctx) -> Option<String> {
         });
         (serial || identity).then(|| {
             format!(
-                "{}.{} numbers every existing row: the table is rewritten",
-                alter.name, column_def.name
+                "{table}.{} numbers every existing row: the table is rewritten",
+                column.name
             )
         })
     })

@@ -5,7 +5,7 @@
 use super::Ctx;
 use crate::model::{Risk, Rule};
 use ferry_core::Dialect;
-use sqlparser::ast::{AlterTableOperation, ColumnOption, GeneratedExpressionMode, Statement};
+use sqlparser::ast::{ColumnOption, GeneratedExpressionMode};
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -24,17 +24,11 @@ pub static RULE: Rule = Rule {
 
 /// ADD COLUMN ... GENERATED ALWAYS AS (...) STORED.
 pub(crate) fn check(c: &Ctx) -> Option<String> {
-    let Some(Statement::AlterTable(alter)) = c.ast else {
-        return None;
-    };
-    alter.operations.iter().find_map(|op| {
-        let AlterTableOperation::AddColumn { column_def, .. } = op else {
-            return None;
-        };
-        let stored = column_def.options.iter().any(|o| {
+    c.added_columns().into_iter().find_map(|(table, column)| {
+        let stored = column.options.iter().any(|o| {
             matches!(o.option, ColumnOption::Generated { generation_expr: Some(_), generation_expr_mode: Some(GeneratedExpressionMode::Stored), .. })
         });
-        stored.then(|| format!("the stored generated column {}.{} is computed for every row: the table is rewritten", alter.name, column_def.name))
+        stored.then(|| format!("the stored generated column {table}.{} is computed for every row: the table is rewritten", column.name))
     })
 }
 

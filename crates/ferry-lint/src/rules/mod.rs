@@ -25,7 +25,27 @@ pub(crate) struct Ctx<'a> {
     pub first_ddl: Option<usize>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// The columns the statement adds (ALTER TABLE ... ADD COLUMN), with their table.
+    pub fn added_columns(
+        &self,
+    ) -> Vec<(
+        &'a sqlparser::ast::ObjectName,
+        &'a sqlparser::ast::ColumnDef,
+    )> {
+        let Some(Statement::AlterTable(alter)) = self.ast else {
+            return Vec::new();
+        };
+        (alter.operations.iter())
+            .filter_map(|op| match op {
+                sqlparser::ast::AlterTableOperation::AddColumn { column_def, .. } => {
+                    Some((&alter.name, column_def))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Whether the statement starts with these (upper-case) words.
     pub fn starts_with(&self, words: &[&str]) -> bool {
         let w = &self.statement.words;

@@ -5,7 +5,7 @@
 use super::Ctx;
 use crate::model::{Risk, Rule};
 use ferry_core::Dialect;
-use sqlparser::ast::{AlterTableOperation, ColumnDef, ColumnOption, Statement};
+use sqlparser::ast::{ColumnDef, ColumnOption, Statement};
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -32,10 +32,7 @@ pub(crate) fn check(c: &Ctx) -> Option<String> {
     };
     let column = match c.ast? {
         Statement::CreateTable(t) => t.columns.iter().find_map(inline),
-        Statement::AlterTable(a) => a.operations.iter().find_map(|op| match op {
-            AlterTableOperation::AddColumn { column_def, .. } => inline(column_def),
-            _ => None,
-        }),
+        Statement::AlterTable(_) => c.added_columns().into_iter().find_map(|(_, d)| inline(d)),
         _ => None,
     }?;
     Some(format!(

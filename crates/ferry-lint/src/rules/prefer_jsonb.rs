@@ -5,7 +5,7 @@
 use super::Ctx;
 use crate::model::{Risk, Rule};
 use ferry_core::Dialect;
-use sqlparser::ast::{AlterTableOperation, ColumnDef, DataType, Statement};
+use sqlparser::ast::{ColumnDef, DataType, Statement};
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -27,10 +27,7 @@ pub(crate) fn check(c: &Ctx) -> Option<String> {
     let json = |d: &ColumnDef| matches!(d.data_type, DataType::JSON).then(|| d.name.to_string());
     let found = match c.ast? {
         Statement::CreateTable(t) => t.columns.iter().find_map(json),
-        Statement::AlterTable(a) => a.operations.iter().find_map(|op| match op {
-            AlterTableOperation::AddColumn { column_def, .. } => json(column_def),
-            _ => None,
-        }),
+        Statement::AlterTable(_) => c.added_columns().into_iter().find_map(|(_, d)| json(d)),
         _ => None,
     }?;
     Some(format!(

@@ -5,7 +5,7 @@
 use super::Ctx;
 use crate::model::{Risk, Rule};
 use ferry_core::Dialect;
-use sqlparser::ast::{AlterTableOperation, ColumnOption, Expr, Statement};
+use sqlparser::ast::{ColumnOption, Expr};
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -24,17 +24,11 @@ pub static RULE: Rule = Rule {
 
 /// ADD COLUMN ... DEFAULT <not a literal>.
 pub(crate) fn check(c: &Ctx) -> Option<String> {
-    let Some(Statement::AlterTable(alter)) = c.ast else {
-        return None;
-    };
-    alter.operations.iter().find_map(|op| {
-        let AlterTableOperation::AddColumn { column_def, .. } = op else {
-            return None;
-        };
-        column_def.options.iter().find_map(|o| match &o.option {
+    c.added_columns().into_iter().find_map(|(_, column)| {
+        column.options.iter().find_map(|o| match &o.option {
             ColumnOption::Default(e) if !constant(e) => Some(format!(
                 "SQLite refuses ADD COLUMN {} with the non-constant default {e}",
-                column_def.name
+                column.name
             )),
             _ => None,
         })
