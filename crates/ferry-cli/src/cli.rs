@@ -55,7 +55,7 @@ pub struct Global {
     /// and update) whose lint findings are of this risk or lower; without it a high-risk
     /// finding needs a typed confirmation.
     #[arg(long, global = true, value_enum)]
-    pub allow_risk: Option<FailOn>,
+    pub allow_risk: Option<AllowRisk>,
 }
 
 /// How logs are written.
@@ -291,6 +291,18 @@ pub enum LintFormat {
     Sarif,
     /// GitHub Actions annotations.
     Github,
+}
+
+/// The highest lint risk a production run applies without a typed confirmation (only
+/// high-risk findings ever need one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AllowRisk {
+    /// Low-risk findings (high-risk ones still need confirmation).
+    Low,
+    /// Low and medium (high-risk ones still need confirmation).
+    Medium,
+    /// Every finding, high-risk ones included.
+    High,
 }
 
 /// The lowest risk that fails `ferry lint`.

@@ -284,3 +284,40 @@ fn lint_settings_name_known_rules_and_give_reasons() {
     p.config("[lint]\nenable = [\"nope\"]\n");
     assert_eq!(lint(&p, &["migrations"]).0, 2);
 }
+
+/// Found by an adversarial trial: a quoted table name was measured unquoted (another,
+/// small table), and a script that moves the search path was measured in the wrong schema.
+#[test]
+fn sizes_are_read_for_the_table_the_statement_names() {
+    let db = TestDb::new(Engine::Postgres);
+    db.execute(
+        "CREATE TABLE \"Events\" AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 200000) g; ANALYZE \"Events\";\n\
+         CREATE TABLE events (id int, v text);",
+    );
+    let p = Project::new(db);
+    p.write(
+        "001_index.sql",
+        "ALTER TABLE \"Events\" ALTER COLUMN v SET NOT NULL;",
+    );
+    p.write(
+        "002_path.sql",
+        "SET search_path = public;\nALTER TABLE events ALTER COLUMN v SET NOT NULL;",
+    );
+    let (json, _) = p.expect(&["lint", "migrations", "--format", "json"], 4);
+    let doc: serde_json::Value = serde_json::Deserializer::from_str(&json)
+        .into_iter()
+        .next()
+        .unwrap()
+        .unwrap();
+    let scans: Vec<&serde_json::Value> = (doc["findings"].as_array().unwrap().iter())
+        .filter(|f| f["rule"] == "adding-not-nullable-field")
+        .collect();
+    assert_eq!(scans[0]["risk"], "medium", "{doc}");
+    assert!(
+        scans[0]["table"]["bytes"].as_u64().unwrap() > 10_000_000,
+        "{doc}"
+    );
+    // The search path moved: the rule's own risk stands.
+    assert_eq!(scans[1]["risk"], "high", "{doc}");
+    assert!(scans[1]["table"].is_null(), "{doc}");
+}

@@ -467,3 +467,26 @@ fn the_copy_keeps_the_database_settings() {
     assert!(out.contains(": a copy of the database"), "{out}");
     assert!(out.contains("ok   001 item"), "{out}");
 }
+
+/// Found by an adversarial trial: a rehearsal left a role on the server and a setting on the
+/// target database.
+#[test]
+fn a_migration_reaching_beyond_its_database_is_not_rehearsed() {
+    let p = Project::new(TestDb::new(Engine::Postgres));
+    p.write("001_role.sql", "CREATE ROLE ferry_rehearsal_probe NOLOGIN;");
+    p.write("rollback/001_role.sql", "DROP ROLE ferry_rehearsal_probe;");
+    let (_, err) = p.expect(&["test", "--all"], 5);
+    assert!(
+        err.contains("`CREATE ROLE FERRY_REHEARSAL_PROBE NOLOGIN` changes the server"),
+        "{err}"
+    );
+    let roles =
+        p.db.query("SELECT rolname FROM pg_roles WHERE rolname = 'ferry_rehearsal_probe'");
+    assert!(roles.is_empty(), "{roles:?}");
+    p.write(
+        "001_role.sql",
+        &format!("ALTER DATABASE \"{}\" SET work_mem = '7MB';", p.db.name()),
+    );
+    p.write("rollback/001_role.sql", "SELECT 1;");
+    p.expect(&["test", "--all"], 5);
+}

@@ -57,6 +57,7 @@ impl Engine for Postgres {
     const TABLE_SIZE: Option<&'static str> = Some(
         "SELECT CAST(c.reltuples AS TEXT), CAST(pg_total_relation_size(c.oid) AS TEXT) FROM pg_class c WHERE c.oid = to_regclass({name})",
     );
+    const SIZE_LOCK_TIMEOUT: Option<&'static str> = Some("SET LOCAL lock_timeout = '1s'");
     const HELD_LOCKS: Option<&'static str> = Some(
         "SELECT CAST(c.relname AS TEXT), l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
          WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND c.relkind IN ('r', 'p') \

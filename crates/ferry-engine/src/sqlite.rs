@@ -43,6 +43,7 @@ impl Engine for Sqlite {
     }
 
     const TABLE_SIZE: Option<&'static str> = None;
+    const SIZE_LOCK_TIMEOUT: Option<&'static str> = None;
     const HELD_LOCKS: Option<&'static str> = None;
     const DATABASE_SETTINGS: Option<&'static str> = None;
     const RELAXED_DURABILITY: Option<&'static str> = Some("PRAGMA synchronous = OFF");

@@ -43,6 +43,9 @@ pub(crate) trait Engine: Database {
     /// A query of one table's estimated rows and bytes, taking its name as `{name}` (a
     /// quoted literal); `None`: count the rows, size unknown.
     const TABLE_SIZE: Option<&'static str>;
+    /// Run before measuring tables, in a transaction of their own: how long to wait for a
+    /// lock.
+    const SIZE_LOCK_TIMEOUT: Option<&'static str>;
     /// A query of the table locks this session holds: (table, mode) rows.
     const HELD_LOCKS: Option<&'static str>;
     /// A query of a database's own settings (`name=value` rows), taking its name as the
@@ -758,9 +761,27 @@ impl Inspect {
             let counts = crate::inspect::row_counts(self, DB::DIALECT, tables).await?;
             return Ok(counts.into_iter().map(|(t, n)| (t, (n, None))).collect());
         };
+        // Never wait behind another session's lock for a size (found by an adversarial trial:
+        // 30 s behind a LOCK TABLE); a table that cannot be measured keeps its rule's risk.
+        if let Some(set) = DB::SIZE_LOCK_TIMEOUT {
+            self.execute("BEGIN").await?;
+            self.execute(set).await?;
+        }
         for table in tables {
-            let literal = format!("'{}'", table.replace('\'', "''").replace('\\', "\\\\"));
-            let rows = self.query_text(&query.replace("{name}", &literal)).await?;
+            // PostgreSQL resolves the name itself: quoted parts keep their case.
+            let name = match DB::DIALECT {
+                Dialect::Postgres => crate::sql::quote_name(table, '"'),
+                _ => ferry_core::schema::split_name(table).pop().unwrap_or_default(),
+            };
+            let literal = format!("'{}'", name.replace('\'', "''").replace('\\', "\\\\"));
+            let rows = match self.query_text(&query.replace("{name}", &literal)).await {
+                Ok(rows) => rows,
+                Err(_) if DB::SIZE_LOCK_TIMEOUT.is_some() => {
+                    let _ = self.execute("ROLLBACK").await;
+                    return Ok(out);
+                }
+                Err(e) => return Err(e),
+            };
             let number = |r: &Vec<Option<String>>, i: usize| {
                 r.get(i).cloned().flatten().and_then(|v| v.parse::<f64>().ok())
             };
@@ -769,6 +790,9 @@ impl Inspect {
                 let estimate = number(r, 0).unwrap_or(0.0).max(0.0) as u64;
                 out.insert((*table).to_owned(), (estimate, number(r, 1).map(|b| b as u64)));
             }
+        }
+        if DB::SIZE_LOCK_TIMEOUT.is_some() {
+            self.execute("COMMIT").await?;
         }
         Ok(out)
     }

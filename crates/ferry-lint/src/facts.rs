@@ -19,6 +19,13 @@ pub fn name_tables(findings: &mut [Finding], text: &str, dialect: Dialect) -> Ve
     let Ok(statements) = ferry_core::split(text, dialect) else {
         return Vec::new();
     };
+    // A script that sets the search path resolves names ferry cannot follow: its findings
+    // keep their rules' risk (found by an adversarial trial).
+    let moves_path =
+        (statements.iter()).any(|s| s.sql.to_ascii_lowercase().contains("search_path"));
+    if moves_path {
+        return Vec::new();
+    }
     let mut names = Vec::new();
     for f in findings.iter_mut() {
         let statement = statements

@@ -151,7 +151,7 @@ pub fn sarif(findings: &[Finding]) -> String {
                 "level": level,
                 "message": { "text": format!("{} (fix: {})", f.message, f.fix) },
                 "locations": [{ "physicalLocation": {
-                    "artifactLocation": { "uri": f.file },
+                    "artifactLocation": { "uri": uri(&f.file) },
                     "region": { "startLine": f.line, "startColumn": f.column }
                 }}]
             });
@@ -167,6 +167,18 @@ pub fn sarif(findings: &[Finding]) -> String {
         "runs": [{ "tool": { "driver": { "name": "ferry", "version": env!("CARGO_PKG_VERSION"), "rules": rules } }, "results": results }]
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// A file path as a relative URI reference: everything but unreserved characters and `/`
+/// percent-encoded.
+fn uri(path: &str) -> String {
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~')
+        .remove(b'/');
+    percent_encoding::utf8_percent_encode(path, KEEP).to_string()
 }
 
 /// GitHub Actions workflow commands (`::error file=...,line=...::message`), one per

@@ -2,7 +2,7 @@
 //! finding of high risk (not allowed by a `-- ferry:allow` comment or ferry.toml) needs
 //! `--allow-risk high` or a typed confirmation.
 
-use crate::cli::{FailOn, Global};
+use crate::cli::{AllowRisk, Global};
 use crate::error::CliError;
 use crate::session::Session;
 use ferry_core::Version;
@@ -16,13 +16,13 @@ pub async fn gate(
     s: &mut Session,
     g: &Global,
     target: Option<&Version>,
-    allow: Option<FailOn>,
+    allow: Option<AllowRisk>,
 ) -> Result<(), CliError> {
     if !s.config.protected {
         return Ok(());
     }
     let risky = high_risk(s, target).await?;
-    if risky.is_empty() || allow == Some(FailOn::High) {
+    if risky.is_empty() || allow == Some(AllowRisk::High) {
         return Ok(());
     }
     let list: Vec<String> = (risky.iter())
@@ -83,8 +83,9 @@ async fn high_risk(s: &mut Session, target: Option<&Version>) -> Result<Vec<Find
     Ok(found)
 }
 
-/// The risk of each step that applies a migration whose file declares none: the highest of
-/// its lint findings that are not allowed (`low` when there are none); with the rules found.
+/// The risk of each step that applies a migration: the highest of the risk its file
+/// declares and its lint findings that are not allowed (`low` when there are none); with the
+/// rules found.
 pub fn lint_steps(
     steps: &mut [ferry_engine::runner::StepView],
     dialect: ferry_core::Dialect,
@@ -93,10 +94,14 @@ pub fn lint_steps(
     let mut rules = Vec::new();
     for step in steps.iter_mut() {
         let applies = !matches!(step.action, ferry_core::plan::Action::Revert);
-        if step.risk.is_some() || !applies {
+        if !applies {
             rules.push(Vec::new());
             continue;
         }
+        // A file may declare its own risk (a portable migration's riskLevel); the lint's is
+        // never taken below it, nor it below the lint's (found by an adversarial trial: a
+        // plugin declaring "low" for a DROP TABLE).
+        let declared = step.risk.as_deref().and_then(ferry_lint::Risk::parse);
         // The file itself where it is SQL, so that its allow comments count.
         let file = step.file.as_deref().filter(|f| f.ends_with(".sql"));
         let text = (file.and_then(|f| std::fs::read_to_string(f).ok()))
@@ -110,9 +115,8 @@ pub fn lint_steps(
         let findings = ferry_lint::lint(file.unwrap_or("plan"), &text, dialect, &options);
         let open: Vec<&ferry_lint::Finding> =
             findings.iter().filter(|f| f.allowed.is_none()).collect();
-        let risk = open
-            .iter()
-            .map(|f| f.risk)
+        let risk = (open.iter().map(|f| f.risk))
+            .chain(declared)
             .max()
             .unwrap_or(ferry_lint::Risk::Low);
         step.risk = Some(risk.as_str().to_owned());
@@ -133,7 +137,7 @@ pub fn gate_steps(
     steps: &mut [ferry_engine::runner::StepView],
     dialect: ferry_core::Dialect,
 ) -> Result<(), CliError> {
-    if !config.protected || g.allow_risk == Some(FailOn::High) {
+    if !config.protected || g.allow_risk == Some(AllowRisk::High) {
         return Ok(());
     }
     let rules = lint_steps(steps, dialect, config);

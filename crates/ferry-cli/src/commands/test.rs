@@ -96,6 +96,14 @@ async fn interrupted() -> &'static str {
 /// change the target.
 fn refuse_other_databases(url: &str, migrations: &[ferry_core::Migration]) -> Result<(), CliError> {
     let dialect = ferry_engine::dialect_of(url)?;
+    for m in migrations {
+        if let Some(statement) = server_wide(m, dialect) {
+            return Err(CliError::Refused(format!(
+                "{}: `{statement}` changes the server, not only the database: a rehearsal on a scratch database would change it for real; rehearse the rest without it",
+                m.up.path.display()
+            )));
+        }
+    }
     let Some(target) = ferry_core::database_url::database_name(url) else {
         return Ok(());
     };
@@ -120,6 +128,31 @@ fn refuse_other_databases(url: &str, migrations: &[ferry_core::Migration]) -> Re
         }
     }
     Ok(())
+}
+
+/// The first statement of `m`'s scripts that reaches beyond its database: roles and users,
+/// other databases and their settings, tablespaces, server settings (found by an
+/// adversarial trial: a role made by a rehearsal stayed on the server).
+fn server_wide(m: &ferry_core::Migration, dialect: ferry_core::Dialect) -> Option<String> {
+    let down = m.down.as_ref().and_then(|d| d.load().ok());
+    let texts = [m.up.text().ok(), down.as_ref().and_then(|d| d.text().ok())];
+    for text in texts.into_iter().flatten() {
+        for s in ferry_core::split(text, dialect).unwrap_or_default() {
+            let w: Vec<&str> = s.words.iter().map(String::as_str).collect();
+            let reaches = matches!(
+                w.as_slice(),
+                ["CREATE" | "ALTER" | "DROP", "ROLE" | "USER" | "GROUP" | "DATABASE" | "TABLESPACE" | "SCHEMA" | "SERVER", ..]
+                    if !matches!(w.get(1), Some(&"SCHEMA")) || dialect == ferry_core::Dialect::Mysql
+            ) || matches!(
+                w.as_slice(),
+                ["ALTER", "SYSTEM", ..] | ["REASSIGN", "OWNED", ..] | ["DROP", "OWNED", ..]
+            );
+            if reaches {
+                return Some(w.join(" "));
+            }
+        }
+    }
+    None
 }
 
 /// The newest applied version on the target (to replay onto a scratch database that is

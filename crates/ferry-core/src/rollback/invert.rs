@@ -118,7 +118,16 @@ fn one(s: &Statement, dialect: Dialect, created: &mut Created) -> Result<Vec<Str
             return Err("a data change cannot be inverted from its text: keep a backup of the rows it changes, or write the down by hand".into());
         }
         Statement::Query(_) => Vec::new(),
-        Statement::Set(_) => Vec::new(),
+        Statement::Set(set) => {
+            // Where later names resolve, or who owns what they create, changes with these:
+            // an inverse without them could drop another schema's table (found by an
+            // adversarial trial).
+            let text = set.to_string().to_ascii_lowercase();
+            if text.contains("search_path") || text.contains(" role") || text.contains("schema") {
+                return Err("SET of the search path, schema or role changes what later names mean: write the down by hand".into());
+            }
+            Vec::new()
+        }
         other => {
             let words: String = other
                 .to_string()

@@ -116,3 +116,20 @@ fn the_file_follows_the_rollback_template() {
     );
     assert!(text.ends_with("\nDROP TABLE t;\n"), "{text}");
 }
+
+#[test]
+fn a_search_path_set_first_has_no_inverse() {
+    // Found by an adversarial trial: the down dropped public.t instead of s2.t.
+    let r = generate(
+        "SET search_path = s2;\nCREATE TABLE t (id int);",
+        Dialect::Postgres,
+    )
+    .unwrap();
+    assert!(r.not_invertible[0].why.contains("search path"), "{r:?}");
+    let r = generate(
+        "SET lock_timeout = '2s';\nCREATE TABLE t (id int);",
+        Dialect::Postgres,
+    )
+    .unwrap();
+    assert_eq!(r.statements, ["DROP TABLE t"]);
+}

@@ -288,6 +288,18 @@ async fn observe_locks(
     let Ok(statements) = ferry_core::split(m.up.text()?, dialect) else {
         return Ok(Vec::new());
     };
+    // A script that manages its own transaction, or must run outside one, is not probed: its
+    // COMMIT would keep what the probe means to roll back (found by an adversarial trial).
+    let own_transaction = statements.iter().any(|s| {
+        let first = s.words.first().map(String::as_str);
+        matches!(
+            first,
+            Some("BEGIN" | "START" | "COMMIT" | "END" | "ROLLBACK" | "SAVEPOINT" | "RELEASE")
+        ) || s.sql.to_ascii_uppercase().contains("CONCURRENTLY")
+    });
+    if own_transaction {
+        return Ok(Vec::new());
+    }
     db.begin()
         .await
         .map_err(EngineError::db("starting the lock probe"))?;

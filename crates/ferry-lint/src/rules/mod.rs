@@ -78,6 +78,8 @@ pub mod sqlite_foreign_keys_pragma;
 pub mod sqlite_non_constant_default;
 pub mod sqlite_table_rebuild;
 pub mod sqlite_vacuum;
+// Every engine.
+pub mod unfiltered_data_change;
 // PostgreSQL, found by squawk.
 mod squawk;
 include!("squawk_mods.rs");
@@ -94,6 +96,7 @@ static NATIVE: &[(&Rule, Check)] = &[
         &mysql_inline_references::RULE,
         mysql_inline_references::check,
     ),
+    (&unfiltered_data_change::RULE, unfiltered_data_change::check),
     (&add_required_column::RULE, add_required_column::check),
     (&drop_column::RULE, drop_column::check),
     (&drop_table::RULE, drop_table::check),
