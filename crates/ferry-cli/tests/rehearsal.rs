@@ -490,3 +490,24 @@ fn a_migration_reaching_beyond_its_database_is_not_rehearsed() {
     p.write("rollback/001_role.sql", "SELECT 1;");
     p.expect(&["test", "--all"], 5);
 }
+
+/// Found by an adversarial trial: a statement re-taking a lock an earlier one holds read as
+/// a MISMATCH.
+#[test]
+fn a_lock_held_since_an_earlier_statement_confirms() {
+    let p = Project::new(TestDb::new(Engine::Postgres));
+    p.write("001_users.sql", "CREATE TABLE users (id int, email text);");
+    p.write("rollback/001_users.sql", "DROP TABLE users;");
+    p.write("002_two.sql", "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\nALTER TABLE users ALTER COLUMN id SET NOT NULL;");
+    p.write("rollback/002_two.sql", "ALTER TABLE users ALTER COLUMN id DROP NOT NULL;\nALTER TABLE users ALTER COLUMN email DROP NOT NULL;");
+    let (out, _) = p.expect(&["test", "--all"], 0);
+    assert!(
+        out.contains("lock confirmed: line 1 [adding-not-nullable-field]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("lock confirmed: line 2 [adding-not-nullable-field]"),
+        "{out}"
+    );
+    assert!(!out.contains("MISMATCH"), "{out}");
+}

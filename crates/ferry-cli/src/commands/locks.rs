@@ -68,14 +68,23 @@ pub fn verdicts(c: &Checked, migrations: &[Migration], config: &Config) -> Vec<L
         else {
             continue;
         };
-        let held: Vec<(String, String)> = (statement.taken.iter())
-            .map(|(table, mode)| (words(mode), table.clone()))
-            .collect();
+        let named = |locks: &[(String, String)]| -> Vec<(String, String)> {
+            (locks.iter())
+                .map(|(table, mode)| (words(mode), table.clone()))
+                .collect()
+        };
+        let taken = named(&statement.taken);
+        // A lock an earlier statement already took is held, not taken again (found by an
+        // adversarial trial: it read as a MISMATCH).
+        let held = named(&statement.held);
+        let took = taken.iter().any(|(mode, _)| *mode == predicted);
+        let confirmed = took || held.iter().any(|(mode, _)| *mode == predicted);
+        let shown = if took || !confirmed { &taken } else { &held };
         out.push(LockVerdict {
             rule: f.rule,
             line: statement.line,
-            confirmed: held.iter().any(|(mode, _)| *mode == predicted),
-            held: held
+            confirmed,
+            held: shown
                 .iter()
                 .map(|(mode, table)| format!("{mode} on {table}"))
                 .collect(),

@@ -59,6 +59,8 @@ pub struct StatementLocks {
     pub line: u32,
     /// (table, PostgreSQL lock mode, `AccessExclusiveLock`) pairs.
     pub taken: Vec<(String, String)>,
+    /// Every table lock the session held after the statement, earlier statements' included.
+    pub held: Vec<(String, String)>,
 }
 
 impl Checked {
@@ -314,6 +316,7 @@ async fn observe_locks(
             span: (s.offset, s.offset + s.sql.len()),
             line: s.line,
             taken,
+            held: now.clone(),
         });
         held = now;
     }
