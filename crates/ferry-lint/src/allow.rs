@@ -26,9 +26,13 @@ impl Allow {
 
 /// Marks the findings an allow comment or the project's configuration switches off, and
 /// adds a finding for every allow comment that cannot be honoured.
-pub(crate) fn apply(findings: &mut Vec<Finding>, (file, text): (&str, &str), options: &Options) {
+pub(crate) fn apply(
+    findings: &mut Vec<Finding>,
+    (file, text, dialect): (&str, &str, ferry_core::Dialect),
+    options: &Options,
+) {
     let allows = comments(text);
-    let statements = statement_ranges(text);
+    let statements = statement_ranges(text, dialect);
     for f in findings.iter_mut() {
         if let Some((_, reason)) = options.disabled.iter().find(|(id, _)| id == f.rule) {
             f.allowed = Some(format!("ferry.toml: {reason}"));
@@ -59,7 +63,7 @@ pub(crate) fn apply(findings: &mut Vec<Finding>, (file, text): (&str, &str), opt
             findings.push(Finding::new(
                 &rules::allow_comment::RULE,
                 message,
-                (file, text),
+                file,
                 (a.at, a.end),
             ));
         }
@@ -124,10 +128,9 @@ fn printable(reason: &str) -> String {
         .collect()
 }
 
-/// Each statement's byte range (its comments before it excluded), by ferry's splitter;
-/// PostgreSQL's rules decide where statements end, which suits the other engines here.
-fn statement_ranges(text: &str) -> Vec<(usize, usize)> {
-    ferry_core::split(text, ferry_core::Dialect::Postgres)
+/// Each statement's byte range, by ferry's splitter for the script's engine.
+fn statement_ranges(text: &str, dialect: ferry_core::Dialect) -> Vec<(usize, usize)> {
+    ferry_core::split(text, dialect)
         .map(|statements| {
             (statements.iter())
                 .map(|s| (s.offset, s.offset + s.sql.len() + 1))

@@ -42,7 +42,7 @@ pub fn lint(file: &str, text: &str, dialect: Dialect, options: &Options) -> Vec<
         let message = format!(
             "ferry cannot split this script into statements ({e}); nothing after this point was checked, and migrate will refuse it"
         );
-        let mut f = Finding::new(&rules::unparsed::RULE, message, (file, text), (0, 0));
+        let mut f = Finding::new(&rules::unparsed::RULE, message, file, (0, 0));
         f.risk = Risk::High;
         let mut findings = vec![f];
         place(&mut findings, text);
@@ -62,7 +62,7 @@ pub fn lint(file: &str, text: &str, dialect: Dialect, options: &Options) -> Vec<
         }
         Dialect::Mysql | Dialect::Sqlite => native::lint(file, text, dialect, options),
     };
-    allow::apply(&mut findings, (file, text), options);
+    allow::apply(&mut findings, (file, text, dialect), options);
     findings.sort_by_key(|f| (f.span.0, f.rule));
     place(&mut findings, text);
     findings

@@ -120,14 +120,9 @@ pub struct TableFacts {
 }
 
 impl Finding {
-    /// A finding of `rule` at `span` of `text` in `file`.
+    /// A finding of `rule` at byte range `span` of `file`.
     /// (Its line and column are filled in once per file, by [`crate::lint`].)
-    pub fn new(
-        rule: &'static Rule,
-        message: String,
-        (file, _text): (&str, &str),
-        span: (usize, usize),
-    ) -> Finding {
+    pub fn new(rule: &'static Rule, message: String, file: &str, span: (usize, usize)) -> Finding {
         let (line, column) = (0, 0);
         Finding {
             rule: rule.id,

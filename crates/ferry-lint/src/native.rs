@@ -29,12 +29,7 @@ pub(crate) fn lint(file: &str, text: &str, dialect: Dialect, options: &Options) 
             let message = format!(
                 "ferry could not parse this statement ({e}); only its first words were checked"
             );
-            findings.push(Finding::new(
-                &rules::unparsed::RULE,
-                message,
-                (file, text),
-                span,
-            ));
+            findings.push(Finding::new(&rules::unparsed::RULE, message, file, span));
         }
         let ctx = Ctx {
             dialect,
@@ -50,7 +45,7 @@ pub(crate) fn lint(file: &str, text: &str, dialect: Dialect, options: &Options) 
                 continue;
             }
             if let Some(message) = check(&ctx) {
-                findings.push(Finding::new(rule, message, (file, text), span));
+                findings.push(Finding::new(rule, message, file, span));
             }
         }
     }

@@ -29,11 +29,11 @@ pub(crate) fn lint(file: &str, text: &str, options: &Options) -> Vec<Finding> {
             Some(help) => format!("{} ({help})", v.message),
             None => v.message.clone(),
         };
-        let mut finding = Finding::new(rule, message, (file, text), span);
+        let mut finding = Finding::new(rule, message, file, span);
         refine(&mut finding, text.get(span.0..span.1).unwrap_or_default());
         findings.push(finding);
     }
-    findings.extend(unparsed(file, text, &parse));
+    findings.extend(unparsed(file, &parse));
     findings
 }
 
@@ -47,11 +47,7 @@ fn refine(f: &mut Finding, offending: &str) {
 }
 
 /// A statement squawk could not parse is reported, not skipped in silence.
-fn unparsed(
-    file: &str,
-    text: &str,
-    parse: &squawk_syntax::Parse<squawk_syntax::SourceFile>,
-) -> Vec<Finding> {
+fn unparsed(file: &str, parse: &squawk_syntax::Parse<squawk_syntax::SourceFile>) -> Vec<Finding> {
     (parse.errors().iter())
         .take(1)
         .map(|e| {
@@ -60,7 +56,7 @@ fn unparsed(
                 "ferry could not parse this statement ({}); it was not checked",
                 e.message()
             );
-            Finding::new(&rules::unparsed::RULE, message, (file, text), (at, at))
+            Finding::new(&rules::unparsed::RULE, message, file, (at, at))
         })
         .collect()
 }
