@@ -81,7 +81,7 @@ impl Engine for MySql {
     }
 
     const TABLE_SIZE: Option<&'static str> = Some(
-        "SELECT CAST(TABLE_ROWS AS CHAR), CAST(DATA_LENGTH + INDEX_LENGTH AS CHAR) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {name}",
+        "SELECT {i}, CAST(TABLE_ROWS AS CHAR), CAST(DATA_LENGTH + INDEX_LENGTH AS CHAR) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {name}",
     );
     const SIZE_LOCK_TIMEOUT: Option<&'static str> = None;
     const HELD_LOCKS: Option<&'static str> = None;

@@ -55,7 +55,7 @@ impl Engine for Postgres {
     }
 
     const TABLE_SIZE: Option<&'static str> = Some(
-        "SELECT CAST(c.reltuples AS TEXT), CAST(pg_total_relation_size(c.oid) AS TEXT) FROM pg_class c WHERE c.oid = to_regclass({name})",
+        "SELECT {i}, CAST(c.reltuples AS TEXT), CAST(pg_total_relation_size(c.oid) AS TEXT) FROM pg_class c WHERE c.oid = to_regclass({name})",
     );
     const SIZE_LOCK_TIMEOUT: Option<&'static str> = Some("SET LOCAL lock_timeout = '1s'");
     const HELD_LOCKS: Option<&'static str> = Some(

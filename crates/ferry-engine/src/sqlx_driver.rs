@@ -40,8 +40,9 @@ pub(crate) trait Engine: Database {
     /// on a connection that is not to `source` (SQLite: to it); `None` where the server
     /// cannot copy a database by SQL.
     fn copy_database(source: &str, name: &str) -> Option<String>;
-    /// A query of one table's estimated rows and bytes, taking its name as `{name}` (a
-    /// quoted literal); `None`: count the rows, size unknown.
+    /// A query of one table's `{i}`, estimated rows and bytes, taking its name as `{name}`
+    /// (a quoted literal), joined by UNION ALL for many; `None`: count the rows, size
+    /// unknown.
     const TABLE_SIZE: Option<&'static str>;
     /// Run before measuring tables, in a transaction of their own: how long to wait for a
     /// lock.
@@ -756,45 +757,21 @@ impl Inspect {
         &mut self,
         tables: &[&str],
     ) -> Result<std::collections::BTreeMap<String, (u64, Option<u64>)>, DbError> {
-        let mut out = std::collections::BTreeMap::new();
         let Some(query) = DB::TABLE_SIZE else {
             let counts = crate::inspect::row_counts(self, DB::DIALECT, tables).await?;
             return Ok(counts.into_iter().map(|(t, n)| (t, (n, None))).collect());
         };
-        // Never wait behind another session's lock for a size (found by an adversarial trial:
-        // 30 s behind a LOCK TABLE); a table that cannot be measured keeps its rule's risk.
-        if let Some(set) = DB::SIZE_LOCK_TIMEOUT {
-            self.execute("BEGIN").await?;
-            self.execute(set).await?;
-        }
-        for table in tables {
-            // PostgreSQL resolves the name itself: quoted parts keep their case.
-            let name = match DB::DIALECT {
-                Dialect::Postgres => crate::sql::quote_name(table, '"'),
-                _ => ferry_core::schema::split_name(table).pop().unwrap_or_default(),
-            };
-            let literal = format!("'{}'", name.replace('\'', "''").replace('\\', "\\\\"));
-            let rows = match self.query_text(&query.replace("{name}", &literal)).await {
-                Ok(rows) => rows,
-                Err(_) if DB::SIZE_LOCK_TIMEOUT.is_some() => {
-                    let _ = self.execute("ROLLBACK").await;
-                    return Ok(out);
-                }
-                Err(e) => return Err(e),
-            };
-            let number = |r: &Vec<Option<String>>, i: usize| {
-                r.get(i).cloned().flatten().and_then(|v| v.parse::<f64>().ok())
-            };
-            if let Some(r) = rows.first() {
-                // reltuples is -1 for a table never analyzed.
-                let estimate = number(r, 0).unwrap_or(0.0).max(0.0) as u64;
-                out.insert((*table).to_owned(), (estimate, number(r, 1).map(|b| b as u64)));
-            }
-        }
-        if DB::SIZE_LOCK_TIMEOUT.is_some() {
-            self.execute("COMMIT").await?;
-        }
-        Ok(out)
+        // PostgreSQL resolves the name itself: quoted parts keep their case.
+        let name = |t: &str| match DB::DIALECT {
+            Dialect::Postgres => crate::sql::quote_name(t, '"'),
+            _ => ferry_core::schema::split_name(t).pop().unwrap_or_default(),
+        };
+        let sizes = crate::inspect::Sizes {
+            query,
+            lock_timeout: DB::SIZE_LOCK_TIMEOUT,
+            name: &name,
+        };
+        crate::inspect::table_sizes(self, &sizes, tables).await
     }
 
     async fn held_locks(&mut self) -> Result<Option<Vec<(String, String)>>, DbError> {
