@@ -161,3 +161,12 @@ pub fn copy_examples(p: &Project) {
         }
     }
 }
+
+/// The first JSON document of a command's output (a failing `--json` command prints its
+/// report, then an error event).
+pub fn first_json(out: &str) -> serde_json::Value {
+    let mut docs = serde_json::Deserializer::from_str(out).into_iter::<serde_json::Value>();
+    docs.next()
+        .unwrap_or_else(|| panic!("no JSON in {out}"))
+        .unwrap_or_else(|e| panic!("{e}: {out}"))
+}

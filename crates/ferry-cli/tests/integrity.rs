@@ -90,11 +90,7 @@ fn orphans_lost_rows_and_edited_files_fail_with_samples() {
             "{engine:?}: {err}"
         );
         let (json, _) = p.expect(&["verify", "--json"], 4);
-        let doc: serde_json::Value = serde_json::Deserializer::from_str(&json)
-            .into_iter::<serde_json::Value>()
-            .next()
-            .unwrap()
-            .unwrap();
+        let doc = common::first_json(&json);
         assert_eq!(doc["passed"], false);
         let fk = &doc["checks"][0];
         assert_eq!(fk["category"], "foreign keys", "{engine:?}: {doc}");
@@ -199,11 +195,7 @@ fn drift_lists_what_changed_outside_ferry() {
             _ => "DROP INDEX by_hand",
         });
         let (out, _) = p.expect(&["drift", "--json"], 4);
-        let doc: serde_json::Value = serde_json::Deserializer::from_str(&out)
-            .into_iter::<serde_json::Value>()
-            .next()
-            .unwrap()
-            .unwrap();
+        let doc = common::first_json(&out);
         assert_eq!(doc["drift"], true);
         assert_eq!(
             doc["differences"][0]["change"], "removed",

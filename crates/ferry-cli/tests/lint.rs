@@ -106,11 +106,7 @@ fn allows_need_a_reason_and_are_reported() {
 fn every_format_is_machine_readable() {
     let p = project();
     let (_, json, _) = lint(&p, &["migrations", "--format", "json"]);
-    let doc: serde_json::Value = serde_json::Deserializer::from_str(&json)
-        .into_iter()
-        .next()
-        .unwrap()
-        .unwrap();
+    let doc = common::first_json(&json);
     let f = &doc["findings"]
         .as_array()
         .unwrap()
@@ -122,11 +118,7 @@ fn every_format_is_machine_readable() {
     assert_eq!(f["line"], 1);
     assert_eq!(f["scans"], true);
     let (_, sarif, _) = lint(&p, &["migrations", "--format", "sarif"]);
-    let doc: serde_json::Value = serde_json::Deserializer::from_str(&sarif)
-        .into_iter()
-        .next()
-        .unwrap()
-        .unwrap();
+    let doc = common::first_json(&sarif);
     assert_eq!(doc["version"], "2.1.0");
     let results = doc["runs"][0]["results"].as_array().unwrap();
     assert!(
@@ -237,11 +229,7 @@ fn with_a_database_the_risk_of_a_rewrite_follows_the_table_size() {
     let p = Project::new(db);
     p.write("001_types.sql", "ALTER TABLE big ALTER COLUMN v SET NOT NULL;\nALTER TABLE small ALTER COLUMN v SET NOT NULL;");
     let (json, _) = p.expect(&["lint", "migrations", "--format", "json"], 0);
-    let doc: serde_json::Value = serde_json::Deserializer::from_str(&json)
-        .into_iter()
-        .next()
-        .unwrap()
-        .unwrap();
+    let doc = common::first_json(&json);
     let scans: Vec<&serde_json::Value> = (doc["findings"].as_array().unwrap().iter())
         .filter(|f| f["rule"] == "adding-not-nullable-field")
         .collect();
@@ -304,11 +292,7 @@ fn sizes_are_read_for_the_table_the_statement_names() {
         "SET search_path = public;\nALTER TABLE events ALTER COLUMN v SET NOT NULL;",
     );
     let (json, _) = p.expect(&["lint", "migrations", "--format", "json"], 4);
-    let doc: serde_json::Value = serde_json::Deserializer::from_str(&json)
-        .into_iter()
-        .next()
-        .unwrap()
-        .unwrap();
+    let doc = common::first_json(&json);
     let scans: Vec<&serde_json::Value> = (doc["findings"].as_array().unwrap().iter())
         .filter(|f| f["rule"] == "adding-not-nullable-field")
         .collect();
