@@ -277,6 +277,21 @@ impl Config {
 }
 
 impl Config {
+    /// What ferry.toml's `[lint]` says, for a script that runs without a transaction or
+    /// not, on a PostgreSQL server of `pg_version` if known.
+    pub fn lint_options(
+        &self,
+        no_transaction: bool,
+        pg_version: Option<String>,
+    ) -> ferry_lint::Options {
+        ferry_lint::Options {
+            enabled: self.lint_enable.clone(),
+            disabled: self.lint_allow.clone(),
+            no_transaction,
+            pg_version,
+        }
+    }
+
     /// Who runs, how long to wait for the lock, and how strict portable steps are.
     pub fn run_context(&self) -> ferry_engine::runner::RunContext {
         ferry_engine::runner::RunContext {

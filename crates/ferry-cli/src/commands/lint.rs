@@ -42,12 +42,7 @@ pub async fn run(
     let mut sources = BTreeMap::new();
     let mut tables = Vec::new();
     for s in scripts {
-        let options = ferry_lint::Options {
-            enabled: config.lint_enable.clone(),
-            disabled: config.lint_allow.clone(),
-            no_transaction: s.no_transaction,
-            pg_version: pg_version.clone(),
-        };
+        let options = config.lint_options(s.no_transaction, pg_version.clone());
         let mut found = ferry_lint::lint(&s.file, &s.text, dialect, &options);
         tables.extend(ferry_lint::facts::name_tables(&mut found, &s.text, dialect));
         findings.extend(found);

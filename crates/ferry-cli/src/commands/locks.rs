@@ -44,12 +44,7 @@ pub fn verdicts(c: &Checked, migrations: &[Migration], config: &Config) -> Vec<L
     let Ok(text) = m.up.text() else {
         return Vec::new();
     };
-    let options = ferry_lint::Options {
-        enabled: config.lint_enable.clone(),
-        disabled: config.lint_allow.clone(),
-        no_transaction: false,
-        pg_version: None,
-    };
+    let options = config.lint_options(false, None);
     let findings = ferry_lint::lint(
         &m.up.path.display().to_string(),
         text,
@@ -100,12 +95,7 @@ pub fn predicting(migrations: &[Migration], dialect: Dialect, config: &Config) -
     if dialect != Dialect::Postgres {
         return Vec::new();
     }
-    let options = ferry_lint::Options {
-        enabled: config.lint_enable.clone(),
-        disabled: config.lint_allow.clone(),
-        no_transaction: false,
-        pg_version: None,
-    };
+    let options = config.lint_options(false, None);
     (migrations.iter())
         .filter(|m| {
             let text = m.up.text().unwrap_or_default();

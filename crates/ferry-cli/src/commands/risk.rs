@@ -57,12 +57,9 @@ async fn high_risk(s: &mut Session, target: Option<&Version>) -> Result<Vec<Find
         .filter(|e| matches!(e.state, State::Pending | State::RolledBack))
         .filter(|e| target.is_none_or(|t| e.version <= t));
     for m in pending.filter_map(|e| e.migration) {
-        let options = ferry_lint::Options {
-            enabled: s.config.lint_enable.clone(),
-            disabled: s.config.lint_allow.clone(),
-            no_transaction: m.up.directives.no_transaction.is_some(),
-            pg_version: pg_version.clone(),
-        };
+        let options = s
+            .config
+            .lint_options(m.up.directives.no_transaction.is_some(), pg_version.clone());
         let file = m.up.path.display().to_string();
         let text = m.up.text()?;
         let mut findings = ferry_lint::lint(&file, text, dialect, &options);
@@ -106,12 +103,7 @@ pub fn lint_steps(
         let file = step.file.as_deref().filter(|f| f.ends_with(".sql"));
         let text = (file.and_then(|f| std::fs::read_to_string(f).ok()))
             .unwrap_or_else(|| step.statements.join(";\n"));
-        let options = ferry_lint::Options {
-            enabled: config.lint_enable.clone(),
-            disabled: config.lint_allow.clone(),
-            no_transaction: step.no_transaction_reason.is_some(),
-            pg_version: None,
-        };
+        let options = config.lint_options(step.no_transaction_reason.is_some(), None);
         let findings = ferry_lint::lint(file.unwrap_or("plan"), &text, dialect, &options);
         let open: Vec<&ferry_lint::Finding> =
             findings.iter().filter(|f| f.allowed.is_none()).collect();
